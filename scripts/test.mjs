@@ -1,0 +1,43 @@
+// The one test command: node tests for core, then browser tests in Chromium.
+// Prints a closing "N passed, N failed" line summing both runners.
+import { spawn } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { ensureChromium } from './chromium-path.mjs';
+
+const listTests = (dir) => readdirSync(dir, { recursive: true }).map(String).filter((f) => f.endsWith('.test.ts')).map((f) => join(dir, f)).sort();
+
+function run(cmd, args, env = {}) {
+  return new Promise((resolve) => {
+    let out = '';
+    const child = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.on('data', (d) => { out += d; process.stdout.write(d); });
+    child.stderr.on('data', (d) => { out += d; process.stderr.write(d); });
+    child.on('close', (code) => resolve({ code: code ?? 1, out }));
+  });
+}
+
+const strip = (s) => s.replace(/\x1b\[[0-9;]*m/g, '');
+let passed = 0;
+let failed = 0;
+let ok = true;
+
+const node = await run('node', ['--import', 'tsx', '--test', '--test-reporter=spec', ...listTests('test/core')]);
+{
+  const o = strip(node.out);
+  passed += Number(/ℹ pass (\d+)/.exec(o)?.[1] ?? 0);
+  failed += Number(/ℹ fail (\d+)/.exec(o)?.[1] ?? 0);
+  if (node.code !== 0) ok = false;
+}
+
+if (!ensureChromium()) process.exit(1);
+const wtr = await run('npx', ['web-test-runner']);
+{
+  const o = strip(wtr.out);
+  // @web/test-runner prints a summary of the whole run at the end.
+  const m = [...o.matchAll(/(\d+) passed, (\d+) failed/g)].at(-1);
+  if (m) { passed += Number(m[1]); failed += Number(m[2]); }
+  if (wtr.code !== 0) ok = false;
+}
+console.log(`\ntests: ${passed} passed, ${failed} failed`);
+process.exit(ok && failed === 0 ? 0 : 1);

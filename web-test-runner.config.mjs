@@ -1,0 +1,59 @@
+// Browser tests run in Debian's Chromium (never a downloaded browser).
+import { chromeLauncher } from '@web/test-runner-chrome';
+import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { fileURLToPath } from 'node:url';
+import { readdirSync } from 'node:fs';
+import { chromiumPath } from './scripts/chromium-path.mjs';
+
+const tsconfig = fileURLToPath(new URL('./tsconfig.json', import.meta.url));
+const groupFilter = process.env.MICSEAT_TEST_GROUP;
+
+/** Extra plugins (e.g. the LiveKit emulator) register themselves here. */
+const plugins = [esbuildPlugin({ ts: true, tsconfig, target: 'es2022' })];
+try {
+  const { emulatorPlugin } = await import('./test/emulator/wtr-plugin.mjs');
+  plugins.push(emulatorPlugin());
+} catch (e) {
+  if (e?.code !== 'ERR_MODULE_NOT_FOUND') throw e;
+}
+
+const groups = [
+  { name: 'memory', files: 'test/memory/**/*.test.ts' },
+  { name: 'elements', files: 'test/elements/**/*.test.ts' },
+  { name: 'emulator', files: 'test/emulator/**/*.test.ts' },
+  { name: 'livekit', files: 'test/livekit/**/*.test.ts' },
+]
+  .filter((g) => !groupFilter || g.name === groupFilter)
+  // A group whose folder holds no test yet is left out (the runner refuses empty globs).
+  .filter((g) => readdirSync(g.files.split('/**')[0], { recursive: true }).some((f) => String(f).endsWith('.test.ts')));
+
+export default {
+  nodeResolve: { exportConditions: ['browser', 'development'] },
+  groups,
+  concurrency: 1,
+  concurrentBrowsers: 1,
+  testsFinishTimeout: 180_000,
+  testFramework: { config: { timeout: 20_000 } },
+  plugins,
+  browsers: [
+    chromeLauncher({
+      launchOptions: {
+        executablePath: chromiumPath(),
+        headless: true,
+        args: [
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-dev-shm-usage',
+          '--no-first-run',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+          '--disable-quic',
+          '--use-fake-ui-for-media-stream',
+          '--use-fake-device-for-media-stream',
+          '--autoplay-policy=no-user-gesture-required',
+        ],
+      },
+    }),
+  ],
+};
