@@ -1,0 +1,876 @@
+/**
+ * The seat authority: one pure function (state, command, caller, now) → (state, events, result).
+ * Every backend runs this same code; it is the only place seat and request rules live.
+ *
+ * Room lifecycle decision: the host *dropping* (reload, network) pauses the room like any member's
+ * drop — seats, queue and invitations are held, requests still expire by their deadlines. The host
+ * explicitly *leaving* (`leave-room`) ends the room: pending requests and invitations are cancelled
+ * and every later command is refused with `room-ended`.
+ */
+import * as v from 'valibot';
+import { Draft, type Patch } from './draft.js';
+import { fail, ok, type Result } from './errors.js';
+import type { RoomEvent } from './events.js';
+import { DEFAULT_CONFIG, LIMITS } from './limits.js';
+import {
+  CommandSchema,
+  IdentitySchema,
+  RoomConfigSchema,
+  type Command,
+  type CommandOf,
+  type Invitation,
+  type Member,
+  type MemberRole,
+  type RoomConfig,
+  type RoomState,
+  type Seat,
+  type SeatRequest,
+} from './schema.js';
+
+/** Who sent a command, as stamped by the transport (never by the client's own claim). */
+export interface Caller {
+  readonly id: string;
+  /** The role the transport vouches for (token grant, room owner). `system` is the authority's own clock and presence. */
+  readonly role: MemberRole | 'system';
+}
+export const SYSTEM_CALLER: Caller = { id: 'system', role: 'system' };
+
+interface RateWindow {
+  readonly start: number;
+  readonly requests: number;
+  readonly signals: number;
+}
+
+export interface AuthorityState {
+  readonly room: RoomState;
+  /** Pending request ids, first come first served. Derivable from `room.requests`; kept for speed. */
+  readonly queue: readonly string[];
+  readonly seq: number;
+  readonly rates: Readonly<Record<string, RateWindow>>;
+  /** Earliest time anything may expire; sweeps are skipped before it. */
+  readonly nextDeadline: number;
+}
+
+export interface StepOutcome {
+  readonly state: AuthorityState;
+  readonly events: readonly RoomEvent[];
+  readonly result: Result;
+  /** What changed, for deltas; null when nothing did. */
+  readonly patch: Patch | null;
+}
+
+export type RoomConfigInput = Partial<RoomConfig>;
+
+/** A new, empty room. Throws a RoomErrorException-free TypeError only on programmer error; use `validateConfig` for user input. */
+export function createAuthority(roomId: string, config: RoomConfigInput = {}, now = 0): AuthorityState {
+  const checked = validateConfig(config);
+  if (!checked.ok) throw new TypeError(checked.error.message);
+  const cfg = checked.value;
+  const seats: Seat[] = Array.from({ length: cfg.seatCount }, (_, index) => emptySeat(index));
+  return {
+    room: {
+      roomId,
+      version: 0,
+      clock: now,
+      mode: 'request',
+      ended: false,
+      hostId: null,
+      config: cfg,
+      seats,
+      members: {},
+      requests: {},
+      invitations: {},
+    },
+    queue: [],
+    seq: 0,
+    rates: {},
+    nextDeadline: Infinity,
+  };
+}
+
+export function validateConfig(config: RoomConfigInput): Result<RoomConfig> {
+  const parsed = v.safeParse(RoomConfigSchema, { ...DEFAULT_CONFIG, ...config });
+  if (!parsed.success) {
+    const issue = parsed.issues[0];
+    const key = issue.path?.map((p) => String(p.key)).join('.') ?? '';
+    return fail('invalid-command', `Invalid room config${key ? ` (${key})` : ''}: ${issue.message}`, { field: key });
+  }
+  return ok(parsed.output);
+}
+
+/** Rebuilds the authority's private indexes from a room snapshot (e.g. after a host reload). */
+export function restoreAuthority(room: RoomState): AuthorityState {
+  const pending = Object.values(room.requests).filter((r) => r.status === 'pending');
+  pending.sort((a, b) => a.seq - b.seq);
+  const seq = Object.values(room.requests).reduce((m, r) => Math.max(m, r.seq), 0);
+  const state: AuthorityState = { room, queue: pending.map((r) => r.id), seq, rates: {}, nextDeadline: 0 };
+  return { ...state, nextDeadline: computeNextDeadline(room) };
+}
+
+const emptySeat = (index: number): Seat => ({
+  index,
+  status: 'empty',
+  userId: null,
+  locked: false,
+  muted: false,
+  reservedFor: null,
+  deadline: null,
+});
+
+const isModerator = (m: Member | undefined): boolean => m?.role === 'host' || m?.role === 'cohost';
+
+/** Runs one command. Never throws for any input; a refusal leaves the room unchanged (time-driven expiries aside). */
+export function step(state: AuthorityState, command: unknown, caller: Caller, now: number): StepOutcome {
+  const unchanged = (result: Result): StepOutcome => ({ state, events: [], result, patch: null });
+  if (!Number.isFinite(now)) return unchanged(fail('invalid-command', 'The authority clock must be a finite number of ms.'));
+  const callerOk =
+    caller && typeof caller === 'object' && (caller.role === 'system' || v.is(IdentitySchema, caller.id)) &&
+    ['host', 'cohost', 'audience', 'system'].includes(caller.role);
+  if (!callerOk) return unchanged(fail('invalid-command', 'The caller identity is missing or longer than allowed.'));
+  const parsed = v.safeParse(CommandSchema, command);
+  if (!parsed.success) {
+    const issue = parsed.issues[0];
+    const field = issue.path?.map((p) => String(p.key)).join('.') ?? '';
+    return unchanged(fail('invalid-command', `Invalid command${field ? ` (${field})` : ''}: ${issue.message}`, { field }));
+  }
+  const cmd = parsed.output;
+  const isSystemCommand = cmd.type === 'tick' || cmd.type === 'presence';
+  if (isSystemCommand !== (caller.role === 'system')) {
+    return unchanged(fail('not-allowed', isSystemCommand ? 'Only the room itself may send this command.' : 'The system caller cannot act as a user.'));
+  }
+
+  const ctx = new Step(state, now);
+  ctx.sweep();
+  const result = ctx.state.room.ended && !isSystemCommand ? fail('room-ended', 'The host has ended this room.') : ctx.run(cmd, caller);
+  return ctx.finish(result);
+}
+
+/** Mutable working context of one step; everything it writes goes through the Draft. */
+class Step {
+  readonly d: Draft;
+  queue: string[] | null = null;
+  seq: number;
+  rates: Record<string, RateWindow> | null = null;
+  nextDeadline: number;
+
+  constructor(
+    readonly state: AuthorityState,
+    readonly now: number,
+  ) {
+    this.d = new Draft(state.room);
+    this.seq = state.seq;
+    this.nextDeadline = state.nextDeadline;
+  }
+
+  finish(result: Result): StepOutcome {
+    // A refused command changes nothing; time-driven expiries from the sweep still count.
+    const { room, patch } = this.d.finish(this.now);
+    if (room === this.state.room && !this.queue && !this.rates && this.nextDeadline === this.state.nextDeadline) {
+      return { state: this.state, events: [], result, patch: null };
+    }
+    return {
+      state: {
+        room,
+        queue: this.queue ?? this.state.queue,
+        seq: this.seq,
+        rates: this.rates ?? this.state.rates,
+        nextDeadline: this.nextDeadline,
+      },
+      events: this.d.events,
+      result,
+      patch,
+    };
+  }
+
+  // ------------------------------------------------------------------ helpers
+
+  private q(): string[] {
+    return (this.queue ??= this.state.queue.slice());
+  }
+  private deadlineAt(t: number): void {
+    if (t < this.nextDeadline) this.nextDeadline = t;
+  }
+  private get cfg(): RoomConfig {
+    return this.d.config;
+  }
+
+  seatOf(userId: string): number {
+    const seats = this.d.allSeats();
+    for (let i = 0; i < seats.length; i++) if (seats[i]!.userId === userId) return i;
+    return -1;
+  }
+
+  /** Writes a seat, recomputing its status and deadline from its fields and its occupant. */
+  writeSeat(index: number, fields: Partial<Seat>): void {
+    const s = { ...this.d.seat(index), ...fields };
+    const occupant = s.userId ? this.d.member(s.userId) : undefined;
+    if (s.locked) {
+      s.status = 'locked';
+      s.deadline = null;
+    } else if (s.userId) {
+      s.status = occupant && !occupant.connected ? 'reconnecting' : 'occupied';
+      s.deadline = s.status === 'reconnecting' ? (occupant?.graceUntil ?? null) : null;
+    } else if (s.reservedFor) {
+      s.status = 'reserved';
+    } else {
+      s.status = 'empty';
+      s.deadline = null;
+    }
+    if (s.status !== 'reserved') s.reservedFor = null;
+    this.d.putSeat(s);
+  }
+
+  /** True when `userId` may sit on seat `i` right now. */
+  seatOpenFor(i: number, userId: string): boolean {
+    const s = this.d.seat(i);
+    return !s.locked && !s.userId && (!s.reservedFor || s.reservedFor === userId);
+  }
+
+  /** The free seat nearest to `from` (ties go to the lower index), or -1. */
+  nearestFree(from: number, userId: string): number {
+    const n = this.cfg.seatCount;
+    for (let dist = 0; dist < n; dist++) {
+      for (const i of [from - dist, from + dist]) if (i >= 0 && i < n && this.seatOpenFor(i, userId)) return i;
+    }
+    return -1;
+  }
+
+  seatRefusal(i: number, userId: string): Result<never> {
+    const s = this.d.seat(i);
+    if (s.locked) return fail('seat-locked', `Seat ${i + 1} is locked.`, { seat: i });
+    if (s.userId) {
+      const nearest = this.nearestFree(i, userId);
+      return fail(
+        'seat-taken',
+        nearest >= 0 ? `Seat ${i + 1} was just taken — try seat ${nearest + 1}.` : `Seat ${i + 1} was just taken and no seat is free.`,
+        { seat: i, nearestFree: nearest >= 0 ? nearest : null },
+      );
+    }
+    return fail('seat-reserved', `Seat ${i + 1} is reserved for an invited guest.`, { seat: i });
+  }
+
+  inRange(i: number): Result<never> | null {
+    return i < this.cfg.seatCount
+      ? null
+      : fail('seat-out-of-range', `There is no seat ${i + 1}; this room has ${this.cfg.seatCount}.`, { seat: i, seatCount: this.cfg.seatCount });
+  }
+
+  /** Puts a member on a seat; resolves whatever pending request or invitation they had. */
+  sit(userId: string, i: number, via: { request?: string; invitation?: string; by?: string }): void {
+    const s = this.d.seat(i);
+    if (s.reservedFor && s.reservedFor !== userId) this.cancelReservationOf(i);
+    this.writeSeat(i, { userId, reservedFor: null, deadline: null });
+    this.d.emit({ type: 'seat-taken', seat: i, userId });
+    for (const id of this.q().slice()) {
+      const r = this.d.request(id)!;
+      if (r.userId !== userId) continue;
+      if (id === via.request) this.resolveRequest(r, 'accepted', via.by ?? null, { seatIndex: i });
+      else this.resolveRequest(r, 'cancelled', null, { reason: 'seated' });
+    }
+    for (const inv of Object.values(this.d.allInvitations())) {
+      if (inv.userId !== userId || inv.status !== 'pending') continue;
+      this.resolveInvitation(inv, inv.id === via.invitation ? 'accepted' : 'cancelled', inv.id === via.invitation ? i : null);
+    }
+  }
+
+  /** Frees a seat and tells why. */
+  unseat(i: number, reason: 'exited' | 'terminated' | 'dropped'): void {
+    const s = this.d.seat(i);
+    if (!s.userId) return;
+    this.writeSeat(i, { userId: null });
+    this.d.emit({ type: 'seat-left', seat: i, userId: s.userId, reason });
+  }
+
+  resolveRequest(r: SeatRequest, status: SeatRequest['status'], by: string | null, extra: Partial<SeatRequest> = {}): void {
+    this.d.putRequest({ ...r, status, handledBy: by, resolvedAt: this.now, ...extra });
+    const q = this.q();
+    const at = q.indexOf(r.id);
+    if (at >= 0) q.splice(at, 1);
+    this.deadlineAt(this.now + this.cfg.historyMs);
+    this.d.emit({ type: 'request-resolved', requestId: r.id, userId: r.userId, status, by });
+  }
+
+  resolveInvitation(inv: Invitation, status: Invitation['status'], seatIndex: number | null): void {
+    this.d.putInvitation({ ...inv, status, resolvedAt: this.now, seatIndex });
+    if (typeof inv.seat === 'number' && status !== 'accepted') {
+      const s = this.d.seat(inv.seat);
+      if (s.reservedFor === inv.userId) this.writeSeat(inv.seat, { reservedFor: null, deadline: null });
+    }
+    this.deadlineAt(this.now + this.cfg.historyMs);
+    this.d.emit({ type: 'invitation-resolved', invitationId: inv.id, userId: inv.userId, status });
+  }
+
+  cancelReservationOf(i: number): void {
+    const s = this.d.seat(i);
+    if (!s.reservedFor) return;
+    const inv = Object.values(this.d.allInvitations()).find(
+      (x) => x.status === 'pending' && x.seat === i && x.userId === s.reservedFor,
+    );
+    if (inv) this.resolveInvitation(inv, 'cancelled', null);
+    else this.writeSeat(i, { reservedFor: null, deadline: null });
+  }
+
+  /** Takes a member out of the room entirely. */
+  dropMember(userId: string, reason: 'left' | 'removed' | 'dropped'): void {
+    const seat = this.seatOf(userId);
+    if (seat >= 0) this.unseat(seat, reason === 'left' ? 'exited' : reason === 'removed' ? 'terminated' : 'dropped');
+    for (const id of this.q().slice()) {
+      const r = this.d.request(id)!;
+      if (r.userId === userId) this.resolveRequest(r, 'cancelled', null, { reason });
+    }
+    for (const inv of Object.values(this.d.allInvitations())) {
+      if (inv.userId === userId && inv.status === 'pending') this.resolveInvitation(inv, 'cancelled', null);
+    }
+    this.d.deleteMember(userId);
+    this.d.emit({ type: 'member-left', userId, reason });
+  }
+
+  /** Charges one request or signal to a user's rate window; returns a refusal when over. */
+  charge(userId: string, kind: 'requests' | 'signals'): Result<never> | null {
+    const windowMs = this.cfg.requestRateWindowMs;
+    const max = kind === 'requests' ? this.cfg.requestRateCount : this.cfg.signalRateCount;
+    const rates = this.rates ?? this.state.rates;
+    let w = Object.hasOwn(rates, userId) ? rates[userId]! : undefined;
+    if (!w || this.now - w.start >= windowMs) w = { start: this.now, requests: 0, signals: 0 };
+    if (w[kind] >= max) {
+      const retryAfterMs = Math.max(0, w.start + windowMs - this.now);
+      return fail('rate-limited', `Too many ${kind === 'requests' ? 'seat requests' : 'signals'}; try again in ${Math.ceil(retryAfterMs / 1000)} s.`, {
+        limit: max,
+        windowMs,
+        retryAfterMs,
+      });
+    }
+    this.rates ??= { ...this.state.rates };
+    this.rates[userId] = { ...w, [kind]: w[kind] + 1 };
+    this.deadlineAt(w.start + windowMs);
+    return null;
+  }
+
+  // ------------------------------------------------------------------ time
+
+  /** Expires whatever is past its deadline. Cheap when nothing is due. */
+  sweep(): void {
+    const now = this.now;
+    if (now < this.nextDeadline) return;
+    const room = this.d.base;
+    for (const id of this.q().slice()) {
+      const r = this.d.request(id)!;
+      if (r.deadline <= now) this.resolveRequest(r, 'timeout', null);
+    }
+    for (const inv of Object.values(room.invitations)) {
+      if (inv.status === 'pending' && inv.deadline <= now) this.resolveInvitation(inv, 'timeout', null);
+    }
+    for (const m of Object.values(room.members)) {
+      if (!m.connected && m.graceUntil !== null && m.graceUntil <= now) this.dropMember(m.id, 'dropped');
+    }
+    const keep = this.cfg.historyMs;
+    for (const r of Object.values(this.d.allRequests())) {
+      if (r.resolvedAt !== null && r.resolvedAt + keep <= now) this.d.deleteRequest(r.id);
+    }
+    for (const inv of Object.values(this.d.allInvitations())) {
+      if (inv.resolvedAt !== null && inv.resolvedAt + keep <= now) this.d.deleteInvitation(inv.id);
+    }
+    const rates = this.rates ?? this.state.rates;
+    for (const [userId, w] of Object.entries(rates)) {
+      if (now - w.start >= this.cfg.requestRateWindowMs) {
+        this.rates ??= { ...this.state.rates };
+        delete this.rates[userId];
+      }
+    }
+    this.nextDeadline = Infinity;
+    const { room: next } = this.d.finish(now);
+    this.nextDeadline = computeNextDeadline(next);
+    for (const w of Object.values(this.rates ?? this.state.rates)) this.deadlineAt(w.start + this.cfg.requestRateWindowMs);
+  }
+
+  // ------------------------------------------------------------------ commands
+
+  run(cmd: Command, caller: Caller): Result {
+    if (cmd.type === 'tick') return ok({});
+    if (cmd.type === 'presence') return this.presence(cmd);
+    if (cmd.type === 'join') return this.join(cmd, caller);
+    const me = this.d.member(caller.id);
+    if (!me) return fail('not-member', 'Join the room first.');
+    switch (cmd.type) {
+      case 'leave-room':
+        return this.leaveRoom(me);
+      case 'take-seat':
+        return this.takeSeat(cmd, me);
+      case 'leave-seat': {
+        const seat = this.seatOf(me.id);
+        if (seat < 0) return fail('not-seated', 'You are not on a seat.');
+        this.unseat(seat, 'exited');
+        return ok({ seat });
+      }
+      case 'switch-seat':
+        return this.switchSeat(cmd, me);
+      case 'kick-seat':
+        return this.kickSeat(cmd, me);
+      case 'lock-seat':
+        return this.lockSeat(cmd, me);
+      case 'mute-seat':
+        return this.muteSeat(cmd, me);
+      case 'set-mode':
+        if (me.role !== 'host') return fail('not-allowed', 'Only the host can change the room mode.');
+        if (this.d.mode !== cmd.mode) {
+          this.d.mode = cmd.mode;
+          this.d.emit({ type: 'mode-changed', mode: cmd.mode });
+        }
+        return ok({ mode: cmd.mode });
+      case 'set-cohost':
+        return this.setCohost(cmd, me);
+      case 'request-seat':
+        return this.requestSeat(cmd, me);
+      case 'cancel-request':
+        return this.cancelRequest(cmd, me);
+      case 'accept-request':
+        return this.acceptRequest(cmd.requestId, me);
+      case 'accept-next': {
+        if (!isModerator(me)) return fail('not-allowed', 'Only the host or a cohost can accept requests.');
+        const first = this.q()[0];
+        if (!first) return fail('unknown-request', 'No request is waiting.');
+        return this.acceptRequest(first, me);
+      }
+      case 'accept-all':
+        return this.acceptAll(me);
+      case 'reject-request':
+        return this.rejectRequest(cmd, me);
+      case 'reject-all': {
+        if (!isModerator(me)) return fail('not-allowed', 'Only the host or a cohost can reject requests.');
+        const ids = this.q().slice();
+        for (const id of ids) this.resolveRequest(this.d.request(id)!, 'rejected', me.id, { reason: cmd.reason ?? null });
+        return ok({ rejected: ids });
+      }
+      case 'invite':
+        return this.invite(cmd, me);
+      case 'respond-invitation':
+        return this.respondInvitation(cmd, me);
+      case 'cancel-invitation': {
+        if (!isModerator(me)) return fail('not-allowed', 'Only the host or a cohost can cancel invitations.');
+        const inv = this.d.invitation(cmd.invitationId);
+        if (!inv) return fail('unknown-invitation', 'No such invitation.', { invitationId: cmd.invitationId });
+        if (inv.status === 'cancelled') return ok({ invitation: inv, duplicate: true });
+        if (inv.status !== 'pending') return fail('invitation-closed', `The invitation is already ${inv.status}.`, { status: inv.status });
+        this.resolveInvitation(inv, 'cancelled', null);
+        return ok({ invitation: this.d.invitation(inv.id) });
+      }
+      case 'remove-member':
+        return this.removeMember(cmd, me);
+      case 'set-mic':
+        return this.setMic(cmd, me);
+      case 'signal': {
+        const bytes = utf8Length(JSON.stringify(cmd.payload));
+        if (bytes > LIMITS.maxSignalBytes) {
+          return fail('too-large', `The signal payload is ${bytes} bytes; at most ${LIMITS.maxSignalBytes} are allowed.`, {
+            bytes,
+            limit: LIMITS.maxSignalBytes,
+          });
+        }
+        const limited = this.charge(me.id, 'signals');
+        if (limited) return limited;
+        this.d.emit({ type: 'signal', from: me.id, name: cmd.name, payload: cmd.payload });
+        return ok({});
+      }
+    }
+  }
+
+  presence(cmd: CommandOf<'presence'>): Result {
+    const m = this.d.member(cmd.userId);
+    if (!m) return ok({ member: null });
+    if (cmd.connected === m.connected) return ok({ member: m });
+    if (cmd.connected) {
+      this.d.putMember({ ...m, connected: true, graceUntil: null });
+      this.d.emit({ type: 'member-returned', userId: m.id });
+    } else {
+      const grace = this.cfg.reconnectGraceMs;
+      if (grace === 0) {
+        this.dropMember(m.id, 'dropped');
+        return ok({ member: null });
+      }
+      this.d.putMember({ ...m, connected: false, graceUntil: this.now + grace });
+      this.deadlineAt(this.now + grace);
+      this.d.emit({ type: 'member-reconnecting', userId: m.id });
+    }
+    const seat = this.seatOf(m.id);
+    if (seat >= 0) {
+      this.writeSeat(seat, {});
+      if (!cmd.connected) this.d.emit({ type: 'seat-reconnecting', seat, userId: m.id });
+    }
+    return ok({ member: this.d.member(m.id) });
+  }
+
+  join(cmd: CommandOf<'join'>, caller: Caller): Result {
+    const role = caller.role as MemberRole;
+    const existing = this.d.member(caller.id);
+    if (role === 'host' && this.d.hostId && this.d.hostId !== caller.id) {
+      return fail('host-exists', 'This room already has a host.', { hostId: this.d.hostId });
+    }
+    if (role === 'host') this.d.hostId = caller.id;
+    const member: Member = existing
+      ? {
+          ...existing,
+          name: cmd.name,
+          connected: true,
+          graceUntil: null,
+          role: role === 'host' ? 'host' : existing.role,
+          ...(cmd.avatar !== undefined ? { avatar: cmd.avatar } : {}),
+        }
+      : {
+          id: caller.id,
+          name: cmd.name,
+          role,
+          connected: true,
+          joinedAt: this.now,
+          graceUntil: null,
+          mic: 'off',
+          camera: false,
+          ...(cmd.avatar !== undefined ? { avatar: cmd.avatar } : {}),
+        };
+    if (!existing || JSON.stringify(existing) !== JSON.stringify(member)) this.d.putMember(member);
+    if (!existing) this.d.emit({ type: 'member-joined', userId: member.id });
+    else if (!existing.connected) {
+      this.d.emit({ type: 'member-returned', userId: member.id });
+      const seat = this.seatOf(member.id);
+      if (seat >= 0) this.writeSeat(seat, {});
+    }
+    return ok({ member });
+  }
+
+  leaveRoom(me: Member): Result {
+    if (me.role === 'host') {
+      for (const id of this.q().slice()) this.resolveRequest(this.d.request(id)!, 'cancelled', null, { reason: 'room-ended' });
+      for (const inv of Object.values(this.d.allInvitations())) {
+        if (inv.status === 'pending') this.resolveInvitation(inv, 'cancelled', null);
+      }
+      this.dropMember(me.id, 'left');
+      this.d.ended = true;
+      this.d.emit({ type: 'room-ended' });
+      return ok({ ended: true });
+    }
+    this.dropMember(me.id, 'left');
+    return ok({});
+  }
+
+  takeSeat(cmd: CommandOf<'take-seat'>, me: Member): Result {
+    const range = this.inRange(cmd.seat);
+    if (range) return range;
+    if (me.role === 'host') return fail('not-allowed', 'The host speaks from the host seat, not a guest seat.');
+    const current = this.seatOf(me.id);
+    if (current === cmd.seat) return ok({ seat: current, duplicate: true });
+    if (current >= 0) return fail('already-seated', `You are already on seat ${current + 1}; switch seats instead.`, { seat: current });
+    if (this.d.mode === 'request' && !isModerator(me) && this.d.seat(cmd.seat).reservedFor !== me.id) {
+      return fail('approval-required', 'This room needs the host’s approval to take a seat; send a request.', { mode: 'request' });
+    }
+    if (!this.seatOpenFor(cmd.seat, me.id)) return this.seatRefusal(cmd.seat, me.id);
+    const inv = Object.values(this.d.allInvitations()).find((x) => x.status === 'pending' && x.userId === me.id && x.seat === cmd.seat);
+    this.sit(me.id, cmd.seat, inv ? { invitation: inv.id } : {});
+    return ok({ seat: cmd.seat });
+  }
+
+  switchSeat(cmd: CommandOf<'switch-seat'>, me: Member): Result {
+    const range = this.inRange(cmd.to);
+    if (range) return range;
+    const from = this.seatOf(me.id);
+    if (from < 0) return fail('not-seated', 'You are not on a seat to switch from.');
+    if (from === cmd.to) return ok({ seat: from, duplicate: true });
+    if (!this.seatOpenFor(cmd.to, me.id)) return this.seatRefusal(cmd.to, me.id);
+    // One step: the old seat is freed and the new one taken in the same version.
+    this.writeSeat(from, { userId: null });
+    if (this.d.seat(cmd.to).reservedFor === me.id) this.cancelReservationOf(cmd.to);
+    this.writeSeat(cmd.to, { userId: me.id, reservedFor: null });
+    this.d.emit({ type: 'seat-switched', from, to: cmd.to, userId: me.id });
+    return ok({ seat: cmd.to, from });
+  }
+
+  /** A moderator may act on audience members; only the host may act on a cohost. */
+  mayModerate(me: Member, targetId: string): Result<never> | null {
+    if (!isModerator(me)) return fail('not-allowed', 'Only the host or a cohost can do this.');
+    const target = this.d.member(targetId);
+    if (targetId === this.d.hostId) return fail('not-allowed', 'Nobody can remove the host.');
+    if (target?.role === 'cohost' && me.role !== 'host') return fail('not-allowed', 'Only the host can act on a cohost.');
+    return null;
+  }
+
+  kickSeat(cmd: CommandOf<'kick-seat'>, me: Member): Result {
+    const range = this.inRange(cmd.seat);
+    if (range) return range;
+    if (!isModerator(me)) return fail('not-allowed', 'Only the host or a cohost can remove a speaker.');
+    const s = this.d.seat(cmd.seat);
+    if (!s.userId) return fail('not-seated', `Seat ${cmd.seat + 1} has nobody to remove.`, { seat: cmd.seat });
+    const refused = this.mayModerate(me, s.userId);
+    if (refused) return refused;
+    this.unseat(cmd.seat, 'terminated');
+    return ok({ seat: cmd.seat, userId: s.userId });
+  }
+
+  lockSeat(cmd: CommandOf<'lock-seat'>, me: Member): Result {
+    const range = this.inRange(cmd.seat);
+    if (range) return range;
+    if (!isModerator(me)) return fail('not-allowed', 'Only the host or a cohost can lock seats.');
+    const s = this.d.seat(cmd.seat);
+    if (s.locked === cmd.locked) return ok({ seat: cmd.seat, locked: cmd.locked, duplicate: true });
+    if (cmd.locked) {
+      if (s.userId) {
+        const refused = this.mayModerate(me, s.userId);
+        if (refused) return refused;
+        this.unseat(cmd.seat, 'terminated');
+      }
+      this.cancelReservationOf(cmd.seat);
+    }
+    this.writeSeat(cmd.seat, { locked: cmd.locked });
+    this.d.emit({ type: 'seat-locked', seat: cmd.seat, locked: cmd.locked });
+    return ok({ seat: cmd.seat, locked: cmd.locked });
+  }
+
+  muteSeat(cmd: CommandOf<'mute-seat'>, me: Member): Result {
+    const range = this.inRange(cmd.seat);
+    if (range) return range;
+    if (!isModerator(me)) return fail('not-allowed', 'Only the host or a cohost can mute seats.');
+    const s = this.d.seat(cmd.seat);
+    if (s.muted === cmd.muted) return ok({ seat: cmd.seat, muted: cmd.muted, duplicate: true });
+    if (s.userId && cmd.muted) {
+      const refused = this.mayModerate(me, s.userId);
+      if (refused) return refused;
+    }
+    this.writeSeat(cmd.seat, { muted: cmd.muted });
+    this.d.emit({ type: 'seat-muted', seat: cmd.seat, muted: cmd.muted });
+    return ok({ seat: cmd.seat, muted: cmd.muted });
+  }
+
+  setCohost(cmd: CommandOf<'set-cohost'>, me: Member): Result {
+    if (me.role !== 'host') return fail('not-allowed', 'Only the host can appoint cohosts.');
+    const target = this.d.member(cmd.userId);
+    if (!target) return fail('not-member', 'That user is not in the room.', { userId: cmd.userId });
+    if (target.role === 'host') return fail('not-allowed', 'The host is already the host.');
+    const role = cmd.cohost ? 'cohost' : 'audience';
+    if (target.role !== role) {
+      this.d.putMember({ ...target, role });
+      this.d.emit({ type: 'role-changed', userId: target.id, role });
+    }
+    return ok({ userId: target.id, role });
+  }
+
+  requestSeat(cmd: CommandOf<'request-seat'>, me: Member): Result {
+    const existing = this.d.request(cmd.requestId);
+    if (existing) {
+      if (existing.userId !== me.id) return fail('id-conflict', 'That request id belongs to someone else; make a new id.', { requestId: cmd.requestId });
+      return ok({ request: existing, duplicate: true });
+    }
+    if (me.role === 'host') return fail('not-allowed', 'The host does not need a seat request.');
+    const seated = this.seatOf(me.id);
+    if (seated >= 0) return fail('already-seated', `You are already on seat ${seated + 1}.`, { seat: seated });
+    if (cmd.seat !== 'any') {
+      const range = this.inRange(cmd.seat);
+      if (range) return range;
+      if (this.d.seat(cmd.seat).locked) return fail('seat-locked', `Seat ${cmd.seat + 1} is locked.`, { seat: cmd.seat });
+    }
+    if (cmd.media === 'audio+camera' && !this.cfg.allowCamera) {
+      return fail('not-allowed', 'This room allows audio only.', { media: cmd.media });
+    }
+    const pending = this.q().find((id) => this.d.request(id)!.userId === me.id);
+    if (pending) return fail('request-pending', 'You already have a pending request.', { requestId: pending });
+    if (this.q().length >= this.cfg.maxPendingRequests) {
+      return fail('queue-full', `The queue is full (${this.cfg.maxPendingRequests} waiting); try again later.`, { limit: this.cfg.maxPendingRequests });
+    }
+    const limited = this.charge(me.id, 'requests');
+    if (limited) return limited;
+    const timeoutMs = cmd.timeoutMs ?? this.cfg.requestTimeoutMs;
+    const request: SeatRequest = {
+      id: cmd.requestId,
+      userId: me.id,
+      seat: cmd.seat,
+      media: cmd.media,
+      status: 'pending',
+      seq: ++this.seq,
+      createdAt: this.now,
+      deadline: this.now + timeoutMs,
+      resolvedAt: null,
+      handledBy: null,
+      seatIndex: null,
+      reason: null,
+    };
+    this.d.putRequest(request);
+    this.q().push(request.id);
+    this.deadlineAt(request.deadline);
+    this.d.emit({ type: 'request-created', requestId: request.id, userId: me.id });
+    if (this.d.mode === 'free') {
+      // Free mode: a request is granted at once when a seat is open (no approval needed).
+      const seat = this.pickSeat(request);
+      if (seat >= 0) this.sit(me.id, seat, { request: request.id, by: 'auto' });
+    }
+    return ok({ request: this.d.request(request.id), position: this.q().indexOf(request.id) + 1 });
+  }
+
+  pickSeat(r: SeatRequest | Invitation): number {
+    if (r.seat === 'any') return this.nearestFree(0, r.userId);
+    return this.seatOpenFor(r.seat, r.userId) ? r.seat : this.nearestFree(r.seat, r.userId);
+  }
+
+  cancelRequest(cmd: CommandOf<'cancel-request'>, me: Member): Result {
+    const r = this.d.request(cmd.requestId);
+    if (!r) return fail('unknown-request', 'No such request.', { requestId: cmd.requestId });
+    if (r.userId !== me.id) return fail('not-allowed', 'Only the requester can cancel a request.');
+    if (r.status === 'cancelled') return ok({ request: r, duplicate: true });
+    if (r.status !== 'pending') return fail('request-closed', `The request is already ${r.status}.`, { status: r.status });
+    this.resolveRequest(r, 'cancelled', null);
+    return ok({ request: this.d.request(r.id) });
+  }
+
+  acceptRequest(requestId: string, me: Member): Result {
+    if (!isModerator(me)) return fail('not-allowed', 'Only the host or a cohost can accept requests.');
+    const r = this.d.request(requestId);
+    if (!r) return fail('unknown-request', 'No such request.', { requestId });
+    if (r.status === 'accepted' && r.handledBy === me.id) return ok({ request: r, seat: r.seatIndex, duplicate: true });
+    if (r.status !== 'pending') {
+      return fail('request-closed', r.handledBy ? `Already ${r.status} by ${this.nameOf(r.handledBy)}.` : `The request is already ${r.status}.`, {
+        status: r.status,
+        handledBy: r.handledBy,
+      });
+    }
+    const seat = this.pickSeat(r);
+    if (seat < 0) return fail('no-free-seat', 'No seat is free; free or unlock one first.');
+    this.sit(r.userId, seat, { request: r.id, by: me.id });
+    return ok({ request: this.d.request(r.id), seat });
+  }
+
+  acceptAll(me: Member): Result {
+    if (!isModerator(me)) return fail('not-allowed', 'Only the host or a cohost can accept requests.');
+    const accepted: string[] = [];
+    for (const id of this.q().slice()) {
+      const seat = this.pickSeat(this.d.request(id)!);
+      if (seat < 0) break;
+      this.sit(this.d.request(id)!.userId, seat, { request: id, by: me.id });
+      accepted.push(id);
+    }
+    if (accepted.length === 0 && this.q().length > 0) return fail('no-free-seat', 'No seat is free; free or unlock one first.');
+    return ok({ accepted, remaining: this.q().length });
+  }
+
+  rejectRequest(cmd: CommandOf<'reject-request'>, me: Member): Result {
+    if (!isModerator(me)) return fail('not-allowed', 'Only the host or a cohost can reject requests.');
+    const r = this.d.request(cmd.requestId);
+    if (!r) return fail('unknown-request', 'No such request.', { requestId: cmd.requestId });
+    if (r.status === 'rejected' && r.handledBy === me.id) return ok({ request: r, duplicate: true });
+    if (r.status !== 'pending') {
+      return fail('request-closed', r.handledBy ? `Already ${r.status} by ${this.nameOf(r.handledBy)}.` : `The request is already ${r.status}.`, {
+        status: r.status,
+        handledBy: r.handledBy,
+      });
+    }
+    this.resolveRequest(r, 'rejected', me.id, { reason: cmd.reason ?? null });
+    return ok({ request: this.d.request(r.id) });
+  }
+
+  invite(cmd: CommandOf<'invite'>, me: Member): Result {
+    if (!isModerator(me)) return fail('not-allowed', 'Only the host or a cohost can invite.');
+    const existing = this.d.invitation(cmd.invitationId);
+    if (existing) {
+      if (existing.userId !== cmd.userId || existing.from !== me.id) return fail('id-conflict', 'That invitation id is already used; make a new id.');
+      return ok({ invitation: existing, duplicate: true });
+    }
+    const target = this.d.member(cmd.userId);
+    if (!target || !target.connected) return fail('not-member', 'That user is not in the room.', { userId: cmd.userId });
+    if (target.role === 'host') return fail('not-allowed', 'The host cannot be invited to a guest seat.');
+    const seated = this.seatOf(target.id);
+    if (seated >= 0) return fail('already-seated', `${target.name} is already on seat ${seated + 1}.`, { seat: seated });
+    if (Object.values(this.d.allInvitations()).some((x) => x.userId === target.id && x.status === 'pending')) {
+      return fail('invitation-pending', `${target.name} already has a pending invitation.`);
+    }
+    const deadline = this.now + (cmd.timeoutMs ?? this.cfg.invitationTimeoutMs);
+    if (cmd.seat !== 'any') {
+      const range = this.inRange(cmd.seat);
+      if (range) return range;
+      if (!this.seatOpenFor(cmd.seat, target.id)) return this.seatRefusal(cmd.seat, target.id);
+      this.writeSeat(cmd.seat, { reservedFor: target.id, deadline });
+    }
+    const inv: Invitation = {
+      id: cmd.invitationId,
+      userId: target.id,
+      from: me.id,
+      seat: cmd.seat,
+      status: 'pending',
+      createdAt: this.now,
+      deadline,
+      resolvedAt: null,
+      seatIndex: null,
+    };
+    this.d.putInvitation(inv);
+    this.deadlineAt(deadline);
+    this.d.emit({ type: 'invitation-created', invitationId: inv.id, userId: target.id });
+    return ok({ invitation: inv });
+  }
+
+  respondInvitation(cmd: CommandOf<'respond-invitation'>, me: Member): Result {
+    const inv = this.d.invitation(cmd.invitationId);
+    if (!inv) return fail('unknown-invitation', 'No such invitation.', { invitationId: cmd.invitationId });
+    if (inv.userId !== me.id) return fail('not-allowed', 'This invitation is for someone else.');
+    const wanted = cmd.accept ? 'accepted' : 'declined';
+    if (inv.status === wanted) return ok({ invitation: inv, duplicate: true });
+    if (inv.status !== 'pending') return fail('invitation-closed', `The invitation is already ${inv.status}.`, { status: inv.status });
+    if (!cmd.accept) {
+      this.resolveInvitation(inv, 'declined', null);
+      return ok({ invitation: this.d.invitation(inv.id) });
+    }
+    const seated = this.seatOf(me.id);
+    if (seated >= 0) return fail('already-seated', `You are already on seat ${seated + 1}.`, { seat: seated });
+    const seat = this.pickSeat(inv);
+    if (seat < 0) return fail('no-free-seat', 'No seat is free any more.');
+    this.sit(me.id, seat, { invitation: inv.id });
+    return ok({ invitation: this.d.invitation(inv.id), seat });
+  }
+
+  removeMember(cmd: CommandOf<'remove-member'>, me: Member): Result {
+    const refused = this.mayModerate(me, cmd.userId);
+    if (refused) return refused;
+    if (!this.d.member(cmd.userId)) return fail('not-member', 'That user is not in the room.', { userId: cmd.userId });
+    this.dropMember(cmd.userId, 'removed');
+    return ok({ userId: cmd.userId });
+  }
+
+  setMic(cmd: CommandOf<'set-mic'>, me: Member): Result {
+    const seat = this.seatOf(me.id);
+    if (cmd.mic === 'on' && seat >= 0 && this.d.seat(seat).muted) {
+      return fail('seat-muted', 'The host muted your seat; you can unmute when they release it.', { seat });
+    }
+    if (cmd.camera && !this.cfg.allowCamera) return fail('not-allowed', 'This room allows audio only.');
+    const camera = cmd.camera ?? me.camera;
+    if (me.mic !== cmd.mic || me.camera !== camera) {
+      this.d.putMember({ ...me, mic: cmd.mic, camera });
+      if (me.mic !== cmd.mic) this.d.emit({ type: 'mic-changed', userId: me.id, mic: cmd.mic });
+    }
+    return ok({ mic: cmd.mic, camera });
+  }
+
+  nameOf(id: string): string {
+    return this.d.member(id)?.name ?? id;
+  }
+}
+
+function computeNextDeadline(room: RoomState): number {
+  let t = Infinity;
+  for (const r of Object.values(room.requests)) t = Math.min(t, r.status === 'pending' ? r.deadline : r.resolvedAt! + room.config.historyMs);
+  for (const i of Object.values(room.invitations)) t = Math.min(t, i.status === 'pending' ? i.deadline : i.resolvedAt! + room.config.historyMs);
+  for (const m of Object.values(room.members)) if (m.graceUntil !== null) t = Math.min(t, m.graceUntil);
+  return t;
+}
+
+export function utf8Length(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c <= 0xdbff) {
+      n += 4;
+      i++;
+    } else n += 3;
+  }
+  return n;
+}
+
+/** Where each user's request stands in the queue (1-based), from any copy of the room. */
+export function queueOf(room: RoomState): SeatRequest[] {
+  return Object.values(room.requests)
+    .filter((r) => r.status === 'pending')
+    .sort((a, b) => a.seq - b.seq);
+}

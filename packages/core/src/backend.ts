@@ -1,0 +1,57 @@
+/**
+ * The RoomBackend contract: what every backend (memory, LiveKit) gives the machines.
+ * Backends report facts and carry commands; they decide nothing (the authority does) and
+ * own no lifecycle (the machines do).
+ */
+import type { Result, RoomError } from './errors.js';
+import type { RoomEvent } from './events.js';
+import type { Command, MicReport, RoomState } from './schema.js';
+
+export type ConnectionStatus = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'disconnected';
+
+export interface RoomUpdate {
+  /** The client's replica of the authoritative room, at its newest version. */
+  readonly room: RoomState;
+  /** Events of the versions applied since the previous update (empty after a snapshot). */
+  readonly events: readonly RoomEvent[];
+}
+
+export interface JoinOptions {
+  readonly name: string;
+  readonly avatar?: string;
+}
+
+export interface RoomMedia {
+  /**
+   * Starts or stops publishing the microphone (and the camera when `camera` is true).
+   * Refusals: `mic-denied` (permission), `no-device`, `media-failed`. Never rejects.
+   */
+  setMic(on: boolean, options?: { camera?: boolean; deviceId?: string }): Promise<Result<MicReport>>;
+  /** Audio levels (0..1) by identity, for the local user and every speaker heard. */
+  onLevels(listener: (levels: ReadonlyMap<string, number>) => void): () => void;
+  /** True while the browser blocks playback until the user interacts. */
+  readonly audioBlocked: boolean;
+  onAudioBlocked(listener: (blocked: boolean) => void): () => void;
+  /** Call from a user gesture ("tap to listen"). */
+  unlockAudio(): Promise<void>;
+}
+
+export interface RoomBackend {
+  /** The identity the transport vouches for. */
+  readonly identity: string;
+  /** The newest replica, or null before the first snapshot. */
+  readonly room: RoomState | null;
+  readonly status: ConnectionStatus;
+  /** Connects and joins; resolves once the first snapshot is in. Never rejects. */
+  connect(options: JoinOptions): Promise<Result<RoomState>>;
+  /** Leaves the transport (not the room: send `leave-room` first for that). */
+  disconnect(): Promise<void>;
+  onUpdate(listener: (update: RoomUpdate) => void): () => void;
+  onStatus(listener: (status: ConnectionStatus, error?: RoomError) => void): () => void;
+  /**
+   * Sends one command to the authority and resolves with its typed result. Never rejects:
+   * transport failures come back as `host-unreachable`, `timeout` or `disconnected`.
+   */
+  send(command: Command): Promise<Result>;
+  readonly media: RoomMedia;
+}

@@ -1,0 +1,15 @@
+export * from './limits.js';
+export * from './errors.js';
+export * from './schema.js';
+export * from './events.js';
+export * from './draft.js';
+export * from './authority.js';
+export * from './protocol.js';
+export * from './replica.js';
+export * from './backend.js';
+export * from './machines/authority-host.js';
+export * from './machines/seat-request.js';
+export * from './machines/invitation.js';
+export * from './machines/inbox.js';
+export * from './machines/room.js';
+export { prepareSeat, rollbackSeat } from './machines/prepare.js';
