@@ -1,0 +1,776 @@
+/**
+ * Rooms and participants: the state a LiveKit SFU keeps, and the rules it applies to it.
+ * Server line references are to livekit/livekit at the commit in refs.ts.
+ */
+import {
+  AddTrackRequest,
+  ClientConfiguration,
+  DataPacket,
+  DataPacket_Kind,
+  DisconnectReason,
+  JoinRequest,
+  JoinResponse,
+  LeaveRequest,
+  LeaveRequest_Action,
+  ParticipantInfo,
+  ParticipantInfo_Kind,
+  ParticipantInfo_State,
+  ParticipantPermission,
+  ParticipantUpdate,
+  ReconnectResponse,
+  RequestResponse,
+  RequestResponse_Reason,
+  Room as RoomInfo,
+  ServerInfo,
+  ServerInfo_Edition,
+  SessionDescription,
+  SignalRequest,
+  SignalResponse,
+  SpeakerInfo,
+  SpeakersChanged,
+  TrackInfo,
+  TrackPublishedResponse,
+  TrackSource,
+  TrackType,
+  TrackUnpublishedResponse,
+  MediaSectionsRequirement,
+  RoomUpdate,
+  MuteTrackRequest as MuteMsg,
+  Pong,
+  UpdateParticipantMetadata,
+} from '@livekit/protocol';
+import type WebSocket from 'ws';
+import { Peer, cloneRtp, MediaStreamTrack, type UpstreamAudio } from './peer.js';
+
+export const SERVER_VERSION = '1.9.99-emulator';
+
+export interface Limits {
+  /** fidelity: server pkg/config/config.go:557 MaxMetadataSize 512 KiB. */
+  maxMetadataSize: number;
+  /** fidelity: server pkg/config/config.go:558 MaxAttributesSize 64 KiB (keys + values of the update). */
+  maxAttributesSize: number;
+  /** fidelity: server pkg/config/config.go:561 MaxParticipantNameLength 256. */
+  maxNameLength: number;
+}
+
+export const defaultLimits: Limits = {
+  maxMetadataSize: 512 * 1024,
+  maxAttributesSize: 64 * 1024,
+  maxNameLength: 256,
+};
+
+/** The `video` grant as livekit-server-sdk writes it into the JWT. */
+export interface VideoGrantClaims {
+  room?: string;
+  roomJoin?: boolean;
+  roomAdmin?: boolean;
+  roomList?: boolean;
+  roomCreate?: boolean;
+  canPublish?: boolean;
+  canSubscribe?: boolean;
+  canPublishData?: boolean;
+  canPublishSources?: string[];
+  canUpdateOwnMetadata?: boolean;
+  hidden?: boolean;
+  recorder?: boolean;
+  agent?: boolean;
+}
+
+export interface Claims {
+  sub?: string;
+  name?: string;
+  metadata?: string;
+  attributes?: Record<string, string>;
+  kind?: string;
+  video?: VideoGrantClaims;
+}
+
+const sourceByName: Record<string, TrackSource> = {
+  camera: TrackSource.CAMERA,
+  microphone: TrackSource.MICROPHONE,
+  screen_share: TrackSource.SCREEN_SHARE,
+  screen_share_audio: TrackSource.SCREEN_SHARE_AUDIO,
+};
+
+/**
+ * fidelity: livekit/protocol auth/grants.go `VideoGrant.ToPermission` and the getters it uses:
+ * canPublish and canSubscribe default to true when unset, canPublishData defaults to canPublish's
+ * default (true), canUpdateOwnMetadata defaults to false.
+ */
+export function permissionFromGrant(v: VideoGrantClaims = {}): ParticipantPermission {
+  return new ParticipantPermission({
+    canPublish: v.canPublish ?? true,
+    canSubscribe: v.canSubscribe ?? true,
+    canPublishData: v.canPublishData ?? true,
+    canUpdateMetadata: v.canUpdateOwnMetadata ?? false,
+    canPublishSources: (v.canPublishSources ?? []).map((s) => sourceByName[s]).filter((s) => s !== undefined),
+    hidden: v.hidden ?? false,
+    recorder: v.recorder ?? false,
+    agent: v.agent ?? false,
+  });
+}
+
+/** fidelity: livekit/protocol auth/grants.go `GetCanPublishSource`: empty list means all sources. */
+function canPublishSource(p: ParticipantPermission, source: TrackSource): boolean {
+  if (!p.canPublish) return false;
+  return p.canPublishSources.length === 0 || p.canPublishSources.includes(source);
+}
+
+let sidCounter = 0;
+function newSid(prefix: string): string {
+  sidCounter += 1;
+  const rand = Math.random().toString(36).slice(2, 10);
+  return `${prefix}_${rand}${sidCounter.toString(36)}`;
+}
+
+export interface Hooks {
+  webhook(event: string, room: RoomInfo, participant?: ParticipantInfo, track?: TrackInfo): void;
+  log(...args: unknown[]): void;
+  /** Something the emulator cannot handle: always printed. */
+  error(what: string, e: unknown): void;
+}
+
+interface PublishedTrack {
+  info: TrackInfo;
+  cid: string;
+  upstream?: UpstreamAudio;
+  /** Forwarded copies, by subscriber sid. */
+  downstream: Map<string, { track: MediaStreamTrack; stop: () => void }>;
+  /** Audio level bookkeeping for speaker updates. */
+  levels: { at: number; level: number }[];
+}
+
+export class Participant {
+  readonly sid = newSid('PA');
+  readonly identity: string;
+  name: string;
+  metadata: string;
+  attributes: Record<string, string>;
+  permission: ParticipantPermission;
+  kind: ParticipantInfo_Kind;
+  state = ParticipantInfo_State.JOINING;
+  version = 0;
+  readonly joinedAtMs = Date.now();
+  readonly tracks = new Map<string, PublishedTrack>(); // by track sid
+  private pendingAdds = new Map<string, AddTrackRequest>(); // by cid
+  peer: Peer;
+  ws: WebSocket | undefined;
+  autoSubscribe: boolean;
+  left = false;
+  private lastSpeaking = false;
+
+  constructor(
+    readonly room: Room,
+    claims: Claims,
+    join: JoinRequest,
+    ws: WebSocket,
+  ) {
+    this.identity = claims.sub ?? '';
+    this.name = claims.name ?? '';
+    this.metadata = claims.metadata ?? '';
+    this.attributes = { ...(claims.attributes ?? {}) };
+    this.permission = permissionFromGrant(claims.video);
+    this.kind = kindFromClaim(claims.kind);
+    this.autoSubscribe = join.connectionSettings?.autoSubscribe ?? true;
+    this.ws = ws;
+    this.peer = this.createPeer();
+  }
+
+  private createPeer(): Peer {
+    return new Peer(
+      {
+        onAnswer: (sdp, offerId, midToTrackId) =>
+          this.send({
+            case: 'answer',
+            value: new SessionDescription({ type: 'answer', sdp, id: offerId, midToTrackId }),
+          }),
+        onMediaSectionsRequirement: (numAudios, numVideos) =>
+          this.send({ case: 'mediaSectionsRequirement', value: new MediaSectionsRequirement({ numAudios, numVideos }) }),
+        onUpstreamAudio: (up) => this.room.onUpstream(this, up),
+        onDataMessage: (label, data) => this.room.onData(this, label, data),
+        onDataChannelOpen: () => undefined,
+        onError: (e) => this.room.hooks.error(`peer connection of ${this.identity}`, e),
+        onConnectionState: (s) => {
+          if (s === 'connected' && this.state !== ParticipantInfo_State.ACTIVE && !this.left) {
+            this.state = ParticipantInfo_State.ACTIVE;
+            this.bump();
+            this.room.broadcast(this);
+            // fidelity: server pkg/telemetry/events.go:108-121 sends participant_joined when the
+            // participant becomes active.
+            this.room.hooks.webhook('participant_joined', this.room.toProto(), this.toProto());
+          }
+        },
+      },
+      { host: this.room.host },
+    );
+  }
+
+  bump() {
+    this.version += 1;
+  }
+
+  toProto(): ParticipantInfo {
+    return new ParticipantInfo({
+      sid: this.sid,
+      identity: this.identity,
+      name: this.name,
+      state: this.state,
+      metadata: this.metadata,
+      attributes: { ...this.attributes },
+      joinedAt: BigInt(Math.floor(this.joinedAtMs / 1000)),
+      joinedAtMs: BigInt(this.joinedAtMs),
+      version: this.version,
+      permission: this.permission.clone(),
+      isPublisher: this.tracks.size > 0,
+      kind: this.kind,
+      tracks: [...this.tracks.values()].filter((t) => t.upstream).map((t) => t.info.clone()),
+    });
+  }
+
+  send(message: SignalResponse['message']) {
+    if (!this.ws || this.ws.readyState !== 1) return;
+    this.ws.send(new SignalResponse({ message }).toBinary());
+  }
+
+  /** Handles one SignalRequest from this participant's client. */
+  async handleSignal(req: SignalRequest) {
+    const m = req.message;
+    switch (m.case) {
+      case 'offer':
+        await this.peer.handleOffer(m.value.sdp, m.value.id);
+        break;
+      case 'answer':
+        // single-PC mode never has the server offer; nothing to do.
+        break;
+      case 'trickle':
+        try {
+          this.peer.addIceCandidate(JSON.parse(m.value.candidateInit));
+        } catch {
+          /* malformed candidate: ignored, as pion would reject it */
+        }
+        break;
+      case 'addTrack':
+        this.onAddTrack(m.value);
+        break;
+      case 'mute':
+        this.setTrackMuted(m.value.sid, m.value.muted, false);
+        break;
+      case 'updateMetadata':
+        this.onUpdateMetadata(m.value);
+        break;
+      case 'leave':
+        this.room.removeParticipant(this, DisconnectReason.CLIENT_INITIATED, false);
+        break;
+      case 'ping':
+        // fidelity: client api/SignalClient.ts:903-915 sends both ping and pingReq; the server
+        // answers pingReq with pongResp (server pkg/rtc/signalling/signalhandler.go).
+        this.send({ case: 'pong', value: m.value });
+        break;
+      case 'pingReq':
+        this.send({ case: 'pongResp', value: new Pong({ lastPingTimestamp: m.value.timestamp, timestamp: BigInt(Date.now()) }) });
+        break;
+      case 'subscription':
+      case 'trackSetting':
+      case 'updateLayers':
+      case 'subscriptionPermission':
+      case 'syncState':
+      case 'simulate':
+      case 'updateAudioTrack':
+      case 'updateVideoTrack':
+      default:
+        // Accepted and ignored (see README departures).
+        break;
+    }
+  }
+
+  private onAddTrack(req: AddTrackRequest) {
+    // fidelity: server pkg/rtc/participant.go AddTrack refuses a source the permission does not
+    // allow (no TrackPublishedResponse is sent and the client's publish times out / fails).
+    if (!canPublishSource(this.permission, req.source)) {
+      this.room.hooks.log(`addTrack refused for ${this.identity}: no permission for source ${req.source}`);
+      return;
+    }
+    if (req.type !== TrackType.AUDIO) {
+      this.room.hooks.log(`addTrack of non-audio track from ${this.identity} is not forwarded`);
+    }
+    this.pendingAdds.set(req.cid, req);
+    const sid = newSid('TR');
+    const info = new TrackInfo({
+      sid,
+      type: req.type,
+      name: req.name,
+      muted: req.muted,
+      source: req.source,
+      disableDtx: req.disableDtx,
+      stereo: req.stereo,
+      disableRed: req.disableRed,
+      encryption: req.encryption,
+      stream: req.stream,
+      audioFeatures: req.audioFeatures,
+      mimeType: req.type === TrackType.AUDIO ? 'audio/opus' : '',
+      width: req.width,
+      height: req.height,
+    });
+    this.tracks.set(sid, { info, cid: req.cid, downstream: new Map(), levels: [] });
+    // fidelity: the server answers AddTrackRequest at once with TrackPublishedResponse
+    // (server pkg/rtc/participant.go AddTrack -> sendTrackPublished), and announces the track to
+    // others only once its media arrives (pkg/rtc/participant.go onMediaTrack -> onTrackPublished).
+    this.send({ case: 'trackPublished', value: new TrackPublishedResponse({ cid: req.cid, track: info }) });
+  }
+
+  /** Matches an incoming upstream m-line to the AddTrackRequest it belongs to. */
+  claimTrack(up: UpstreamAudio): PublishedTrack | undefined {
+    const waiting = [...this.tracks.values()].filter((t) => !t.upstream);
+    const byCid = waiting.find((t) => t.cid === up.msidTrackId);
+    const t = byCid ?? (waiting.length === 1 ? waiting[0] : undefined);
+    if (t) {
+      t.upstream = up;
+      t.info.mid = up.mid;
+    }
+    return t;
+  }
+
+  setTrackMuted(trackSid: string, muted: boolean, fromAdmin: boolean): TrackInfo | undefined {
+    const t = this.tracks.get(trackSid);
+    if (!t) return undefined;
+    if (t.info.muted !== muted) {
+      t.info.muted = muted;
+      this.bump();
+      // fidelity: server pkg/rtc/participant.go SetTrackMuted(fromAdmin=true) tells the publisher
+      // with a `mute` signal so its client mutes the local track (client api/SignalClient.ts
+      // onRemoteMuteChanged).
+      if (fromAdmin) this.send({ case: 'mute', value: new MuteMsg({ sid: trackSid, muted }) });
+      this.room.broadcast(this);
+    }
+    return t.info.clone();
+  }
+
+  /**
+   * fidelity: server pkg/rtc/participant.go:670-740 UpdateMetadata: the grant check
+   * (canUpdateOwnMetadata, line 694) unless from the admin API, then the size limits
+   * (checkMetadataLimits, lines 650-668), answered with a RequestResponse; attributes merge and an
+   * empty value deletes (SetAttributes, lines 779-800).
+   */
+  onUpdateMetadata(
+    update: { name: string; metadata: string; attributes: Record<string, string>; requestId: number },
+    fromAdmin = false,
+  ): RequestResponse_Reason {
+    let reason = RequestResponse_Reason.OK;
+    let message = '';
+    const attrSize = Object.entries(update.attributes ?? {}).reduce((n, [k, v]) => n + k.length + v.length, 0);
+    if (!fromAdmin && !this.permission.canUpdateMetadata) {
+      reason = RequestResponse_Reason.NOT_ALLOWED;
+      message = 'does not have permission to update own metadata';
+    } else if (update.name.length > this.room.limits.maxNameLength) {
+      reason = RequestResponse_Reason.LIMIT_EXCEEDED;
+      message = 'exceeds name length limit';
+    } else if (Buffer.byteLength(update.metadata) > this.room.limits.maxMetadataSize) {
+      reason = RequestResponse_Reason.LIMIT_EXCEEDED;
+      message = 'exceeds metadata size limit';
+    } else if (attrSize > this.room.limits.maxAttributesSize) {
+      reason = RequestResponse_Reason.LIMIT_EXCEEDED;
+      message = 'exceeds attributes size limit';
+    }
+    if (reason === RequestResponse_Reason.OK) {
+      let changed = false;
+      if (update.name && update.name !== this.name) {
+        this.name = update.name;
+        changed = true;
+      }
+      if (update.metadata && update.metadata !== this.metadata) {
+        this.metadata = update.metadata;
+        changed = true;
+      }
+      for (const [k, v] of Object.entries(update.attributes ?? {})) {
+        if (v === '') {
+          if (k in this.attributes) {
+            delete this.attributes[k];
+            changed = true;
+          }
+        } else if (this.attributes[k] !== v) {
+          this.attributes[k] = v;
+          changed = true;
+        }
+      }
+      if (changed) {
+        this.bump();
+        this.room.broadcast(this);
+      }
+    }
+    if (!fromAdmin || update.requestId !== 0 || reason !== RequestResponse_Reason.OK) {
+      this.send({
+        case: 'requestResponse',
+        value: new RequestResponse({
+          requestId: update.requestId,
+          reason,
+          message,
+          request: { case: 'updateMetadata', value: new UpdateParticipantMetadata(update) },
+        }),
+      });
+    }
+    return reason;
+  }
+
+  /**
+   * fidelity: server pkg/rtc/participant.go:822-880 SetPermission: the permission is replaced
+   * (livekit/protocol auth/grants.go UpdateFromPermission copies every field), tracks whose source
+   * is no longer allowed are unpublished (lines 846-851), subscriptions are dropped when
+   * canSubscribe is revoked (852-860), and everyone gets a participant update (869).
+   */
+  setPermission(p: ParticipantPermission) {
+    this.permission = p.clone();
+    this.bump();
+    for (const t of [...this.tracks.values()]) {
+      if (!canPublishSource(this.permission, t.info.source)) this.room.unpublish(this, t.info.sid);
+    }
+    if (!this.permission.canSubscribe) {
+      for (const other of this.room.participants.values()) {
+        for (const t of other.tracks.values()) this.room.unsubscribe(this, other, t);
+      }
+    } else {
+      this.room.subscribeAll(this);
+    }
+    this.room.broadcast(this);
+  }
+
+  /** Audio-level based speaking state; see Room.speakerTick. */
+  speakingNow(now: number): { speaking: boolean; level: number } {
+    let best = 127;
+    let seen = false;
+    for (const t of this.tracks.values()) {
+      if (t.info.muted) continue;
+      t.levels = t.levels.filter((l) => now - l.at < 500);
+      if (t.levels.length === 0) continue;
+      seen = true;
+      const avg = t.levels.reduce((n, l) => n + l.level, 0) / t.levels.length;
+      best = Math.min(best, avg);
+    }
+    // fidelity: server pkg/config/config.go AudioConfig ActiveLevel 35 (-dBov); level reported as
+    // linear loudness like pkg/sfu/audio/audiolevel.go ConvertAudioLevel.
+    const speaking = seen && best <= 35;
+    return { speaking, level: speaking ? Math.pow(10, -best / 20) : 0 };
+  }
+
+  get wasSpeaking() {
+    return this.lastSpeaking;
+  }
+  set wasSpeaking(v: boolean) {
+    this.lastSpeaking = v;
+  }
+}
+
+
+function kindFromClaim(kind?: string): ParticipantInfo_Kind {
+  switch (kind) {
+    case 'agent':
+      return ParticipantInfo_Kind.AGENT;
+    case 'ingress':
+      return ParticipantInfo_Kind.INGRESS;
+    case 'egress':
+      return ParticipantInfo_Kind.EGRESS;
+    case 'sip':
+      return ParticipantInfo_Kind.SIP;
+    default:
+      return ParticipantInfo_Kind.STANDARD;
+  }
+}
+
+export class Room {
+  readonly sid = newSid('RM');
+  metadata = '';
+  readonly creationTimeMs = Date.now();
+  readonly participants = new Map<string, Participant>(); // by identity
+  private speakerTimer: NodeJS.Timeout;
+
+  constructor(
+    readonly name: string,
+    readonly host: string,
+    readonly limits: Limits,
+    readonly hooks: Hooks,
+  ) {
+    // fidelity: server pkg/config/config.go AudioConfig UpdateInterval 400 ms between speaker updates.
+    this.speakerTimer = setInterval(() => this.speakerTick(), 400);
+    this.speakerTimer.unref();
+  }
+
+  toProto(): RoomInfo {
+    const ps = [...this.participants.values()];
+    return new RoomInfo({
+      sid: this.sid,
+      name: this.name,
+      metadata: this.metadata,
+      creationTime: BigInt(Math.floor(this.creationTimeMs / 1000)),
+      creationTimeMs: BigInt(this.creationTimeMs),
+      emptyTimeout: 300,
+      departureTimeout: 20,
+      numParticipants: ps.length,
+      numPublishers: ps.filter((p) => p.tracks.size > 0).length,
+    });
+  }
+
+  close() {
+    clearInterval(this.speakerTimer);
+    for (const p of [...this.participants.values()]) this.removeParticipant(p, DisconnectReason.ROOM_DELETED, true);
+  }
+
+  /** A participant joins (or replaces an earlier session with the same identity). */
+  async join(claims: Claims, join: JoinRequest, ws: WebSocket): Promise<Participant> {
+    const existing = this.participants.get(claims.sub ?? '');
+    if (existing) {
+      // fidelity: server pkg/rtc/room.go Join removes an existing participant with the same
+      // identity (ParticipantCloseReasonDuplicateIdentity) before the new one joins.
+      this.removeParticipant(existing, DisconnectReason.DUPLICATE_IDENTITY, true);
+    }
+    const p = new Participant(this, claims, join, ws);
+    p.state = ParticipantInfo_State.JOINED;
+    this.participants.set(p.identity, p);
+    // fidelity: server pkg/rtc/room.go:1043-1072 createJoinResponseLocked.
+    const info = new ServerInfo({
+      edition: ServerInfo_Edition.Standard,
+      version: SERVER_VERSION,
+      protocol: 16,
+      region: 'emulator',
+      nodeId: 'emulator',
+    });
+    p.send({
+      case: 'join',
+      value: new JoinResponse({
+        room: this.toProto(),
+        participant: p.toProto(),
+        otherParticipants: [...this.participants.values()]
+          .filter((o) => o !== p && !o.permission.hidden)
+          .map((o) => o.toProto()),
+        serverVersion: SERVER_VERSION,
+        serverRegion: 'emulator',
+        serverInfo: info,
+        iceServers: [],
+        subscriberPrimary: false,
+        clientConfiguration: new ClientConfiguration({}),
+        // fidelity: server pkg/rtc/participant.go:88-89 ping interval 5 s, timeout 15 s.
+        pingInterval: 5,
+        pingTimeout: 15,
+        fastPublish: p.permission.canPublish,
+      }),
+    });
+    this.broadcast(p, { skipSource: true });
+    if (join.publisherOffer?.sdp) {
+      await p.peer.handleOffer(join.publisherOffer.sdp, join.publisherOffer.id);
+    }
+    this.subscribeAll(p);
+    return p;
+  }
+
+  resume(p: Participant, ws: WebSocket) {
+    p.ws?.removeAllListeners();
+    try {
+      p.ws?.close();
+    } catch {
+      /* already closed */
+    }
+    p.ws = ws;
+    p.send({
+      case: 'reconnect',
+      value: new ReconnectResponse({
+        iceServers: [],
+        clientConfiguration: new ClientConfiguration({}),
+        serverInfo: new ServerInfo({ edition: ServerInfo_Edition.Standard, version: SERVER_VERSION, protocol: 16 }),
+      }),
+    });
+    // Re-send current state so a client that missed updates while away catches up.
+    p.send({ case: 'update', value: new ParticipantUpdate({ participants: this.visibleTo(p) }) });
+  }
+
+  private visibleTo(p: Participant): ParticipantInfo[] {
+    return [...this.participants.values()].filter((o) => o === p || !o.permission.hidden).map((o) => o.toProto());
+  }
+
+  /**
+   * Tells everyone about `p`'s current state.
+   * fidelity: server pkg/rtc/room.go broadcastParticipantState; the real server batches updates of
+   * non-publishers about every 3 s (see README departures); the emulator sends them at once.
+   */
+  broadcast(p: Participant, opts: { skipSource?: boolean } = {}) {
+    if (p.permission.hidden) {
+      if (!opts.skipSource) p.send({ case: 'update', value: new ParticipantUpdate({ participants: [p.toProto()] }) });
+      return;
+    }
+    const info = p.toProto();
+    for (const o of this.participants.values()) {
+      if (o === p && opts.skipSource) continue;
+      o.send({ case: 'update', value: new ParticipantUpdate({ participants: [info] }) });
+    }
+  }
+
+  removeParticipant(p: Participant, reason: DisconnectReason, tellClient: boolean) {
+    if (p.left) return;
+    p.left = true;
+    if (tellClient) {
+      // fidelity: server pkg/rtc/participant.go sendLeaveRequest: action DISCONNECT, no reconnect.
+      p.send({
+        case: 'leave',
+        value: new LeaveRequest({ canReconnect: false, reason, action: LeaveRequest_Action.DISCONNECT }),
+      });
+    }
+    for (const t of [...p.tracks.values()]) this.unpublish(p, t.info.sid, false);
+    for (const other of this.participants.values()) {
+      for (const t of other.tracks.values()) this.unsubscribe(p, other, t);
+    }
+    if (this.participants.get(p.identity) === p) this.participants.delete(p.identity);
+    p.state = ParticipantInfo_State.DISCONNECTED;
+    p.bump();
+    const info = p.toProto();
+    info.disconnectReason = reason;
+    if (!p.permission.hidden) {
+      for (const o of this.participants.values()) {
+        o.send({ case: 'update', value: new ParticipantUpdate({ participants: [info] }) });
+      }
+    }
+    // fidelity: server pkg/telemetry/events.go:200-215 participant_left.
+    this.hooks.webhook('participant_left', this.toProto(), info);
+    const ws = p.ws;
+    setTimeout(() => {
+      try {
+        ws?.close(1000, 'participant left');
+      } catch {
+        /* closed */
+      }
+    }, 50).unref();
+    void p.peer.close();
+  }
+
+  onUpstream(p: Participant, up: UpstreamAudio) {
+    const t = p.claimTrack(up);
+    if (!t) {
+      this.hooks.log(`media from ${p.identity} on mid ${up.mid} matches no AddTrackRequest; dropped`);
+      return;
+    }
+    up.onRtp((_rtp, level) => {
+      t.levels.push({ at: Date.now(), level: level ?? 127 });
+      if (t.levels.length > 100) t.levels.shift();
+    });
+    p.bump();
+    // fidelity: server pkg/rtc/room.go:1074-1100 onTrackPublished: broadcast (skipping the
+    // publisher), then subscribe every existing participant; pkg/telemetry/events.go:269 webhook.
+    this.broadcast(p, { skipSource: true });
+    this.hooks.webhook('track_published', this.toProto(), p.toProto(), t.info.clone());
+    for (const o of this.participants.values()) if (o !== p) this.subscribe(o, p, t);
+  }
+
+  subscribeAll(sub: Participant) {
+    for (const pub of this.participants.values()) {
+      if (pub === sub) continue;
+      for (const t of pub.tracks.values()) this.subscribe(sub, pub, t);
+    }
+  }
+
+  subscribe(sub: Participant, pub: Participant, t: PublishedTrack) {
+    if (!t.upstream || sub.left || !sub.autoSubscribe || !sub.permission.canSubscribe) return;
+    if (t.downstream.has(sub.sid) || t.info.type !== TrackType.AUDIO) return;
+    const track = new MediaStreamTrack({ kind: 'audio' });
+    const stop = t.upstream.onRtp((rtp) => {
+      try {
+        track.writeRtp(cloneRtp(rtp));
+      } catch {
+        /* subscriber closing */
+      }
+    });
+    t.downstream.set(sub.sid, { track, stop });
+    sub.peer.addDownstream(t.info.sid, `${pub.sid}|${t.info.sid}`, track);
+  }
+
+  unsubscribe(sub: Participant, _pub: Participant, t: PublishedTrack) {
+    const d = t.downstream.get(sub.sid);
+    if (!d) return;
+    d.stop();
+    t.downstream.delete(sub.sid);
+    sub.peer.removeDownstream(t.info.sid);
+  }
+
+  unpublish(p: Participant, trackSid: string, announce = true) {
+    const t = p.tracks.get(trackSid);
+    if (!t) return;
+    for (const o of this.participants.values()) this.unsubscribe(o, p, t);
+    p.tracks.delete(trackSid);
+    // fidelity: server pkg/rtc/participant.go removePublishedTrack -> sendTrackUnpublished, which the
+    // client turns into LocalParticipant.unpublishTrack (client api/SignalClient.ts trackUnpublished).
+    p.send({ case: 'trackUnpublished', value: new TrackUnpublishedResponse({ trackSid }) });
+    if (announce) {
+      p.bump();
+      this.broadcast(p);
+    }
+  }
+
+  /**
+   * Relays a data packet.
+   * fidelity: server pkg/rtc/participant.go:2430-2433 drops packets from a participant without
+   * canPublishData; lines 2509-2531 and 2620-2628 stamp the sender's identity (and sid, for user
+   * packets) over whatever the client wrote; pkg/rtc/room.go:2117-2160 delivers to the listed
+   * destination identities (or everyone but the sender), silently skipping identities that are not
+   * in the room — so an RPC to an absent identity gets no ack and the caller's client fails it with
+   * 1501 after 7 s (client room/rpc.ts / LocalParticipant.performRpc).
+   */
+  onData(p: Participant, label: string, data: Buffer) {
+    if (label !== '_reliable' && label !== '_lossy') return; // '_data_track' is not emulated
+    if (p.left || !p.permission.canPublishData) {
+      this.hooks.log(`data from ${p.identity} dropped: no canPublishData`);
+      return;
+    }
+    let dp: DataPacket;
+    try {
+      dp = DataPacket.fromBinary(data);
+    } catch {
+      return;
+    }
+    dp.kind = label === '_reliable' ? DataPacket_Kind.RELIABLE : DataPacket_Kind.LOSSY;
+    if (dp.value.case === 'user') {
+      const u = dp.value.value;
+      u.participantSid = p.sid;
+      u.participantIdentity = p.identity;
+      if (dp.destinationIdentities.length) u.destinationIdentities = dp.destinationIdentities;
+      else dp.destinationIdentities = u.destinationIdentities;
+    }
+    dp.participantIdentity = p.permission.hidden ? '' : p.identity;
+    this.deliver(dp, label, p);
+  }
+
+  deliver(dp: DataPacket, label: string, source?: Participant) {
+    const destIdentities = dp.destinationIdentities;
+    const destSids = dp.value.case === 'user' ? dp.value.value.destinationSids : [];
+    const bytes = dp.toBinary();
+    for (const o of this.participants.values()) {
+      if (o === source) continue;
+      if (destIdentities.length || destSids.length) {
+        if (!destIdentities.includes(o.identity) && !destSids.includes(o.sid)) continue;
+      }
+      o.peer.send(label, bytes);
+    }
+  }
+
+  setMetadata(metadata: string) {
+    this.metadata = metadata;
+    // fidelity: server pkg/rtc/room.go SetMetadata -> sendRoomUpdate to every participant
+    // (client RoomEvent.RoomMetadataChanged).
+    const info = this.toProto();
+    for (const o of this.participants.values()) o.send({ case: 'roomUpdate', value: new RoomUpdate({ room: info }) });
+  }
+
+  /**
+   * fidelity: server pkg/rtc/room.go audioUpdateWorker/sendSpeakerChanges: every update interval,
+   * participants whose speaking state changed are sent in SpeakersChanged (inactive ones with
+   * active=false, level 0).
+   */
+  private speakerTick() {
+    const now = Date.now();
+    const changed: SpeakerInfo[] = [];
+    for (const p of this.participants.values()) {
+      const { speaking, level } = p.speakingNow(now);
+      if (speaking !== p.wasSpeaking) changed.push(new SpeakerInfo({ sid: p.sid, level, active: speaking }));
+      p.wasSpeaking = speaking;
+    }
+    if (changed.length === 0) return;
+    for (const o of this.participants.values()) {
+      o.send({ case: 'speakersChanged', value: new SpeakersChanged({ speakers: changed }) });
+    }
+  }
+}
+
