@@ -1,0 +1,210 @@
+/**
+ * A client of the in-memory room: implements the RoomBackend contract over any message
+ * transport (an in-page MemoryLink, or a BroadcastChannel to another tab). Commands carry a
+ * correlation id and are resent until answered (the server answers a resend from its cache),
+ * a gap in versions asks for a snapshot, and a keep-alive sync catches a lost last delta.
+ */
+import {
+  encodeCommand,
+  encodeSync,
+  fail,
+  RoomReplica,
+  type Command,
+  type ConnectionStatus,
+  type JoinOptions,
+  type Result,
+  type RoomBackend,
+  type RoomError,
+  type RoomMedia,
+  type RoomState,
+  type RoomUpdate,
+  type WireMessage,
+} from '@micseat/core';
+import { MemoryMedia, type MemoryMediaOptions } from './media.js';
+
+export interface ClientTransport {
+  send(message: WireMessage): void;
+  onMessage(handler: (message: WireMessage) => void): void;
+  open(): void;
+  close(): void;
+}
+
+export interface MemoryClientOptions {
+  /** Give up on a command after this long (default 8000 ms). */
+  commandTimeoutMs?: number;
+  /** Resend an unanswered command this often (default 400 ms). */
+  resendMs?: number;
+  /** Ask for missed changes this often (default 1000 ms; 0 turns it off). */
+  keepAliveMs?: number;
+  media?: MemoryMediaOptions;
+}
+
+interface Waiting {
+  resolve: (r: Result) => void;
+  message: WireMessage;
+  resend: ReturnType<typeof setInterval>;
+  giveUp: ReturnType<typeof setTimeout>;
+}
+
+export class MemoryRoomBackend implements RoomBackend {
+  readonly media: RoomMedia & MemoryMedia;
+  private readonly replica = new RoomReplica();
+  private readonly updateListeners = new Set<(u: RoomUpdate) => void>();
+  private readonly statusListeners = new Set<(s: ConnectionStatus, e?: RoomError) => void>();
+  private readonly waiting = new Map<string, Waiting>();
+  private firstSnapshot: ((room: RoomState) => void) | null = null;
+  private keepAlive: ReturnType<typeof setInterval> | null = null;
+  private seq = 0;
+  private _status: ConnectionStatus = 'idle';
+  private join: JoinOptions | null = null;
+  private readonly opts: Required<Omit<MemoryClientOptions, 'media'>>;
+
+  constructor(
+    readonly identity: string,
+    private readonly transport: ClientTransport,
+    options: MemoryClientOptions & { levels: ConstructorParameters<typeof MemoryMedia>[1] },
+  ) {
+    this.opts = {
+      commandTimeoutMs: options.commandTimeoutMs ?? 8000,
+      resendMs: options.resendMs ?? 400,
+      keepAliveMs: options.keepAliveMs ?? 1000,
+    };
+    this.media = new MemoryMedia(identity, options.levels, options.media);
+    transport.onMessage((m) => this.receive(m));
+  }
+
+  get room(): RoomState | null {
+    return this.replica.room;
+  }
+  get status(): ConnectionStatus {
+    return this._status;
+  }
+
+  async connect(options: JoinOptions): Promise<Result<RoomState>> {
+    this.join = options;
+    this.setStatus('connecting');
+    const snapshot = new Promise<RoomState>((resolve) => (this.firstSnapshot = resolve));
+    this.transport.open();
+    const timeout = new Promise<null>((r) => setTimeout(() => r(null), this.opts.commandTimeoutMs));
+    const room = await Promise.race([snapshot, timeout]);
+    if (!room) {
+      this.setStatus('disconnected', { code: 'host-unreachable', message: 'The room did not answer.' });
+      return fail('host-unreachable', 'The room did not answer.');
+    }
+    const joined = await this.send({ type: 'join', name: options.name, ...(options.avatar ? { avatar: options.avatar } : {}) });
+    if (!joined.ok) {
+      this.setStatus('disconnected', joined.error);
+      return joined;
+    }
+    this.setStatus('connected');
+    this.startKeepAlive();
+    return { ok: true, value: this.replica.room! };
+  }
+
+  async disconnect(): Promise<void> {
+    this.stopKeepAlive();
+    this.transport.close();
+    this.failWaiting('disconnected', 'You left the room.');
+    this.media.stop();
+    this.setStatus('disconnected');
+  }
+
+  /** Simulates a network drop (fault injection): the transport goes away until `resume()`. */
+  drop(): void {
+    this.stopKeepAlive();
+    this.transport.close();
+    this.setStatus('reconnecting');
+  }
+
+  /** Comes back after `drop()`: a fresh snapshot, presence restored, seat kept within the grace. */
+  resume(): void {
+    this.transport.open();
+    this.startKeepAlive();
+    this.setStatus('connected');
+  }
+
+  onUpdate(listener: (u: RoomUpdate) => void): () => void {
+    this.updateListeners.add(listener);
+    return () => this.updateListeners.delete(listener);
+  }
+
+  onStatus(listener: (s: ConnectionStatus, e?: RoomError) => void): () => void {
+    this.statusListeners.add(listener);
+    return () => this.statusListeners.delete(listener);
+  }
+
+  send(command: Command): Promise<Result> {
+    if (this._status === 'disconnected' || this._status === 'idle') {
+      return Promise.resolve(fail('disconnected', 'Not connected to the room.'));
+    }
+    const id = `${this.identity.slice(0, 40)}:${++this.seq}`;
+    const message = encodeCommand(id, command);
+    return new Promise<Result>((resolve) => {
+      const w: Waiting = {
+        resolve,
+        message,
+        resend: setInterval(() => this.transport.send(message), this.opts.resendMs),
+        giveUp: setTimeout(() => this.settle(id, fail('timeout', 'The room did not answer in time.')), this.opts.commandTimeoutMs),
+      };
+      this.waiting.set(id, w);
+      this.transport.send(message);
+    });
+  }
+
+  private settle(id: string, result: Result): void {
+    const w = this.waiting.get(id);
+    if (!w) return; // a duplicated answer
+    clearInterval(w.resend);
+    clearTimeout(w.giveUp);
+    this.waiting.delete(id);
+    w.resolve(result);
+  }
+
+  private failWaiting(code: 'disconnected', message: string): void {
+    for (const id of [...this.waiting.keys()]) this.settle(id, fail(code, message));
+  }
+
+  private receive(message: WireMessage): void {
+    if (message.t === 'res') {
+      this.settle(message.id, message.res as Result);
+      return;
+    }
+    const out = this.replica.receive(message);
+    if (out.kind === 'gap') {
+      this.transport.send(encodeSync(out.have));
+      return;
+    }
+    if (out.kind !== 'applied') return;
+    if (this.firstSnapshot) {
+      const f = this.firstSnapshot;
+      this.firstSnapshot = null;
+      f(out.room);
+    }
+    for (const e of out.events) {
+      if (e.type === 'member-left' && e.userId === this.identity && e.reason === 'removed') {
+        // Removed by a moderator: the transport is closed for us.
+        queueMicrotask(() => void this.disconnect());
+      }
+    }
+    const update: RoomUpdate = { room: out.room, events: out.events };
+    for (const l of this.updateListeners) l(update);
+  }
+
+  private setStatus(status: ConnectionStatus, error?: RoomError): void {
+    if (this._status === status) return;
+    this._status = status;
+    for (const l of this.statusListeners) l(status, error);
+  }
+
+  private startKeepAlive(): void {
+    this.stopKeepAlive();
+    if (this.opts.keepAliveMs > 0) {
+      this.keepAlive = setInterval(() => this.transport.send(encodeSync(this.replica.version)), this.opts.keepAliveMs);
+    }
+  }
+
+  private stopKeepAlive(): void {
+    if (this.keepAlive) clearInterval(this.keepAlive);
+    this.keepAlive = null;
+  }
+}

@@ -1,0 +1,183 @@
+/**
+ * The in-memory room: the shared authority host machine in the page, serving any number of
+ * clients over links that can be made to misbehave (fault injection), and the simulated
+ * audio-level hub. Snapshots and deltas are the same wire messages LiveKit carries.
+ */
+import { createActor, type Actor } from 'xstate';
+import {
+  authorityHostMachine,
+  createAuthority,
+  encodeDelta,
+  encodeResult,
+  encodeSnapshot,
+  fail,
+  type Caller,
+  type MemberRole,
+  type Result,
+  type RoomConfigInput,
+  type RoomState,
+  type StepOutcome,
+  type WireMessage,
+} from '@micseat/core';
+import { FaultyPipe, type FaultConfig } from './faults.js';
+
+/** The server's end of one client's link. */
+export interface ServerLink {
+  readonly identity: string;
+  readonly role: MemberRole;
+  /** Deliver a message to the client. */
+  push(message: WireMessage): void;
+}
+
+export interface MemoryRoomServerOptions {
+  roomId?: string;
+  config?: RoomConfigInput;
+  /** The authority's clock (default Date.now). */
+  now?: () => number;
+}
+
+/** Results remembered per client, so a resent command is answered, not run twice. */
+const RESULT_CACHE = 128;
+
+export class MemoryRoomServer {
+  readonly actor: Actor<typeof authorityHostMachine>;
+  private readonly links = new Map<string, ServerLink>();
+  private readonly results = new Map<string, Map<string, Result>>();
+  private readonly levelListeners = new Set<(levels: ReadonlyMap<string, number>) => void>();
+  private readonly levels = new Map<string, number>();
+  private closed = false;
+
+  constructor(options: MemoryRoomServerOptions = {}) {
+    const now = options.now ?? (() => Date.now());
+    const state = createAuthority(options.roomId ?? 'room', options.config, now());
+    this.actor = createActor(authorityHostMachine, { input: { state, now } });
+    // Timer-driven changes (expiries) reach everyone like any other change.
+    this.actor.on('outcome', ({ outcome }) => this.broadcast(outcome));
+    this.actor.start();
+  }
+
+  get room(): RoomState {
+    return this.actor.getSnapshot().context.state.room;
+  }
+
+  get connectedCount(): number {
+    return this.links.size;
+  }
+
+  /** A client link arrives (or returns after a drop): it gets a snapshot; presence is restored. */
+  attach(link: ServerLink): void {
+    if (this.closed) return;
+    this.links.set(link.identity, link);
+    if (this.room.members[link.identity] && !this.room.members[link.identity]!.connected) {
+      this.actor.send({ type: 'COMMAND', command: { type: 'presence', userId: link.identity, connected: true }, caller: { id: 'system', role: 'system' } });
+    }
+    link.push(encodeSnapshot(this.room));
+  }
+
+  /** A client link is gone (network drop, tab closed): its member enters the reconnect grace. */
+  detach(identity: string): void {
+    if (!this.links.delete(identity)) return;
+    this.levels.delete(identity);
+    this.actor.send({ type: 'COMMAND', command: { type: 'presence', userId: identity, connected: false }, caller: { id: 'system', role: 'system' } });
+  }
+
+  /** A message from a client. Commands are run once per correlation id; sync asks for a snapshot. */
+  receive(identity: string, message: WireMessage): void {
+    const link = this.links.get(identity);
+    if (!link || this.closed) return;
+    if (message.t === 'sync') {
+      if (this.room.version > message.have) link.push(encodeSnapshot(this.room));
+      return;
+    }
+    if (message.t !== 'cmd') return;
+    let cache = this.results.get(identity);
+    if (!cache) this.results.set(identity, (cache = new Map()));
+    const seen = cache.get(message.id);
+    if (seen) {
+      link.push(encodeResult(message.id, seen));
+      return;
+    }
+    if (message.cmd.type === 'tick' || message.cmd.type === 'presence') {
+      link.push(encodeResult(message.id, fail('not-allowed', 'Only the room itself may send this command.')));
+      return;
+    }
+    const caller: Caller = { id: identity, role: link.role };
+    this.actor.send({ type: 'COMMAND', command: message.cmd, caller });
+    const outcome = this.actor.getSnapshot().context.last!;
+    cache.set(message.id, outcome.result);
+    if (cache.size > RESULT_CACHE) cache.delete(cache.keys().next().value!);
+    // The delta (pushed by the outcome listener during `send`) goes first: a caller's replica
+    // already shows the change when the answer arrives.
+    link.push(encodeResult(message.id, outcome.result));
+  }
+
+  private broadcast(outcome: StepOutcome): void {
+    if (!outcome.patch) return;
+    const room = outcome.state.room;
+    const delta = encodeDelta(room.version, room.clock, outcome.patch, outcome.events);
+    for (const link of this.links.values()) link.push(delta);
+    // Someone removed from the room is cut off, as a real server would.
+    for (const e of outcome.events) {
+      if (e.type === 'member-left' && e.reason === 'removed') this.links.delete(e.userId);
+    }
+  }
+
+  /** Audio levels published by speakers (real analyser or simulated), fanned out to listeners. */
+  publishLevel(identity: string, level: number): void {
+    if (level <= 0) this.levels.delete(identity);
+    else this.levels.set(identity, Math.min(1, level));
+    const snapshot = new Map(this.levels);
+    for (const l of this.levelListeners) l(snapshot);
+  }
+
+  onLevels(listener: (levels: ReadonlyMap<string, number>) => void): () => void {
+    this.levelListeners.add(listener);
+    return () => this.levelListeners.delete(listener);
+  }
+
+  close(): void {
+    this.closed = true;
+    this.actor.stop();
+    this.links.clear();
+  }
+}
+
+/** A pair of faulty pipes joining one client to the server, with a switch to cut it. */
+export class MemoryLink {
+  readonly up: FaultyPipe<WireMessage>;
+  readonly down: FaultyPipe<WireMessage>;
+  private clientHandler: ((m: WireMessage) => void) | null = null;
+  online = true;
+
+  constructor(
+    readonly server: MemoryRoomServer,
+    readonly identity: string,
+    readonly role: MemberRole,
+  ) {
+    this.up = new FaultyPipe((m) => this.online && this.server.receive(identity, m));
+    this.down = new FaultyPipe((m) => this.online && this.clientHandler?.(m));
+  }
+
+  setFaults(faults: FaultConfig): void {
+    this.up.configure({ ...faults, seed: (faults.seed ?? 1) * 2 });
+    this.down.configure({ ...faults, seed: (faults.seed ?? 1) * 2 + 1 });
+  }
+
+  onMessage(handler: (m: WireMessage) => void): void {
+    this.clientHandler = handler;
+  }
+
+  send(m: WireMessage): void {
+    if (this.online) this.up.push(m);
+  }
+
+  open(): void {
+    this.online = true;
+    this.server.attach({ identity: this.identity, role: this.role, push: (m) => this.online && this.down.push(m) });
+  }
+
+  close(): void {
+    this.online = false;
+    this.server.detach(this.identity);
+  }
+}

@@ -1,0 +1,181 @@
+/**
+ * The RoomBackend conformance suite: what every backend must do, written once and run by
+ * each backend's tests against itself (memory in-page, LiveKit over the emulator or a real
+ * server). Framework-free: pass your runner's `describe` and `it`.
+ */
+import type { RoomBackend, RoomUpdate } from './backend.js';
+import type { MemberRole, RoomConfig } from './schema.js';
+
+export interface ConformanceRoom {
+  /** A connected, joined backend for `identity` with the role the transport vouches for. */
+  join(identity: string, role: MemberRole, name?: string): Promise<RoomBackend>;
+  close(): Promise<void>;
+}
+
+export interface ConformanceHarness {
+  /** A fresh room; the first `join` with role `host` hosts it. */
+  createRoom(config?: Partial<RoomConfig>): Promise<ConformanceRoom>;
+  /** How long to wait for propagation before failing (default 5000 ms). */
+  timeoutMs?: number;
+  /** Skip the media checks (e.g. a transport without audio in this environment), with the reason printed. */
+  skipMedia?: string;
+}
+
+type Define = (name: string, fn: () => Promise<void>) => void;
+
+class ConformanceError extends Error {}
+function check(cond: unknown, message: string): asserts cond {
+  if (!cond) throw new ConformanceError(message);
+}
+
+export async function waitFor<T>(probe: () => T | undefined | null | false, timeoutMs: number, what: string): Promise<T> {
+  const start = Date.now();
+  for (;;) {
+    const v = probe();
+    if (v) return v;
+    if (Date.now() - start > timeoutMs) throw new ConformanceError(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+export function defineConformanceSuite(describe: (name: string, body: () => void) => void, it: Define, harness: ConformanceHarness): void {
+  const T = harness.timeoutMs ?? 5000;
+  describe('RoomBackend conformance', () => {
+    let room: ConformanceRoom | null = null;
+    const open = async (config?: Partial<RoomConfig>) => (room = await harness.createRoom(config));
+    const close = async () => {
+      await room?.close();
+      room = null;
+    };
+    const scenario = (name: string, fn: () => Promise<void>) =>
+      it(name, async () => {
+        try {
+          await fn();
+        } finally {
+          await close();
+        }
+      });
+
+    scenario('connect: every client sees every member, with the role its transport vouches for', async () => {
+      const r = await open();
+      const host = await r.join('c-host', 'host', 'Host');
+      const a = await r.join('c-a', 'audience', 'Ann');
+      check(host.status === 'connected' && a.status === 'connected', 'both connected');
+      await waitFor(() => host.room?.members['c-a'] && a.room?.members['c-host'], T, 'members to propagate');
+      check(a.room!.members['c-host']!.role === 'host', 'host role');
+      check(a.room!.hostId === 'c-host', 'hostId');
+      check(a.room!.members['c-a']!.name === 'Ann', 'name');
+    });
+
+    scenario('request → accept: the requester is seated by the authority and sees it', async () => {
+      const r = await open();
+      const host = await r.join('c-host', 'host');
+      const a = await r.join('c-a', 'audience');
+      const sent = await a.send({ type: 'request-seat', requestId: 'conf-q1', seat: 'any', media: 'audio' });
+      check(sent.ok, `request accepted by the authority: ${JSON.stringify(sent)}`);
+      await waitFor(() => host.room?.requests['conf-q1']?.status === 'pending', T, 'host to see the request');
+      const acc = await host.send({ type: 'accept-request', requestId: 'conf-q1' });
+      check(acc.ok, 'accept ok');
+      await waitFor(() => a.room?.requests['conf-q1']?.status === 'accepted', T, 'requester to see accepted');
+      check(a.room!.seats.some((s) => s.userId === 'c-a'), 'requester on a seat');
+    });
+
+    scenario('a resent request id is one request', async () => {
+      const r = await open();
+      await r.join('c-host', 'host');
+      const a = await r.join('c-a', 'audience');
+      const cmd = { type: 'request-seat', requestId: 'conf-dup', seat: 'any', media: 'audio' } as const;
+      const [x, y] = await Promise.all([a.send(cmd), a.send(cmd)]);
+      check(x.ok && y.ok, 'both answered ok');
+      await waitFor(() => a.room?.requests['conf-dup'], T, 'request visible');
+      check(Object.values(a.room!.requests).filter((q) => q.userId === 'c-a').length === 1, 'exactly one request');
+    });
+
+    scenario('race: several listeners take one seat, exactly one wins, the others get seat-taken', async () => {
+      const r = await open();
+      const host = await r.join('c-host', 'host');
+      await host.send({ type: 'set-mode', mode: 'free' });
+      const players = await Promise.all([1, 2, 3, 4].map((i) => r.join(`c-p${i}`, 'audience')));
+      await waitFor(() => players.every((p) => p.room?.mode === 'free'), T, 'free mode everywhere');
+      const results = await Promise.all(players.map((p) => p.send({ type: 'take-seat', seat: 0 })));
+      const wins = results.filter((x) => x.ok).length;
+      check(wins === 1, `exactly one winner, got ${wins}`);
+      for (const x of results) if (!x.ok) check(x.error.code === 'seat-taken', `loser gets seat-taken, got ${x.error.code}`);
+      await waitFor(() => players.every((p) => p.room?.seats[0]?.userId), T, 'everyone sees the winner');
+      const winner = players[results.findIndex((x) => x.ok)]!.identity;
+      check(players.every((p) => p.room!.seats[0]!.userId === winner), 'one seat, one person, everywhere');
+    });
+
+    scenario('mode change reaches everyone; kick tells the occupant terminated', async () => {
+      const r = await open();
+      const host = await r.join('c-host', 'host');
+      const a = await r.join('c-a', 'audience');
+      const seen: RoomUpdate[] = [];
+      a.onUpdate((u) => seen.push(u));
+      await host.send({ type: 'set-mode', mode: 'free' });
+      await waitFor(() => a.room?.mode === 'free', T, 'mode at listener');
+      check((await a.send({ type: 'take-seat', seat: 2 })).ok, 'take');
+      check((await host.send({ type: 'kick-seat', seat: 2 })).ok, 'kick');
+      await waitFor(
+        () => seen.some((u) => u.events.some((e) => e.type === 'seat-left' && e.userId === 'c-a' && e.reason === 'terminated')) || (a.room?.seats[2]?.userId === null && seen.length > 0),
+        T,
+        'listener told terminated',
+      );
+      check(a.room!.seats[2]!.userId === null, 'seat freed');
+    });
+
+    scenario('versions only grow at every client', async () => {
+      const r = await open();
+      const host = await r.join('c-host', 'host');
+      const a = await r.join('c-a', 'audience');
+      const versions: number[] = [];
+      a.onUpdate((u) => versions.push(u.room.version));
+      for (const mode of ['free', 'request', 'free'] as const) await host.send({ type: 'set-mode', mode });
+      await waitFor(() => a.room?.mode === 'free' && versions.length >= 1, T, 'updates');
+      for (let i = 1; i < versions.length; i++) check(versions[i]! > versions[i - 1]!, `monotonic: ${versions.join(',')}`);
+    });
+
+    scenario('bad input: a malformed command is a typed error and changes nothing', async () => {
+      const r = await open();
+      await r.join('c-host', 'host');
+      const a = await r.join('c-a', 'audience');
+      const before = a.room!.version;
+      const res = await a.send({ type: 'take-seat', seat: -4 } as never);
+      check(!res.ok && res.error.code === 'invalid-command', `invalid-command, got ${JSON.stringify(res)}`);
+      const unauthorised = await a.send({ type: 'set-mode', mode: 'free' });
+      check(!unauthorised.ok && unauthorised.error.code === 'not-allowed', 'not-allowed');
+      check(a.room!.version === before, 'room unchanged');
+    });
+
+    scenario('a late joiner gets the whole room', async () => {
+      const r = await open();
+      const host = await r.join('c-host', 'host');
+      const a = await r.join('c-a', 'audience');
+      await a.send({ type: 'request-seat', requestId: 'conf-late', seat: 3, media: 'audio' });
+      await host.send({ type: 'lock-seat', seat: 5, locked: true });
+      const late = await r.join('c-late', 'audience');
+      await waitFor(() => late.room?.requests['conf-late'] && late.room.seats[5]?.locked, T, 'snapshot content');
+      check(late.room!.requests['conf-late']!.status === 'pending', 'queue in snapshot');
+    });
+
+    scenario('media: a speaker’s mic is reported on, with a level others see', async () => {
+      if (harness.skipMedia) {
+        console.log(`conformance media check skipped: ${harness.skipMedia}`);
+        return;
+      }
+      const r = await open();
+      const host = await r.join('c-host', 'host');
+      await host.send({ type: 'set-mode', mode: 'free' });
+      const a = await r.join('c-a', 'audience');
+      check((await a.send({ type: 'take-seat', seat: 0 })).ok, 'take');
+      const mic = await a.media.setMic(true);
+      check(mic.ok, `mic opened: ${JSON.stringify(mic)}`);
+      check((await a.send({ type: 'set-mic', mic: 'on' })).ok, 'mic state told');
+      let heard = 0;
+      const off = host.media.onLevels((levels) => (heard = Math.max(heard, levels.get('c-a') ?? 0)));
+      await waitFor(() => heard > 0.01 && host.room?.members['c-a']?.mic === 'on', T * 2, 'host to see the speaker’s level');
+      off();
+      await a.media.setMic(false);
+    });
+  });
+}
