@@ -567,9 +567,18 @@ class Step {
     return ok({ seat: cmd.seat });
   }
 
-  switchSeat(cmd: CommandOf<'switch-seat'>, me: Member): Result {
+  switchSeat(cmd: CommandOf<'switch-seat'>, caller: Member): Result {
     const range = this.inRange(cmd.to);
     if (range) return range;
+    let me = caller;
+    if (cmd.userId !== undefined && cmd.userId !== caller.id) {
+      // A moderator moves a speaker: same single step, same rules for the target seat.
+      const refused = this.mayModerate(caller, cmd.userId);
+      if (refused) return refused;
+      const target = this.d.member(cmd.userId);
+      if (!target) return fail('not-member', 'That user is not in the room.', { userId: cmd.userId });
+      me = target;
+    }
     const from = this.seatOf(me.id);
     if (from < 0) return fail('not-seated', 'You are not on a seat to switch from.');
     if (from === cmd.to) return ok({ seat: from, duplicate: true });

@@ -48,7 +48,8 @@ export const CommandSchema = v.variant('type', [
   cmd('leave-room', {}),
   cmd('take-seat', { seat: SeatIndexSchema }),
   cmd('leave-seat', {}),
-  cmd('switch-seat', { to: SeatIndexSchema }),
+  /** `userId`: a moderator moving a speaker (atomic, like a self switch). Default: the caller. */
+  cmd('switch-seat', { to: SeatIndexSchema, userId: v.optional(IdentitySchema) }),
   cmd('kick-seat', { seat: SeatIndexSchema }),
   cmd('lock-seat', { seat: SeatIndexSchema, locked: v.boolean() }),
   cmd('mute-seat', { seat: SeatIndexSchema, muted: v.boolean() }),

@@ -40,7 +40,7 @@ export type RoomIntent =
   | { type: 'REQUEST_SEAT'; seat?: WantedSeat; media?: MediaWanted }
   | { type: 'CANCEL_REQUEST' }
   | { type: 'LEAVE_SEAT' }
-  | { type: 'SWITCH_SEAT'; to: number }
+  | { type: 'SWITCH_SEAT'; to: number; /** A moderator moving someone else. */ userId?: string }
   | { type: 'KICK_SEAT'; seat: number }
   | { type: 'LOCK_SEAT'; seat: number; locked: boolean }
   | { type: 'MUTE_SEAT'; seat: number; muted: boolean }
@@ -129,7 +129,7 @@ const newId = (): string =>
 function commandFor(intent: RoomIntent): Command | null {
   switch (intent.type) {
     case 'SWITCH_SEAT':
-      return { type: 'switch-seat', to: intent.to };
+      return { type: 'switch-seat', to: intent.to, ...(intent.userId ? { userId: intent.userId } : {}) };
     case 'KICK_SEAT':
       return { type: 'kick-seat', seat: intent.seat };
     case 'LOCK_SEAT':
