@@ -224,6 +224,11 @@ export class Peer {
   }
 
   private watchTransceiver(t: RTCRtpTransceiver) {
+    // werift's addTransceiver (transceiverManager.js:90-98) recycles any transceiver whose current
+    // direction is inactive, taking its mid, and setRemoteDescription then renames the recycled one
+    // to the new m-line's mid (peerConnection.js:852-858): the old mid vanishes and createAnswer
+    // throws. Marking every transceiver as used keeps them all in place, as m-lines must be.
+    t.usedForSender = true;
     t.onTrack.subscribe((track) => {
       const mid = t.mid ?? '';
       const listeners = new Set<(rtp: RtpPacket, level: number | undefined) => void>();
@@ -245,6 +250,7 @@ export class Peer {
   private async answer(sdp: string, offerId: number) {
     if (this.closed) return;
     this.remoteDescriptionSdp = sdp;
+    if (process.env.LIVEKIT_EMULATOR_SDP) console.log('OFFER', sdp.split(/\r?\nm=/).slice(1).map((x) => `${x.split(' ')[0]}:${/a=mid:(\S+)/.exec(x)?.[1]}:${/a=(sendrecv|sendonly|recvonly|inactive)/.exec(x)?.[1]}:${x.split(' ')[1]}`).join(' '), 'WERIFT', this.pc.getTransceivers().map((t) => `${t.kind}:${t.mid}:${t.direction}`).join(' '));
     await this.pc.setRemoteDescription({ type: 'offer', sdp });
     const remoteDirections = this.remoteDirections();
     // Upstream m-lines (the client sends): receive only.

@@ -41,6 +41,7 @@ import {
 } from '@livekit/protocol';
 import type WebSocket from 'ws';
 import { Peer, cloneRtp, MediaStreamTrack, type UpstreamAudio } from './peer.js';
+import { AudioLevel, defaultAudioLevelConfig } from './audiolevel.js';
 
 export const SERVER_VERSION = '1.9.99-emulator';
 
@@ -136,8 +137,8 @@ interface PublishedTrack {
   upstream?: UpstreamAudio;
   /** Forwarded copies, by subscriber sid. */
   downstream: Map<string, { track: MediaStreamTrack; stop: () => void }>;
-  /** Audio level bookkeeping for speaker updates. */
-  levels: { at: number; level: number }[];
+  /** Speaker detection, as the server's pkg/sfu/audio/audiolevel.go. */
+  audioLevel: AudioLevel;
 }
 
 export class Participant {
@@ -157,7 +158,6 @@ export class Participant {
   ws: WebSocket | undefined;
   autoSubscribe: boolean;
   left = false;
-  private lastSpeaking = false;
 
   constructor(
     readonly room: Room,
@@ -228,6 +228,7 @@ export class Participant {
   }
 
   send(message: SignalResponse['message']) {
+    if (message.case !== 'pong' && message.case !== 'pongResp') this.room.hooks.log(`${this.identity} <- ${message.case}`);
     if (!this.ws || this.ws.readyState !== 1) return;
     this.ws.send(new SignalResponse({ message }).toBinary());
   }
@@ -235,6 +236,7 @@ export class Participant {
   /** Handles one SignalRequest from this participant's client. */
   async handleSignal(req: SignalRequest) {
     const m = req.message;
+    if (m.case !== 'ping' && m.case !== 'pingReq') this.room.hooks.log(`${this.identity} -> ${m.case}`);
     switch (m.case) {
       case 'offer':
         await this.peer.handleOffer(m.value.sdp, m.value.id);
@@ -311,7 +313,7 @@ export class Participant {
       width: req.width,
       height: req.height,
     });
-    this.tracks.set(sid, { info, cid: req.cid, downstream: new Map(), levels: [] });
+    this.tracks.set(sid, { info, cid: req.cid, downstream: new Map(), audioLevel: new AudioLevel(this.room.audioLevelConfig) });
     // fidelity: the server answers AddTrackRequest at once with TrackPublishedResponse
     // (server pkg/rtc/participant.go AddTrack -> sendTrackPublished), and announces the track to
     // others only once its media arrives (pkg/rtc/participant.go onMediaTrack -> onTrackPublished).
@@ -433,30 +435,20 @@ export class Participant {
     this.room.broadcast(this);
   }
 
-  /** Audio-level based speaking state; see Room.speakerTick. */
-  speakingNow(now: number): { speaking: boolean; level: number } {
-    let best = 127;
-    let seen = false;
+  /**
+   * fidelity: server pkg/rtc/participant.go GetAudioLevel: the loudest of the participant's
+   * unmuted audio tracks.
+   */
+  audioLevelNow(now: number): { level: number; active: boolean } {
+    let best = { level: 0, active: false };
     for (const t of this.tracks.values()) {
-      if (t.info.muted) continue;
-      t.levels = t.levels.filter((l) => now - l.at < 500);
-      if (t.levels.length === 0) continue;
-      seen = true;
-      const avg = t.levels.reduce((n, l) => n + l.level, 0) / t.levels.length;
-      best = Math.min(best, avg);
+      if (t.info.muted || !t.upstream) continue;
+      const l = t.audioLevel.getLevel(now);
+      if (l.active && l.level > best.level) best = l;
     }
-    // fidelity: server pkg/config/config.go AudioConfig ActiveLevel 35 (-dBov); level reported as
-    // linear loudness like pkg/sfu/audio/audiolevel.go ConvertAudioLevel.
-    const speaking = seen && best <= 35;
-    return { speaking, level: speaking ? Math.pow(10, -best / 20) : 0 };
+    return best;
   }
 
-  get wasSpeaking() {
-    return this.lastSpeaking;
-  }
-  set wasSpeaking(v: boolean) {
-    this.lastSpeaking = v;
-  }
 }
 
 
@@ -481,6 +473,8 @@ export class Room {
   readonly creationTimeMs = Date.now();
   readonly participants = new Map<string, Participant>(); // by identity
   private speakerTimer: NodeJS.Timeout;
+  private lastSpeakers = new Map<string, SpeakerInfo>(); // by participant sid
+  readonly audioLevelConfig = defaultAudioLevelConfig;
 
   constructor(
     readonly name: string,
@@ -644,9 +638,9 @@ export class Room {
       this.hooks.log(`media from ${p.identity} on mid ${up.mid} matches no AddTrackRequest; dropped`);
       return;
     }
-    up.onRtp((_rtp, level) => {
-      t.levels.push({ at: Date.now(), level: level ?? 127 });
-      if (t.levels.length > 100) t.levels.shift();
+    up.onRtp((rtp, level) => {
+      // Without the audio-level extension every packet counts as silent, as on the real server.
+      t.audioLevel.observe(level ?? 127, rtp.header.timestamp, Date.now());
     });
     p.bump();
     // fidelity: server pkg/rtc/room.go:1074-1100 onTrackPublished: broadcast (skipping the
@@ -755,18 +749,28 @@ export class Room {
   }
 
   /**
-   * fidelity: server pkg/rtc/room.go audioUpdateWorker/sendSpeakerChanges: every update interval,
-   * participants whose speaking state changed are sent in SpeakersChanged (inactive ones with
-   * active=false, level 0).
+   * fidelity: server pkg/rtc/room.go:1639-1676 audioUpdateWorker: every update interval, speakers
+   * that are new or whose level changed, plus former speakers (level 0, active false), go out in
+   * SpeakersChanged (sendSpeakerChanges) to everyone.
    */
   private speakerTick() {
     const now = Date.now();
+    const next = new Map<string, SpeakerInfo>();
     const changed: SpeakerInfo[] = [];
     for (const p of this.participants.values()) {
-      const { speaking, level } = p.speakingNow(now);
-      if (speaking !== p.wasSpeaking) changed.push(new SpeakerInfo({ sid: p.sid, level, active: speaking }));
-      p.wasSpeaking = speaking;
+      if (p.permission.hidden) continue;
+      const { level, active } = p.audioLevelNow(now);
+      if (!active) continue;
+      const info = new SpeakerInfo({ sid: p.sid, level, active: true });
+      next.set(p.sid, info);
+      const prev = this.lastSpeakers.get(p.sid);
+      if (!prev || prev.level !== level) changed.push(info);
     }
+    for (const [sid, prev] of this.lastSpeakers) {
+      if (!next.has(sid)) changed.push(new SpeakerInfo({ sid, level: 0, active: false }));
+      void prev;
+    }
+    this.lastSpeakers = next;
     if (changed.length === 0) return;
     for (const o of this.participants.values()) {
       o.send({ case: 'speakersChanged', value: new SpeakersChanged({ speakers: changed }) });
