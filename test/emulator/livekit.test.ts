@@ -65,6 +65,40 @@ for (const target of all) {
       expect(alice.remoteParticipants.size).to.equal(0);
     });
 
+    it('(a) a dropped signal connection resumes on the same session (client SignalReconnecting; server pkg/service/roommanager.go StartSession with reconnect)', async () => {
+      const room = uniqueRoom('resume');
+      const alice = await connect(target, 'alice', { room });
+      const bob = await connect(target, 'bob', { room });
+      await waitFor('alice to see bob', () => alice.remoteParticipants.size === 1);
+      const sidBefore = alice.localParticipant.sid;
+      const resuming = once<[]>(alice, RoomEvent.SignalReconnecting);
+      const resumed = once<[]>(alice, RoomEvent.Reconnected, 10_000);
+      await alice.simulateScenario('signal-reconnect');
+      await resuming;
+      await resumed;
+      expect(alice.localParticipant.sid).to.equal(sidBefore);
+      expect(bob.remoteParticipants.get('alice')?.sid).to.equal(sidBefore);
+      const got = once<[Uint8Array, RemoteParticipant | undefined]>(bob, RoomEvent.DataReceived);
+      await alice.localParticipant.publishData(new TextEncoder().encode('still here'), { reliable: true });
+      expect(new TextDecoder().decode((await got)[0])).to.equal('still here');
+    });
+
+    it('(a) a full reconnect rejoins as a new session with the same identity (client RoomEvent.Reconnecting)', async () => {
+      const room = uniqueRoom('rejoin');
+      const alice = await connect(target, 'alice', { room });
+      const bob = await connect(target, 'bob', { room });
+      await waitFor('alice to see bob', () => alice.remoteParticipants.size === 1);
+      const sidBefore = alice.localParticipant.sid;
+      const reconnected = once<[]>(alice, RoomEvent.Reconnected, 15_000);
+      await alice.simulateScenario('full-reconnect');
+      await reconnected;
+      expect(alice.localParticipant.sid).to.not.equal(sidBefore);
+      await waitFor('bob to see the new alice', () => bob.remoteParticipants.get('alice')?.sid === alice.localParticipant.sid);
+      const got = once<[Uint8Array, RemoteParticipant | undefined]>(alice, RoomEvent.DataReceived);
+      await bob.localParticipant.publishData(new TextEncoder().encode('welcome back'), { reliable: true });
+      expect(new TextDecoder().decode((await got)[0])).to.equal('welcome back');
+    });
+
     it('(b) reliable data reaches the others, stamped with the sender identity (server pkg/rtc/participant.go:2509-2531)', async () => {
       const room = uniqueRoom('data');
       const alice = await connect(target, 'alice', { room });

@@ -13,7 +13,7 @@
 //   lk:webhooks     { target, event?, room? }                 -> { ok: true, value: Hook[] } | { ok: false, error }
 //   lk:verifyWebhook{ target, body, authorization }           -> { ok: true, value: event JSON } | { ok: false, error }
 import { createServer } from 'node:http';
-import { AccessToken, RoomServiceClient, WebhookReceiver } from 'livekit-server-sdk';
+import { AccessToken, RoomServiceClient, TrackSource, WebhookReceiver } from 'livekit-server-sdk';
 import { tsImport } from 'tsx/esm/api';
 
 const EMULATOR_ENTRY = new URL('../../packages/livekit-emulator/src/index.ts', import.meta.url).href;
@@ -123,7 +123,14 @@ export function emulatorPlugin(options = {}) {
               ttl: payload.ttl ?? 600,
             });
             if (payload.kind) at.kind = payload.kind;
-            at.addGrant({ roomJoin: true, ...(payload.grants ?? {}) });
+            const grants = { roomJoin: true, ...(payload.grants ?? {}) };
+            // The browser names sources as the JWT does ('microphone'); addGrant wants the enum.
+            if (Array.isArray(grants.canPublishSources)) {
+              grants.canPublishSources = grants.canPublishSources.map((s) =>
+                typeof s === 'string' ? TrackSource[s.toUpperCase()] : s,
+              );
+            }
+            at.addGrant(grants);
             return await at.toJwt();
           }
           case 'lk:roomService': {

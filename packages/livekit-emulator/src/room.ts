@@ -94,15 +94,17 @@ const sourceByName: Record<string, TrackSource> = {
 };
 
 /**
- * fidelity: livekit/protocol auth/grants.go `VideoGrant.ToPermission` and the getters it uses:
- * canPublish and canSubscribe default to true when unset, canPublishData defaults to canPublish's
- * default (true), canUpdateOwnMetadata defaults to false.
+ * fidelity: livekit/protocol auth/grants.go:446-460 `VideoGrant.ToPermission` with the getters at
+ * lines 319-375: canPublish and canSubscribe default to true, canPublishData defaults to the
+ * value of canPublish (so a token with canPublish false and no canPublishData cannot send data),
+ * canUpdateOwnMetadata defaults to false. (livekit/protocol at commit
+ * d74e7cdb9835928ffa9c6bc6b3e4c7f07de61c43.)
  */
 export function permissionFromGrant(v: VideoGrantClaims = {}): ParticipantPermission {
   return new ParticipantPermission({
     canPublish: v.canPublish ?? true,
     canSubscribe: v.canSubscribe ?? true,
-    canPublishData: v.canPublishData ?? true,
+    canPublishData: v.canPublishData ?? v.canPublish ?? true,
     canUpdateMetadata: v.canUpdateOwnMetadata ?? false,
     canPublishSources: (v.canPublishSources ?? []).map((s) => sourceByName[s]).filter((s) => s !== undefined),
     hidden: v.hidden ?? false,
@@ -111,7 +113,7 @@ export function permissionFromGrant(v: VideoGrantClaims = {}): ParticipantPermis
   });
 }
 
-/** fidelity: livekit/protocol auth/grants.go `GetCanPublishSource`: empty list means all sources. */
+/** fidelity: livekit/protocol auth/grants.go:326-341 `GetCanPublishSource`: an empty list allows every source. */
 function canPublishSource(p: ParticipantPermission, source: TrackSource): boolean {
   if (!p.canPublish) return false;
   return p.canPublishSources.length === 0 || p.canPublishSources.includes(source);
@@ -264,9 +266,10 @@ export class Participant {
         this.room.removeParticipant(this, DisconnectReason.CLIENT_INITIATED, false);
         break;
       case 'ping':
-        // fidelity: client api/SignalClient.ts:903-915 sends both ping and pingReq; the server
-        // answers pingReq with pongResp (server pkg/rtc/signalling/signalhandler.go).
-        this.send({ case: 'pong', value: m.value });
+        // fidelity: client api/SignalClient.ts:903-917 sends both ping and pingReq; the server
+        // answers ping with pong (its own time in ms) and pingReq with pongResp
+        // (server pkg/service/rtcservice.go:646-670).
+        this.send({ case: 'pong', value: BigInt(Date.now()) });
         break;
       case 'pingReq':
         this.send({ case: 'pongResp', value: new Pong({ lastPingTimestamp: m.value.timestamp, timestamp: BigInt(Date.now()) }) });
@@ -415,7 +418,7 @@ export class Participant {
 
   /**
    * fidelity: server pkg/rtc/participant.go:822-880 SetPermission: the permission is replaced
-   * (livekit/protocol auth/grants.go UpdateFromPermission copies every field), tracks whose source
+   * (livekit/protocol auth/grants.go:429-444 UpdateFromPermission copies every field), tracks whose source
    * is no longer allowed are unpublished (lines 846-851), subscriptions are dropped when
    * canSubscribe is revoked (852-860), and everyone gets a participant update (869).
    */
@@ -511,8 +514,8 @@ export class Room {
   async join(claims: Claims, join: JoinRequest, ws: WebSocket): Promise<Participant> {
     const existing = this.participants.get(claims.sub ?? '');
     if (existing) {
-      // fidelity: server pkg/rtc/room.go Join removes an existing participant with the same
-      // identity (ParticipantCloseReasonDuplicateIdentity) before the new one joins.
+      // fidelity: server pkg/service/roommanager.go:395-401 StartSession removes an existing
+      // participant with the same identity (ParticipantCloseReasonDuplicateIdentity) first.
       this.removeParticipant(existing, DisconnectReason.DUPLICATE_IDENTITY, true);
     }
     const p = new Participant(this, claims, join, ws);
@@ -697,7 +700,7 @@ export class Room {
   /**
    * Relays a data packet.
    * fidelity: server pkg/rtc/participant.go:2430-2433 drops packets from a participant without
-   * canPublishData; lines 2509-2531 and 2620-2628 stamp the sender's identity (and sid, for user
+   * canPublishData; lines 2510-2527 and 2626-2634 stamp the sender's identity (and sid, for user
    * packets) over whatever the client wrote; pkg/rtc/room.go:2117-2160 delivers to the listed
    * destination identities (or everyone but the sender), silently skipping identities that are not
    * in the room — so an RPC to an absent identity gets no ack and the caller's client fails it with

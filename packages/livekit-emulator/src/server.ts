@@ -181,7 +181,7 @@ export class LiveKitEmulator {
   }
 
   private parseJoinRequest(url: URL): JoinRequest {
-    // fidelity: server pkg/service/rtcservice.go:155-175 decodes `join_request` (base64url
+    // fidelity: server pkg/service/rtcservice.go:155-210 decodes `join_request` (base64url
     // WrappedJoinRequest, optionally gzip) — client api/SignalClient.ts:1464-1527 builds it.
     const b64 = url.searchParams.get('join_request');
     if (!b64) throw new TwirpError(400, 'malformed', 'join_request is required');
@@ -196,12 +196,12 @@ export class LiveKitEmulator {
   /** Checks a join; returns the room name and claims, or throws with an HTTP status. */
   private async authorizeJoin(url: URL): Promise<{ claims: Claims; roomName: string }> {
     const claims = await this.verify(url.searchParams.get('access_token'));
-    // fidelity: server pkg/service/rtcservice.go:140-150 validateInternal: roomJoin grant, a
-    // room name and an identity are required, otherwise 401.
-    if (!claims.video?.roomJoin || !claims.video.room) {
-      throw new TwirpError(401, 'permission_denied', 'permissions denied');
-    }
+    // fidelity: server pkg/service/rtcservice.go:141-149 validateInternal and
+    // pkg/service/utils.go:332-385 ValidateConnectRequest: a verified token (else 401), an identity
+    // (else 400), a room name (else 400) and the roomJoin grant (else 401).
     if (!claims.sub) throw new TwirpError(400, 'malformed', 'identity cannot be empty');
+    if (!claims.video?.room) throw new TwirpError(400, 'malformed', 'room name cannot be empty');
+    if (!claims.video.roomJoin) throw new TwirpError(401, 'permission_denied', 'permissions denied');
     return { claims, roomName: claims.video.room };
   }
 
@@ -305,12 +305,16 @@ export class LiveKitEmulator {
   private async onHttp(req: IncomingMessage, res: ServerResponse) {
     const url = new URL(req.url ?? '/', 'http://x');
     try {
-      if (url.pathname === '/rtc/v1/validate' || url.pathname === '/rtc/validate') {
+      if (url.pathname === '/rtc/validate') {
+        // Not 404: the client would read that as "no v1 path" and retry /rtc forever.
+        throw new TwirpError(400, 'not_emulated', 'the emulator speaks only /rtc/v1 (RoomOptions.singlePeerConnection true)');
+      }
+      if (url.pathname === '/rtc/v1/validate') {
         // fidelity: server pkg/service/rtcservice.go:107-125 validate answers 200 "success" or the
-        // join's error status; the client (api/SignalClient.ts:1321-1360) reads 401/403 as
-        // NotAllowed and 404 as ServiceNotFound (which makes it fall back to /rtc, not emulated).
+        // join's error status; the client (api/SignalClient.ts:1326-1347) reads 401/403 as
+        // NotAllowed and 404 as ServiceNotFound (which makes it retry on /rtc, not emulated).
         await this.authorizeJoin(url);
-        if (url.pathname === '/rtc/v1/validate') this.parseJoinRequest(url);
+        this.parseJoinRequest(url);
         res.writeHead(200, { 'content-type': 'text/plain' }).end('success');
         return;
       }
@@ -430,7 +434,7 @@ export class LiveKitEmulator {
         const req = UpdateRoomMetadataRequest.fromJson(body as never, opts);
         admin(req.room);
         const r = roomOf(req.room);
-        // fidelity: server pkg/service/roomservice.go:332-340 checks MaxMetadataSize.
+        // fidelity: server pkg/service/roomservice.go:332-338 checks MaxMetadataSize.
         if (Buffer.byteLength(req.metadata) > this.limits.maxMetadataSize) {
           throw new TwirpError(400, 'invalid_argument', 'metadata size exceeds limits');
         }
@@ -468,9 +472,10 @@ export class LiveKitEmulator {
   // ---------------------------------------------------------------- webhooks
 
   /**
-   * fidelity: server pkg/telemetry/events.go builds WebhookEvent; livekit/protocol webhook/notifier.go
-   * posts the protojson body with `Authorization: <JWT>` whose `sha256` claim is the base64 SHA-256
-   * of the body, Content-Type application/webhook+json — what livekit-server-sdk's
+   * fidelity: server pkg/telemetry/events.go builds WebhookEvent; livekit/protocol
+   * webhook/url_notifier.go:266-300 posts the protojson body with `Authorization: <JWT>` (valid
+   * 5 min) whose `sha256` claim is the base64 SHA-256 of the body, Content-Type
+   * application/webhook+json (webhook/consts.go) — what livekit-server-sdk's
    * WebhookReceiver.receive(body, authHeader) checks.
    */
   private webhook(event: string, room: RoomInfo, participant?: ParticipantInfo, track?: TrackInfo) {
