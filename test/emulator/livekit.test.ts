@@ -338,6 +338,30 @@ for (const target of all) {
       expect(peak).to.be.greaterThan(0.05);
     });
 
+    it('(f) with autoSubscribe off nothing arrives until the client subscribes (server pkg/rtc/signalling/signalhandler.go:72-79; client RoomEvent.LocalTrackSubscribed from pkg/rtc/participant_signal.go:250-258)', async () => {
+      const room = uniqueRoom('manual-sub');
+      const alice = await connect(target, 'alice', { room });
+      const bob = await connect(target, 'bob', { room, canPublish: false }, { connect: { autoSubscribe: false } });
+      let subscribedEarly = false;
+      bob.on(RoomEvent.TrackSubscribed, () => (subscribedEarly = true));
+      const localSubscribed = once<[unknown]>(alice, RoomEvent.LocalTrackSubscribed, 10_000);
+      await alice.localParticipant.setMicrophoneEnabled(true);
+      const pub = await waitFor('bob to see alice\'s microphone', () =>
+        bob.remoteParticipants.get('alice')?.getTrackPublication(Track.Source.Microphone),
+      );
+      await new Promise((r) => setTimeout(r, 500));
+      expect(subscribedEarly).to.equal(false);
+      expect(pub.isSubscribed).to.equal(false);
+      const subscribed = once<[RemoteAudioTrack]>(bob as never, RoomEvent.TrackSubscribed, 10_000);
+      pub.setSubscribed(true);
+      const [track] = await subscribed;
+      expect(track.sid).to.equal(pub.trackSid);
+      await localSubscribed;
+      const unsubscribed = once<[unknown]>(bob as never, RoomEvent.TrackUnsubscribed, 10_000);
+      pub.setSubscribed(false);
+      await unsubscribed;
+    });
+
     it('(f) a steady tone makes its publisher an active speaker, and muting ends it (server pkg/sfu/audio/audiolevel.go:104-143, pkg/rtc/room.go:1639-1676)', async () => {
       // Chromium's fake microphone beeps for about 100 ms every 500 ms: under the server's rule
       // (louder than -35 dBov for 40 % of a 400 ms window) it never counts as speech, so a

@@ -38,6 +38,7 @@ import {
   MuteTrackRequest as MuteMsg,
   Pong,
   UpdateParticipantMetadata,
+  TrackSubscribed,
 } from '@livekit/protocol';
 import type WebSocket from 'ws';
 import { Peer, cloneRtp, MediaStreamTrack, type UpstreamAudio } from './peer.js';
@@ -131,6 +132,8 @@ export interface Hooks {
   log(...args: unknown[]): void;
   /** Something the emulator cannot handle: always printed. */
   error(what: string, e: unknown): void;
+  /** The last participant left. */
+  empty(room: Room): void;
 }
 
 interface PublishedTrack {
@@ -141,6 +144,8 @@ interface PublishedTrack {
   downstream: Map<string, { track: MediaStreamTrack; stop: () => void }>;
   /** Speaker detection, as the server's pkg/sfu/audio/audiolevel.go. */
   audioLevel: AudioLevel;
+  /** Whether a TrackSubscribed has been sent to the publisher. */
+  everSubscribed: boolean;
 }
 
 export class Participant {
@@ -159,6 +164,8 @@ export class Participant {
   peer: Peer;
   ws: WebSocket | undefined;
   autoSubscribe: boolean;
+  /** Explicit UpdateSubscription choices, by track sid (true = subscribe, false = unsubscribe). */
+  readonly subscriptionChoice = new Map<string, boolean>();
   left = false;
 
   constructor(
@@ -274,7 +281,16 @@ export class Participant {
       case 'pingReq':
         this.send({ case: 'pongResp', value: new Pong({ lastPingTimestamp: m.value.timestamp, timestamp: BigInt(Date.now()) }) });
         break;
-      case 'subscription':
+      case 'subscription': {
+        // fidelity: server pkg/rtc/signalling/signalhandler.go:72-79 -> HandleUpdateSubscriptions:
+        // a client (autoSubscribe off, or RemoteTrackPublication.setSubscribed) picks tracks by sid.
+        const sids = [...m.value.trackSids, ...m.value.participantTracks.flatMap((pt) => pt.trackSids)];
+        for (const sid of sids) {
+          this.subscriptionChoice.set(sid, m.value.subscribe);
+          this.room.applySubscription(this, sid);
+        }
+        break;
+      }
       case 'trackSetting':
       case 'updateLayers':
       case 'subscriptionPermission':
@@ -316,7 +332,7 @@ export class Participant {
       width: req.width,
       height: req.height,
     });
-    this.tracks.set(sid, { info, cid: req.cid, downstream: new Map(), audioLevel: new AudioLevel(this.room.audioLevelConfig) });
+    this.tracks.set(sid, { info, cid: req.cid, downstream: new Map(), audioLevel: new AudioLevel(this.room.audioLevelConfig), everSubscribed: false });
     // fidelity: the server answers AddTrackRequest at once with TrackPublishedResponse
     // (server pkg/rtc/participant.go AddTrack -> sendTrackPublished), and announces the track to
     // others only once its media arrives (pkg/rtc/participant.go onMediaTrack -> onTrackPublished).
@@ -624,6 +640,7 @@ export class Room {
     }
     // fidelity: server pkg/telemetry/events.go:200-215 participant_left.
     this.hooks.webhook('participant_left', this.toProto(), info);
+    if (this.participants.size === 0) this.hooks.empty(this);
     const ws = p.ws;
     setTimeout(() => {
       try {
@@ -660,8 +677,23 @@ export class Room {
     }
   }
 
+  /** Whether `sub` wants `trackSid`: its explicit choice, else its autoSubscribe setting. */
+  private wants(sub: Participant, trackSid: string): boolean {
+    return sub.subscriptionChoice.get(trackSid) ?? sub.autoSubscribe;
+  }
+
+  /** Re-evaluates one track for one subscriber after an UpdateSubscription. */
+  applySubscription(sub: Participant, trackSid: string) {
+    for (const pub of this.participants.values()) {
+      const t = pub.tracks.get(trackSid);
+      if (!t || pub === sub) continue;
+      if (this.wants(sub, trackSid)) this.subscribe(sub, pub, t);
+      else this.unsubscribe(sub, pub, t);
+    }
+  }
+
   subscribe(sub: Participant, pub: Participant, t: PublishedTrack) {
-    if (!t.upstream || sub.left || !sub.autoSubscribe || !sub.permission.canSubscribe) return;
+    if (!t.upstream || sub.left || !sub.permission.canSubscribe || !this.wants(sub, t.info.sid)) return;
     if (t.downstream.has(sub.sid) || t.info.type !== TrackType.AUDIO) return;
     const track = new MediaStreamTrack({ kind: 'audio' });
     const stop = t.upstream.onRtp((rtp) => {
@@ -673,6 +705,12 @@ export class Room {
     });
     t.downstream.set(sub.sid, { track, stop });
     sub.peer.addDownstream(t.info.sid, `${pub.sid}|${t.info.sid}`, track);
+    if (!t.everSubscribed) {
+      // fidelity: server pkg/rtc/participant_signal.go:250-258 sendTrackHasBeenSubscribed, on the
+      // first subscription (client RoomEvent.LocalTrackSubscribed).
+      t.everSubscribed = true;
+      pub.send({ case: 'trackSubscribed', value: new TrackSubscribed({ trackSid: t.info.sid }) });
+    }
   }
 
   unsubscribe(sub: Participant, _pub: Participant, t: PublishedTrack) {
@@ -691,6 +729,7 @@ export class Room {
     // fidelity: server pkg/rtc/participant.go removePublishedTrack -> sendTrackUnpublished, which the
     // client turns into LocalParticipant.unpublishTrack (client api/SignalClient.ts trackUnpublished).
     p.send({ case: 'trackUnpublished', value: new TrackUnpublishedResponse({ trackSid }) });
+    if (t.upstream) this.hooks.webhook('track_unpublished', this.toProto(), p.toProto(), t.info.clone());
     if (announce) {
       p.bump();
       this.broadcast(p);

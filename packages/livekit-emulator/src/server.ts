@@ -60,6 +60,8 @@ export interface EmulatorOptions {
   limits?: Partial<Limits>;
   /** How long a participant whose signal connection dropped may resume. Default 10 s. */
   resumeWindowMs?: number;
+  /** How long an empty room lives on after its last participant left. Default 20 s, as the server. */
+  departureTimeoutMs?: number;
   /** Print what the emulator does. */
   verbose?: boolean;
 }
@@ -95,6 +97,7 @@ export class LiveKitEmulator {
   private limits: Limits;
   private webhookUrls: string[];
   private resumeWindowMs: number;
+  private departureTimeoutMs: number;
   private verbose: boolean;
   private webhookQueue: Promise<void> = Promise.resolve();
   private port = 0;
@@ -106,6 +109,7 @@ export class LiveKitEmulator {
     this.limits = { ...defaultLimits, ...opts.limits };
     this.webhookUrls = [...(opts.webhookUrls ?? [])];
     this.resumeWindowMs = opts.resumeWindowMs ?? 10_000;
+    this.departureTimeoutMs = opts.departureTimeoutMs ?? 20_000;
     this.verbose = opts.verbose ?? false;
     this.verifier = new TokenVerifier(this.apiKey, this.apiSecret);
     this.server = createServer((req, res) => void this.onHttp(req, res));
@@ -162,6 +166,17 @@ export class LiveKitEmulator {
         webhook: (event, room, participant, track) => this.webhook(event, room, participant, track),
         log: (...a) => this.log(...a),
         error: (what, e) => console.error(`[livekit-emulator] ${what} failed:`, e),
+        empty: (room) => {
+          // fidelity: server pkg/rtc/room.go:774-807 CloseIfEmpty: a room whose last participant
+          // left closes after its departure timeout (20 s by default), then room_finished
+          // (pkg/telemetry/events.go:59-65).
+          setTimeout(() => {
+            if (room.participants.size > 0 || this.rooms.get(room.name) !== room) return;
+            room.close();
+            this.rooms.delete(room.name);
+            this.webhook('room_finished', room.toProto());
+          }, this.departureTimeoutMs).unref();
+        },
       });
       this.rooms.set(name, r);
       this.webhook('room_started', r.toProto());
