@@ -1,0 +1,93 @@
+/**
+ * The base of every micseat element: the room actor and the locale from context, the shared
+ * theme, custom states through ElementInternals, and `intent()` — the one way an element acts:
+ * dispatch a cancelable event, then (unless cancelled) send the intent to the room actor.
+ * No element ever calls a backend.
+ */
+import { consume } from '@lit/context';
+import type { RoomActor, RoomIntent, RoomSnapshot } from '@micseat/core';
+import { LitElement, type PropertyValues } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import { localeContext, roomContext, type LocaleInfo } from '../context.js';
+import { SelectorController, type Equals } from '../controllers/selector.js';
+import type { MicseatEventDetails, MicseatEventName } from '../events.js';
+import { stringsFor, type Strings } from '../i18n/strings.js';
+import { formatDuration } from '../i18n/format.js';
+import { controlStyles, themeStyles } from '../styles/theme.js';
+
+export class MicseatElement extends LitElement {
+  static override styles = [themeStyles, controlStyles];
+
+  /** The room actor, from the nearest `<micseat-room>` (or set directly). */
+  @consume({ context: roomContext, subscribe: true })
+  @property({ attribute: false })
+  actor?: RoomActor;
+
+  @consume({ context: localeContext, subscribe: true })
+  @state()
+  protected roomLocale?: LocaleInfo;
+
+  /** Language of this element's strings; defaults to the room's, then the document's. */
+  @property() override lang!: string;
+
+  /** `light`, `dark` or `auto` (follows the system); inherits from `<micseat-room>` when unset. */
+  @property({ reflect: true }) theme?: 'light' | 'dark' | 'auto';
+
+  protected readonly internals: ElementInternals;
+
+  constructor() {
+    super();
+    this.internals = this.attachInternals();
+  }
+
+  /** A selector on the room actor's snapshot; the host updates only when the slice changes. */
+  protected selectRoom<T>(selector: (s: RoomSnapshot) => T, fallback: T, equals?: Equals<T>): SelectorController<RoomActor, T> {
+    return new SelectorController<RoomActor, T>(this, () => this.actor, selector, fallback, equals);
+  }
+
+  get locale(): string {
+    return (
+      this.lang ||
+      this.roomLocale?.locale ||
+      (typeof document !== 'undefined' ? document.documentElement.lang : '') ||
+      'en'
+    );
+  }
+
+  protected get t(): Strings {
+    return this.lang ? stringsFor(this.lang) : (this.roomLocale?.strings ?? stringsFor(this.locale));
+  }
+
+  protected duration(ms: number): string {
+    return formatDuration(ms, this.locale);
+  }
+
+  /** Sets custom states (`:state(name)`) from a map of flags. */
+  protected setStates(flags: Record<string, boolean>): void {
+    const states = this.internals.states;
+    if (!states) return;
+    for (const [name, on] of Object.entries(flags)) {
+      try {
+        if (on) states.add(name);
+        else states.delete(name);
+      } catch {
+        // Old engines only accept `--name`; custom states are a styling nicety, never required.
+      }
+    }
+  }
+
+  /**
+   * Dispatches the cancelable intent event `name`; if nobody cancels it, sends `intent` to the
+   * room actor. Returns whether the intent was sent.
+   */
+  protected intent<K extends MicseatEventName>(name: K, detail: MicseatEventDetails[K], intent: RoomIntent | null): boolean {
+    const event = new CustomEvent(name, { detail, bubbles: true, composed: true, cancelable: true });
+    if (!this.dispatchEvent(event)) return false;
+    if (intent) this.actor?.send(intent);
+    return true;
+  }
+
+  protected override willUpdate(changed: PropertyValues): void {
+    super.willUpdate(changed);
+  }
+}

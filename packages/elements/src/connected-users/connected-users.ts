@@ -1,0 +1,264 @@
+import type { Invitation, Member, Seat } from '@micseat/core';
+import { css, html, nothing, type PropertyValues } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import { repeat } from 'lit/directives/repeat.js';
+import { styleMap } from 'lit/directives/style-map.js';
+import { MicseatElement } from '../base/micseat-element.js';
+import { shallowEqual } from '../controllers/selector.js';
+import { hueOf, initials } from '../i18n/format.js';
+import { icons } from '../styles/icons.js';
+
+interface Activity {
+  readonly id: number;
+  readonly text: string;
+  readonly kind: 'joined' | 'left' | 'seated' | 'unseated';
+}
+
+interface PeopleView {
+  readonly members: Readonly<Record<string, Member>>;
+  readonly seats: readonly Seat[];
+  readonly invitations: Readonly<Record<string, Invitation>>;
+  readonly me: string;
+  readonly role: string | null;
+}
+
+const EMPTY: PeopleView = { members: {}, seats: [], invitations: {}, me: '', role: null };
+
+/**
+ * Who is here: the people on seats (with their seat and mic), the listeners, and a short log of
+ * who joined, left, took or left a seat since you opened the room. Moderators can invite a
+ * listener to speak, withdraw an invitation, or remove someone from the room.
+ *
+ * @summary Connected users, with joins and leaves.
+ * @fires seat-invite - Before inviting a listener to any seat. Cancelable. detail: `{ seat: 'any', userId }`
+ * @fires invitation-cancel - Before withdrawing an invitation. Cancelable. detail: `{ invitationId }`
+ * @fires member-remove - Before removing someone from the room. Cancelable. detail: `{ userId }`
+ * @csspart base - The panel.
+ * @csspart section - "On seats" and "Listening".
+ * @csspart heading - Section headings.
+ * @csspart person - One person.
+ * @csspart avatar - Their initials.
+ * @csspart name - Their name.
+ * @csspart meta - Seat, role, mic or offline.
+ * @csspart invite - The invite button (moderators).
+ * @csspart remove - The remove button (moderators).
+ * @csspart activity - The joined / left log.
+ * @cssstate empty - Nobody is connected.
+ */
+export class ConnectedUsers extends MicseatElement {
+  static override styles = [
+    ...MicseatElement.styles,
+    css`
+      :host {
+        display: block;
+      }
+      [part~='base'] {
+        border-radius: var(--_radius);
+        border: 1px solid var(--_line);
+        background: var(--_surface);
+        padding: 10px 12px;
+        display: grid;
+        gap: 10px;
+      }
+      [part~='heading'] {
+        margin: 0 0 4px;
+        font-size: 0.86em;
+        font-weight: 700;
+        color: var(--_ink-2);
+        text-transform: uppercase;
+        letter-spacing: 0.04em;
+      }
+      ul {
+        list-style: none;
+        margin: 0;
+        padding: 0;
+        display: grid;
+        gap: 4px;
+      }
+      [part~='person'] {
+        display: grid;
+        grid-template-columns: 30px minmax(0, 1fr) auto;
+        align-items: center;
+        gap: 8px;
+        min-height: 36px;
+      }
+      [part~='avatar'] {
+        width: 30px;
+        height: 30px;
+        border-radius: 50%;
+        display: grid;
+        place-items: center;
+        background: oklch(0.47 0.13 var(--_hue, 250));
+        color: #fff;
+        font-size: 12px;
+        font-weight: 700;
+      }
+      .who {
+        display: grid;
+        min-width: 0;
+      }
+      [part~='name'] {
+        font-weight: 600;
+        overflow: hidden;
+        text-overflow: ellipsis;
+        white-space: nowrap;
+      }
+      [part~='meta'] {
+        color: var(--_ink-2);
+        font-size: 0.86em;
+      }
+      .offline {
+        opacity: 0.6;
+      }
+      .actions {
+        display: flex;
+        gap: 4px;
+      }
+      [part~='activity'] {
+        color: var(--_ink-2);
+        font-size: 0.86em;
+        border-block-start: 1px solid var(--_line);
+        padding-block-start: 8px;
+      }
+      .joined::before,
+      .seated::before {
+        content: '+ ';
+        color: var(--_speaking);
+      }
+      .left::before,
+      .unseated::before {
+        content: '− ';
+        color: var(--_danger);
+      }
+      .none {
+        color: var(--_ink-2);
+      }
+    `,
+  ];
+
+  private readonly room = this.selectRoom<PeopleView>(
+    (s) => {
+      const room = s.context.room;
+      if (!room) return EMPTY;
+      return { members: room.members, seats: room.seats, invitations: room.invitations, me: s.context.identity, role: room.members[s.context.identity]?.role ?? null };
+    },
+    EMPTY,
+    shallowEqual,
+  );
+
+  @state() private log: Activity[] = [];
+  private prev: PeopleView | null = null;
+  private nextId = 1;
+
+  /** How many activity lines to keep (default 6). */
+  @property({ type: Number, attribute: 'activity-size' }) activitySize = 6;
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    super.willUpdate(changed);
+    const now = this.room.value;
+    const prev = this.prev;
+    if (prev && now !== prev && prev.members !== EMPTY.members) {
+      const t = this.t;
+      const add: Activity[] = [];
+      const connected = (v: PeopleView, id: string) => !!v.members[id]?.connected;
+      for (const id of Object.keys(now.members)) {
+        if (connected(now, id) && !connected(prev, id)) add.push({ id: this.nextId++, kind: 'joined', text: t.joined(now.members[id]!.name) });
+      }
+      for (const id of Object.keys(prev.members)) {
+        if (connected(prev, id) && !connected(now, id)) add.push({ id: this.nextId++, kind: 'left', text: t.left(prev.members[id]!.name) });
+      }
+      if (now.seats !== prev.seats) {
+        now.seats.forEach((s, i) => {
+          const before = prev.seats[i]?.userId ?? null;
+          if (s.userId === before) return;
+          if (before) add.push({ id: this.nextId++, kind: 'unseated', text: t.leftSeat(prev.members[before]?.name ?? before, i + 1) });
+          if (s.userId) add.push({ id: this.nextId++, kind: 'seated', text: t.tookSeat(now.members[s.userId]?.name ?? s.userId, i + 1) });
+        });
+      }
+      if (add.length) this.log = [...add.reverse(), ...this.log].slice(0, this.activitySize);
+    }
+    if (now.members !== EMPTY.members) this.prev = now;
+    this.setStates({ empty: Object.values(now.members).every((m) => !m.connected) });
+  }
+
+  private person(m: Member, seat: number | null) {
+    const t = this.t;
+    const v = this.room.value;
+    const moderator = v.role === 'host' || v.role === 'cohost';
+    const pending = Object.values(v.invitations).find((i) => i.status === 'pending' && i.userId === m.id);
+    const meta = [
+      m.role === 'host' ? t.hostBadge : m.role === 'cohost' ? t.cohostBadge : '',
+      seat !== null ? t.seatN(seat + 1) : '',
+      seat !== null || m.role === 'host' ? t.mic[m.mic] : '',
+      pending ? t.statusWord.pending : '',
+      m.connected ? '' : t.offline,
+    ]
+      .filter(Boolean)
+      .join(' · ');
+    const canAct = moderator && m.id !== v.me && m.role !== 'host' && !(m.role === 'cohost' && v.role !== 'host');
+    return html`<li part="person" class=${m.connected ? '' : 'offline'}>
+      <span part="avatar" aria-hidden="true" style=${styleMap({ '--_hue': String(hueOf(m.id)) })}>${initials(m.name)}</span>
+      <span class="who">
+        <span part="name">${m.name}${m.id === v.me ? ` ${t.youSuffix}` : ''}</span>
+        <span part="meta">${meta}</span>
+      </span>
+      <span class="actions">
+        ${canAct && seat === null && m.connected && !pending
+          ? html`<button part="invite" class="btn small" aria-label=${t.inviteNamed(m.name)}
+              @click=${() => this.intent('seat-invite', { seat: 'any', userId: m.id }, { type: 'INVITE', userId: m.id, seat: 'any' })}>${t.invite}</button>`
+          : nothing}
+        ${canAct && pending
+          ? html`<button part="cancel" class="btn small"
+              @click=${() => this.intent('invitation-cancel', { invitationId: pending.id }, { type: 'CANCEL_INVITATION', invitationId: pending.id })}>${t.cancelInvitation}</button>`
+          : nothing}
+        ${canAct
+          ? html`<button part="remove" class="btn small danger" aria-label=${t.removeFromRoom(m.name)}
+              @click=${() => this.intent('member-remove', { userId: m.id }, { type: 'REMOVE_MEMBER', userId: m.id })}>${icons.x}</button>`
+          : nothing}
+      </span>
+    </li>`;
+  }
+
+  protected override render() {
+    const t = this.t;
+    const v = this.room.value;
+    const seatOf = new Map<string, number>();
+    for (const s of v.seats) if (s.userId) seatOf.set(s.userId, s.index);
+    const all = Object.values(v.members).sort((a, b) => a.joinedAt - b.joinedAt);
+    const speakers = all.filter((m) => m.role === 'host' || seatOf.has(m.id));
+    const listeners = all.filter((m) => m.role !== 'host' && !seatOf.has(m.id));
+    const list = (people: Member[]) =>
+      people.length
+        ? html`<ul>${repeat(people, (m) => m.id, (m) => this.person(m, seatOf.get(m.id) ?? null))}</ul>`
+        : html`<p class="none">${t.nobodyHere}</p>`;
+    return html`<section part="base" aria-label=${t.connectedUsers}>
+      <div part="section">
+        <h3 part="heading">${t.onSeats} (${speakers.length})</h3>
+        ${list(speakers)}
+      </div>
+      <div part="section">
+        <h3 part="heading">${t.listening} (${listeners.length})</h3>
+        ${list(listeners)}
+      </div>
+      ${this.log.length
+        ? html`<div part="activity">
+            <h3 part="heading">${t.activity}</h3>
+            <ul>
+              ${repeat(this.log, (a) => a.id, (a) => html`<li class=${a.kind}>${a.text}</li>`)}
+            </ul>
+          </div>`
+        : nothing}
+    </section>`;
+  }
+}
+
+
+if (typeof customElements !== 'undefined' && !customElements.get('connected-users')) {
+  customElements.define('connected-users', ConnectedUsers);
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'connected-users': ConnectedUsers;
+  }
+}

@@ -1,0 +1,75 @@
+/**
+ * Durations for people, in their locale: "45 sec", "1 min, 5 sec", "45秒". Uses
+ * Intl.DurationFormat where the browser has it, Intl.NumberFormat units otherwise.
+ */
+interface DurationFormatLike {
+  format(d: { hours?: number; minutes?: number; seconds?: number }): string;
+}
+type DurationFormatCtor = new (locale: string, options: { style: 'short' | 'narrow' | 'long' }) => DurationFormatLike;
+
+const cache = new Map<string, (ms: number) => string>();
+
+/** Whole seconds, rounded up (a countdown never shows 0 while time is left). */
+export function formatDuration(ms: number, locale: string): string {
+  let f = cache.get(locale);
+  if (!f) {
+    f = makeFormatter(locale);
+    cache.set(locale, f);
+  }
+  return f(ms);
+}
+
+function makeFormatter(locale: string): (ms: number) => string {
+  const DF = (Intl as unknown as { DurationFormat?: DurationFormatCtor }).DurationFormat;
+  const split = (ms: number) => {
+    const total = Math.max(0, Math.ceil(ms / 1000));
+    return { hours: Math.floor(total / 3600), minutes: Math.floor((total % 3600) / 60), seconds: total % 60 };
+  };
+  if (DF) {
+    let df: DurationFormatLike;
+    try {
+      df = new DF(locale, { style: 'short' });
+    } catch {
+      df = new DF('en', { style: 'short' });
+    }
+    return (ms) => {
+      const { hours, minutes, seconds } = split(ms);
+      const parts: { hours?: number; minutes?: number; seconds?: number } = {};
+      if (hours) parts.hours = hours;
+      if (minutes) parts.minutes = minutes;
+      if (seconds || (!hours && !minutes)) parts.seconds = seconds;
+      return df.format(parts);
+    };
+  }
+  const unit = (u: 'hour' | 'minute' | 'second') => {
+    try {
+      return new Intl.NumberFormat(locale, { style: 'unit', unit: u, unitDisplay: 'short' });
+    } catch {
+      return new Intl.NumberFormat('en', { style: 'unit', unit: u, unitDisplay: 'short' });
+    }
+  };
+  const [h, m, s] = [unit('hour'), unit('minute'), unit('second')];
+  return (ms) => {
+    const { hours, minutes, seconds } = split(ms);
+    const out: string[] = [];
+    if (hours) out.push(h.format(hours));
+    if (minutes) out.push(m.format(minutes));
+    if (seconds || out.length === 0) out.push(s.format(seconds));
+    return out.join(' ');
+  };
+}
+
+/** Initials for an avatar: first letters of the first two words (works for CJK names too). */
+export function initials(name: string): string {
+  const words = name.trim().split(/\s+/).filter(Boolean);
+  if (words.length === 0) return '?';
+  if (words.length === 1) return [...words[0]!].slice(0, words[0]!.match(/^[\x00-\x7f]/) ? 2 : 1).join('').toUpperCase();
+  return ([...words[0]!][0]! + [...words[1]!][0]!).toUpperCase();
+}
+
+/** A stable hue (0..359) for a user id, for avatar backgrounds. */
+export function hueOf(id: string): number {
+  let h = 0;
+  for (let i = 0; i < id.length; i++) h = (h * 31 + id.charCodeAt(i)) >>> 0;
+  return h % 360;
+}

@@ -1,0 +1,168 @@
+/**
+ * Every user-visible string, typed. A table is a plain object: plain strings, or functions of
+ * typed parameters (so a translation cannot forget a placeholder). English is the default;
+ * `zh` is complete. Add a language with `registerStrings('fr', {...})`.
+ */
+import type { ErrorCode, MicReport, RoomMode } from '@micseat/core';
+
+export interface Strings {
+  // room / connection
+  roomLabel: string;
+  connecting: string;
+  reconnecting: string;
+  disconnected: string;
+  roomEnded: string;
+  // seats
+  seats: string;
+  hostSeat: string;
+  seatN: (n: number) => string;
+  emptySeat: string;
+  lockedSeat: string;
+  reservedFor: (name: string) => string;
+  reservedForYou: string;
+  reconnectingSeat: string;
+  takeSeatN: (n: number) => string;
+  requestSeatN: (n: number) => string;
+  moveToSeatN: (n: number) => string;
+  youSuffix: string;
+  hostBadge: string;
+  cohostBadge: string;
+  speaking: string;
+  timeLeft: (duration: string) => string;
+  seatActions: (n: number) => string;
+  seatMenu: (label: string) => string;
+  removeFromSeat: string;
+  lockSeat: string;
+  unlockSeat: string;
+  muteSeat: string;
+  unmuteSeat: string;
+  moveSpeaker: string;
+  inviteToSeat: string;
+  cancelInvitation: string;
+  leaveSeat: string;
+  takeThisSeat: string;
+  back: string;
+  close: string;
+  noFreeSeat: string;
+  nobodyToInvite: string;
+  moveTo: (n: number) => string;
+  seatJustTaken: (seat: number, nearest: number | null) => string;
+  tryNearest: (n: number) => string;
+  // mic
+  mic: Record<MicReport | 'muted-by-host', string>;
+  micOn: string;
+  micOff: string;
+  micMutedByHost: string;
+  micNoDevice: string;
+  micDenied: string;
+  micNeedSeat: string;
+  microphone: string;
+  // request button
+  requestToSpeak: string;
+  takeASeat: string;
+  withCamera: string;
+  sending: string;
+  cancelRequest: string;
+  cancelling: string;
+  preparing: string;
+  rollingBack: string;
+  queuePosition: (n: number) => string;
+  requestRejected: (reason: string | null) => string;
+  requestCancelled: string;
+  requestTimeout: string;
+  requestFailed: (message: string) => string;
+  hostCannotRequest: string;
+  // request list
+  requests: string;
+  requestCount: (n: number) => string;
+  noRequests: string;
+  accept: string;
+  reject: string;
+  acceptNamed: (name: string) => string;
+  rejectNamed: (name: string) => string;
+  acceptNext: string;
+  acceptAll: string;
+  rejectAll: string;
+  waiting: (duration: string) => string;
+  anySeat: string;
+  wantsSeat: (n: number) => string;
+  withCameraShort: string;
+  handledBy: (name: string, status: string) => string;
+  statusWord: Record<'accepted' | 'rejected' | 'cancelled' | 'timeout' | 'pending', string>;
+  recentlyHandled: string;
+  moderatorsOnly: string;
+  // mode toggle
+  roomMode: string;
+  modeName: Record<RoomMode, string>;
+  modeHint: Record<RoomMode, string>;
+  onlyHostSwitches: string;
+  // invitations
+  invitation: string;
+  invitedBy: (name: string, seat: number | null) => string;
+  acceptInvitation: string;
+  declineInvitation: string;
+  invitationStatus: Record<'accepting' | 'declining' | 'preparing' | 'onSeat' | 'declined' | 'cancelled' | 'timeout' | 'failed' | 'rollingBack', string>;
+  // connected users
+  connectedUsers: string;
+  onSeats: string;
+  listening: string;
+  nobodyHere: string;
+  joined: (name: string) => string;
+  left: (name: string) => string;
+  tookSeat: (name: string, seat: number) => string;
+  leftSeat: (name: string, seat: number) => string;
+  activity: string;
+  removeFromRoom: (name: string) => string;
+  inviteNamed: (name: string) => string;
+  invite: string;
+  offline: string;
+  // audio unlock
+  tapToListen: string;
+  audioBlockedHint: string;
+  // inspector
+  inspector: string;
+  // announcements (lifecycle)
+  notice: {
+    'request-sent': string;
+    'request-accepted': string;
+    'request-rejected': string;
+    'request-cancelled': string;
+    'request-timeout': string;
+    'seat-lost-race': string;
+    'on-seat': string;
+    'removed-from-seat': string;
+    'seat-muted': string;
+    'seat-unmuted': string;
+    'removed-from-room': string;
+    invited: string;
+    'room-ended': string;
+    'mode-changed': (mode: RoomMode) => string;
+    error: (message: string) => string;
+  };
+  errors: Partial<Record<ErrorCode, string>>;
+  unknownError: string;
+}
+
+import { en } from './en.js';
+import { zh } from './zh.js';
+
+const tables = new Map<string, Strings>([
+  ['en', en],
+  ['zh', zh],
+]);
+
+/** Adds or replaces a language (matched by its primary subtag, e.g. `fr` for `fr-CA`). */
+export function registerStrings(lang: string, table: Strings): void {
+  tables.set(lang.toLowerCase(), table);
+}
+
+/** The table for a BCP 47 tag: an exact match, then the primary language, then English. */
+export function stringsFor(locale: string | undefined | null): Strings {
+  const tag = (locale || 'en').toLowerCase();
+  return tables.get(tag) ?? tables.get(tag.split('-')[0]!) ?? en;
+}
+
+/** A localised message for a RoomError code, falling back to the authority's own message. */
+export function errorText(t: Strings, code: string, message?: string): string {
+  return t.errors[code as ErrorCode] ?? message ?? t.unknownError;
+}

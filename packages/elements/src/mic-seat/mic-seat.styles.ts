@@ -1,0 +1,219 @@
+import { css } from 'lit';
+
+export const seatStyles = css`
+  :host {
+    --_avatar-size: var(--micseat-avatar-size, 64px);
+    --_seat-width: var(--micseat-seat-width, calc(var(--_avatar-size) + 40px));
+    --_ring: var(--micseat-speaking-ring, 4px);
+    display: inline-block;
+    position: relative;
+    width: var(--_seat-width);
+    vertical-align: top;
+  }
+  [part~='base'] {
+    all: unset;
+    box-sizing: border-box;
+    display: grid;
+    grid-template-rows: var(--_avatar-size) 1.35em 1.3em;
+    justify-items: center;
+    align-items: center;
+    row-gap: 6px;
+    width: 100%;
+    padding: 10px 4px 8px;
+    border-radius: var(--_radius);
+    cursor: default;
+    text-align: center;
+    transition: background var(--_transition);
+  }
+  [part~='base'].actionable {
+    cursor: pointer;
+  }
+  [part~='base'].actionable:hover {
+    background: var(--_surface-2);
+  }
+  [part~='base']:focus-visible {
+    outline: 2px solid var(--_focus);
+    outline-offset: 2px;
+  }
+  [part~='avatar'] {
+    position: relative;
+    width: var(--_avatar-size);
+    height: var(--_avatar-size);
+    border-radius: 50%;
+    display: grid;
+    place-items: center;
+    background: var(--_surface-2);
+    color: var(--_ink-2);
+    font-size: calc(var(--_avatar-size) * 0.36);
+    font-weight: 700;
+    box-shadow: 0 0 0 0 transparent;
+    transition: box-shadow 90ms linear, background var(--_transition);
+  }
+  .empty [part~='avatar'] {
+    border: 2px dashed var(--_line);
+    background: transparent;
+  }
+  .empty.actionable [part~='avatar'] {
+    border-color: var(--_accent);
+    color: var(--_accent);
+  }
+  .locked [part~='avatar'] {
+    background: var(--_surface-3);
+  }
+  .reserved [part~='avatar'] {
+    border: 2px dashed var(--_warning);
+    color: var(--_warning);
+    background: var(--_warning-soft);
+  }
+  .reconnecting [part~='avatar'] {
+    opacity: 0.55;
+    filter: grayscale(0.8);
+  }
+  .occupied [part~='avatar'] {
+    background: oklch(0.47 0.13 var(--_hue, 250));
+    color: #fff;
+  }
+  .speaking [part~='avatar'] {
+    box-shadow:
+      0 0 0 calc(2px + var(--_level, 0) * var(--_ring)) var(--_surface),
+      0 0 0 calc(4px + var(--_level, 0) * var(--_ring) * 1.5) var(--_speaking);
+  }
+  [part~='avatar'] img {
+    width: 100%;
+    height: 100%;
+    border-radius: 50%;
+    object-fit: cover;
+  }
+  [part~='avatar'] .icon {
+    width: 40%;
+    height: 40%;
+  }
+  [part~='badge'] {
+    position: absolute;
+    inset-block-end: -6px;
+    inset-inline-start: 50%;
+    transform: translateX(-50%);
+    padding: 1px 7px;
+    border-radius: 999px;
+    background: var(--_accent);
+    color: var(--_accent-ink);
+    font-size: 11px;
+    font-weight: 700;
+    line-height: 16px;
+    white-space: nowrap;
+  }
+  :host(:dir(rtl)) [part~='badge'] {
+    transform: translateX(50%);
+  }
+  [part~='mic'] {
+    position: absolute;
+    inset-block-start: -2px;
+    inset-inline-end: -2px;
+    width: 24px;
+    height: 24px;
+    border-radius: 50%;
+    display: grid;
+    place-items: center;
+    background: var(--_surface);
+    color: var(--_ink-2);
+    border: 1px solid var(--_line);
+    font-size: 14px;
+  }
+  [part~='mic'].on {
+    color: var(--_speaking);
+  }
+  [part~='mic'].muted,
+  [part~='mic'].denied,
+  [part~='mic'].no-device {
+    color: var(--_danger);
+    border-color: var(--_danger);
+  }
+  [part~='name'] {
+    max-width: 100%;
+    overflow: hidden;
+    text-overflow: ellipsis;
+    white-space: nowrap;
+    font-weight: 600;
+    line-height: 1.35em;
+  }
+  [part~='status'] {
+    max-width: 100%;
+    overflow: hidden;
+    text-overflow: ellipsis;
+    white-space: nowrap;
+    color: var(--_ink-2);
+    font-size: 0.86em;
+    line-height: 1.3em;
+  }
+  [part~='countdown'] {
+    font-variant-numeric: tabular-nums;
+    color: var(--_warning);
+    font-weight: 600;
+  }
+  .reserved [part~='countdown'],
+  .reconnecting [part~='countdown'] {
+    color: var(--_ink);
+  }
+  .pending [part~='avatar'] {
+    border-style: solid;
+    animation: pulse 1.6s ease-in-out infinite;
+  }
+  @keyframes pulse {
+    50% {
+      box-shadow: 0 0 0 6px var(--_accent-soft);
+    }
+  }
+  [part~='menu'] {
+    position: absolute;
+    z-index: 10;
+    inset-block-start: calc(var(--_avatar-size) + 18px);
+    inset-inline-start: 50%;
+    transform: translateX(-50%);
+    min-width: 190px;
+    max-height: 280px;
+    overflow: auto;
+    padding: 6px;
+    border-radius: var(--_radius-sm);
+    background: var(--_surface);
+    color: var(--_ink);
+    border: 1px solid var(--_line);
+    box-shadow: var(--_shadow), 0 10px 30px rgb(0 0 0 / 0.18);
+  }
+  :host(:dir(rtl)) [part~='menu'] {
+    transform: translateX(50%);
+  }
+  [part~='menu-item'] {
+    all: unset;
+    box-sizing: border-box;
+    display: flex;
+    align-items: center;
+    gap: 8px;
+    width: 100%;
+    padding: 8px 10px;
+    border-radius: 6px;
+    cursor: pointer;
+    white-space: nowrap;
+  }
+  [part~='menu-item']:hover,
+  [part~='menu-item']:focus-visible {
+    background: var(--_accent-soft);
+    outline: none;
+  }
+  [part~='menu-item'].danger {
+    color: var(--_danger);
+  }
+  [part~='menu-item'][aria-disabled='true'] {
+    color: var(--_ink-2);
+    cursor: default;
+  }
+  .menu-title {
+    padding: 4px 10px 6px;
+    color: var(--_ink-2);
+    font-size: 0.86em;
+  }
+  @media (prefers-reduced-motion: reduce) {
+    .pending [part~='avatar'] {
+      animation: none;
+    }
+  }
+`;

@@ -1,0 +1,505 @@
+import type { Member, MemberRole, RoomActor, RoomMode, RoomSnapshot, Seat } from '@micseat/core';
+import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { property, query, state } from 'lit/decorators.js';
+import { classMap } from 'lit/directives/class-map.js';
+import { styleMap } from 'lit/directives/style-map.js';
+import { MicseatElement } from '../base/micseat-element.js';
+import { RoomClockController } from '../controllers/clock.js';
+import { SelectorController, shallowEqual } from '../controllers/selector.js';
+import { hueOf, initials } from '../i18n/format.js';
+import { icons } from '../styles/icons.js';
+import { seatStyles } from './mic-seat.styles.js';
+
+type RequestRef = NonNullable<RoomSnapshot['context']['request']>;
+
+/** Level above which a speaker counts as speaking. */
+export const SPEAKING_THRESHOLD = 0.06;
+
+interface SeatView {
+  readonly seat: Seat | null;
+  readonly member: Member | null;
+  readonly reservedFor: Member | null;
+  readonly me: string;
+  readonly myRole: MemberRole | null;
+  readonly mySeat: number;
+  readonly mode: RoomMode;
+  readonly connected: boolean;
+  readonly request: RequestRef | null;
+  readonly invitationId: string | null;
+  readonly hostName: string | null;
+}
+
+const EMPTY_VIEW: SeatView = {
+  seat: null,
+  member: null,
+  reservedFor: null,
+  me: '',
+  myRole: null,
+  mySeat: -1,
+  mode: 'free',
+  connected: false,
+  request: null,
+  invitationId: null,
+  hostName: null,
+};
+
+type MenuPanel = 'main' | 'move' | 'invite';
+type Kind = 'empty' | 'occupied' | 'locked' | 'reserved' | 'reconnecting';
+
+/**
+ * One seat (or, with `host`, the host's place): empty with a clear "+" to take or request,
+ * occupied (avatar or initials, name, host badge, speaking ring from the real audio level, mic
+ * state incl. muted by host / no device / permission denied), locked, reserved (countdown) or
+ * reconnecting (countdown). A tap does the obvious thing: take (free mode), request (request
+ * mode), move (already seated); moderators get a seat menu: remove, lock/unlock, mute/unmute,
+ * move, invite to this seat. Usually rendered by `<mic-seat-grid>`; works alone inside a room.
+ *
+ * @summary A seat: its state, its occupant, and its actions.
+ * @fires seat-take - Before taking this seat. Cancelable. detail: `{ seat }`
+ * @fires seat-request - Before asking the host for this seat. Cancelable. detail: `{ seat, media }`
+ * @fires seat-switch - Before moving yourself, or (moderator) the occupant, to another seat. Cancelable. detail: `{ from, to, userId }`
+ * @fires seat-leave - Before leaving this seat. Cancelable. detail: `{ seat }`
+ * @fires seat-kick - Before removing the occupant. Cancelable. detail: `{ seat, userId }`
+ * @fires seat-lock - Before locking or unlocking. Cancelable. detail: `{ seat, locked }`
+ * @fires seat-mute - Before muting or releasing the seat's mic. Cancelable. detail: `{ seat, muted }`
+ * @fires seat-invite - Before inviting someone to this seat. Cancelable. detail: `{ seat, userId }`
+ * @fires invitation-cancel - Before withdrawing the invitation that reserves this seat. Cancelable. detail: `{ invitationId }`
+ * @csspart base - The seat button (the whole tile).
+ * @csspart avatar - The circle: picture, initials, "+", lock or clock.
+ * @csspart initials - The initials when there is no picture.
+ * @csspart picture - The avatar image.
+ * @csspart badge - The host / co-host badge.
+ * @csspart mic - The mic state indicator.
+ * @csspart name - The name line (occupant, or the seat's label).
+ * @csspart status - The status line (mic state, "Empty", countdown...).
+ * @csspart countdown - The time left of a reservation or a reconnect hold.
+ * @csspart menu - The moderator's seat menu.
+ * @csspart menu-item - Each item of the seat menu.
+ * @cssproperty --micseat-avatar-size - Diameter of the avatar (default 64px).
+ * @cssproperty --micseat-seat-width - Width of the tile (default avatar + 40px).
+ * @cssproperty --micseat-speaking - Colour of the speaking ring.
+ * @cssproperty --micseat-speaking-ring - Extra ring width at full level (default 4px).
+ * @cssstate empty - Nobody on the seat.
+ * @cssstate occupied - Someone is on the seat.
+ * @cssstate locked - The seat is locked.
+ * @cssstate reserved - Held for an invitee (with a countdown).
+ * @cssstate reconnecting - The occupant dropped; held for the grace period (with a countdown).
+ * @cssstate speaking - The occupant's audio level is above the threshold.
+ * @cssstate muted - Muted by the host.
+ * @cssstate mic-off - The occupant's mic is off (or has no device / no permission).
+ * @cssstate me - The seat is yours.
+ * @cssstate pending - Your request for this seat is waiting for the host.
+ * @cssstate host - This is the host's place.
+ * @cssstate menu-open - The seat menu is open.
+ */
+export class MicSeat extends MicseatElement {
+  static override styles = [...MicseatElement.styles, seatStyles];
+
+  private readonly view = this.selectRoom<SeatView>((s) => this.pick(s), EMPTY_VIEW, shallowEqual);
+  private readonly level = this.selectRoom<number>(
+    (s) => {
+      const id = this.occupantId(s);
+      const l = id ? (s.context.levels.get(id) ?? 0) : 0;
+      return Math.round(Math.min(1, l) * 20) / 20;
+    },
+    0,
+  );
+  private readonly requestState = new SelectorController<RequestRef, { value: string; seat: unknown }>(
+    this,
+    () => this.view.value.request,
+    (s) => ({ value: String(s.value), seat: s.context.seat }),
+    { value: '', seat: null },
+    shallowEqual,
+  );
+  private readonly clock = new RoomClockController(
+    this,
+    () => this.actor,
+    () => this.kind === 'reserved' || this.kind === 'reconnecting',
+  );
+
+  @query('[part~="base"]') private button?: HTMLButtonElement;
+
+  @state() private menu: MenuPanel | null = null;
+
+  /** Seat index (0-based). Ignored when `host` is set. */
+  @property({ type: Number, reflect: true }) seat = 0;
+  /** Show the host's place instead of a guest seat. */
+  @property({ type: Boolean, reflect: true }) host = false;
+  /** Tab index of the seat button (managed by `<mic-seat-grid>`'s roving tabindex). */
+  @property({ type: Number, attribute: false }) rovingTabIndex = 0;
+
+  override focus(options?: FocusOptions): void {
+    this.button?.focus(options);
+  }
+
+  private occupantId(s: RoomSnapshot): string | null {
+    const room = s.context.room;
+    if (!room) return null;
+    return this.host ? room.hostId : (room.seats[this.seat]?.userId ?? null);
+  }
+
+  private pick(s: RoomSnapshot): SeatView {
+    const { room, identity } = s.context;
+    if (!room) return EMPTY_VIEW;
+    const seat = this.host ? null : (room.seats[this.seat] ?? null);
+    const occupant = this.host ? room.hostId : seat?.userId;
+    const reserved = seat?.status === 'reserved' && seat.reservedFor ? (room.members[seat.reservedFor] ?? null) : null;
+    let invitationId: string | null = null;
+    if (seat?.status === 'reserved') {
+      for (const inv of Object.values(room.invitations)) {
+        if (inv.status === 'pending' && inv.seat === this.seat && inv.userId === seat.reservedFor) invitationId = inv.id;
+      }
+    }
+    let mySeat = -1;
+    for (const x of room.seats) if (x.userId === identity) mySeat = x.index;
+    return {
+      seat,
+      member: occupant ? (room.members[occupant] ?? null) : null,
+      reservedFor: reserved,
+      me: identity,
+      myRole: room.members[identity]?.role ?? null,
+      mySeat,
+      mode: room.mode,
+      connected: s.value === 'connected',
+      request: s.context.request,
+      invitationId,
+      hostName: room.hostId ? (room.members[room.hostId]?.name ?? null) : null,
+    };
+  }
+
+  private get kind(): Kind {
+    const v = this.view.value;
+    if (this.host) return v.member ? (v.member.connected ? 'occupied' : 'reconnecting') : 'empty';
+    return v.seat?.status ?? 'empty';
+  }
+
+  private get moderator(): boolean {
+    const r = this.view.value.myRole;
+    return r === 'host' || r === 'cohost';
+  }
+
+  private get pendingHere(): boolean {
+    const r = this.requestState.value;
+    return (r.value === 'pending' || r.value === 'sending') && r.seat === this.seat && !this.host;
+  }
+
+  private get requestActive(): boolean {
+    const r = this.requestState.value.value;
+    return ['sending', 'pending', 'cancelling', 'accepted', 'preparing', 'rollingBack'].includes(r);
+  }
+
+  /** What a tap does for this user on this seat. */
+  private get action(): { label: string; run: () => void } | 'menu' | null {
+    const v = this.view.value;
+    if (!v.connected || this.host) return null;
+    const n = this.seat + 1;
+    const kind = this.kind;
+    const isMine = v.mySeat === this.seat;
+    if (this.moderator) return 'menu';
+    if (isMine) return 'menu';
+    const open = kind === 'empty' || (kind === 'reserved' && v.seat?.reservedFor === v.me);
+    if (!open) return null;
+    if (v.mySeat >= 0) {
+      return {
+        label: this.t.moveToSeatN(n),
+        run: () => this.intent('seat-switch', { from: v.mySeat, to: this.seat, userId: v.me }, { type: 'SWITCH_SEAT', to: this.seat }),
+      };
+    }
+    if (this.requestActive) return null;
+    if (v.mode === 'free' || v.seat?.reservedFor === v.me) {
+      return { label: this.t.takeSeatN(n), run: () => this.intent('seat-take', { seat: this.seat }, { type: 'TAKE_SEAT', seat: this.seat }) };
+    }
+    return {
+      label: this.t.requestSeatN(n),
+      run: () =>
+        this.intent('seat-request', { seat: this.seat, media: 'audio' }, { type: 'REQUEST_SEAT', seat: this.seat, media: 'audio' }),
+    };
+  }
+
+  private onClick = (): void => {
+    const a = this.action;
+    if (a === 'menu') this.openMenu('main');
+    else a?.run();
+  };
+
+  private openMenu(panel: MenuPanel): void {
+    this.menu = panel;
+    void this.updateComplete.then(() => this.menuItems()[0]?.focus());
+  }
+
+  private closeMenu(refocus = true): void {
+    if (!this.menu) return;
+    this.menu = null;
+    if (refocus) void this.updateComplete.then(() => this.button?.focus());
+  }
+
+  private menuItems(): HTMLElement[] {
+    return [...(this.renderRoot.querySelectorAll<HTMLElement>('[part~="menu-item"]') ?? [])];
+  }
+
+  private onMenuKeydown = (e: KeyboardEvent): void => {
+    const items = this.menuItems();
+    const i = items.indexOf(this.shadowRoot!.activeElement as HTMLElement);
+    let to = -1;
+    if (e.key === 'ArrowDown') to = (i + 1) % items.length;
+    else if (e.key === 'ArrowUp') to = (i - 1 + items.length) % items.length;
+    else if (e.key === 'Home') to = 0;
+    else if (e.key === 'End') to = items.length - 1;
+    else if (e.key === 'Escape') {
+      e.preventDefault();
+      e.stopPropagation();
+      if (this.menu !== 'main') this.openMenu('main');
+      else this.closeMenu();
+      return;
+    } else if (e.key === 'Tab') {
+      this.closeMenu(false);
+      return;
+    } else if (e.key === 'ArrowLeft' || e.key === 'ArrowRight') {
+      e.stopPropagation();
+      e.preventDefault();
+      return;
+    } else return;
+    e.preventDefault();
+    e.stopPropagation();
+    items[to]?.focus();
+  };
+
+  private onDocPointer = (e: Event): void => {
+    if (!e.composedPath().includes(this)) this.closeMenu(false);
+  };
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    document.addEventListener('pointerdown', this.onDocPointer);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    document.removeEventListener('pointerdown', this.onDocPointer);
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    super.willUpdate(changed);
+    const v = this.view.value;
+    const kind = this.kind;
+    const member = v.member;
+    const muted = !!v.seat?.muted;
+    const speaking = !!member && kind === 'occupied' && this.level.value >= SPEAKING_THRESHOLD && member.mic === 'on' && !muted;
+    this.setStates({
+      empty: kind === 'empty',
+      occupied: kind === 'occupied',
+      locked: kind === 'locked',
+      reserved: kind === 'reserved',
+      reconnecting: kind === 'reconnecting',
+      speaking,
+      muted,
+      'mic-off': !!member && member.mic !== 'on',
+      me: !!member && member.id === v.me,
+      pending: this.pendingHere,
+      host: this.host,
+      'menu-open': this.menu !== null,
+    });
+    // The menu closes when the seat changes under it to a state it no longer fits.
+    if (this.menu && !this.moderator && v.mySeat !== this.seat) this.menu = null;
+  }
+
+  private act(fn: () => void): void {
+    this.closeMenu();
+    fn();
+  }
+
+  private renderMenu(): TemplateResult | typeof nothing {
+    if (!this.menu) return nothing;
+    const t = this.t;
+    const v = this.view.value;
+    const n = this.seat + 1;
+    const room = this.actor?.getSnapshot().context.room;
+    const item = (label: string, run: () => void, danger = false) =>
+      html`<button part="menu-item" role="menuitem" tabindex="-1" class=${danger ? 'danger' : ''} @click=${() => this.act(run)}>
+        ${label}
+      </button>`;
+    const panelItem = (label: string, panel: MenuPanel) =>
+      html`<button part="menu-item" role="menuitem" aria-haspopup="menu" tabindex="-1" @click=${() => this.openMenu(panel)}>${label}</button>`;
+    let items: TemplateResult[] = [];
+    let title = t.seatActions(n);
+    const kind = this.kind;
+    const member = v.member;
+    const mine = v.mySeat === this.seat;
+    if (this.menu === 'main') {
+      if (mine) {
+        items.push(item(t.leaveSeat, () => this.intent('seat-leave', { seat: this.seat }, { type: 'LEAVE_SEAT' }), true));
+        items.push(panelItem(t.moveSpeaker, 'move'));
+      }
+      if (this.moderator) {
+        if (kind === 'empty' && v.mySeat < 0 && v.myRole === 'cohost') {
+          items.push(item(t.takeThisSeat, () => this.intent('seat-take', { seat: this.seat }, { type: 'TAKE_SEAT', seat: this.seat })));
+        }
+        if (kind === 'empty' && v.mySeat >= 0 && v.myRole === 'cohost') {
+          items.push(
+            item(t.moveToSeatN(n), () =>
+              this.intent('seat-switch', { from: v.mySeat, to: this.seat, userId: v.me }, { type: 'SWITCH_SEAT', to: this.seat }),
+            ),
+          );
+        }
+        if (kind === 'empty') items.push(panelItem(t.inviteToSeat, 'invite'));
+        if (kind === 'reserved' && v.invitationId) {
+          const id = v.invitationId;
+          items.push(item(t.cancelInvitation, () => this.intent('invitation-cancel', { invitationId: id }, { type: 'CANCEL_INVITATION', invitationId: id })));
+        }
+        if (member && !mine && (kind === 'occupied' || kind === 'reconnecting')) {
+          const muted = !!v.seat?.muted;
+          items.push(
+            item(muted ? t.unmuteSeat : t.muteSeat, () =>
+              this.intent('seat-mute', { seat: this.seat, muted: !muted }, { type: 'MUTE_SEAT', seat: this.seat, muted: !muted }),
+            ),
+          );
+          items.push(panelItem(t.moveSpeaker, 'move'));
+          items.push(
+            item(
+              t.removeFromSeat,
+              () => this.intent('seat-kick', { seat: this.seat, userId: member.id }, { type: 'KICK_SEAT', seat: this.seat }),
+              true,
+            ),
+          );
+        }
+        const locked = kind === 'locked';
+        if (!mine) {
+          items.push(
+            item(locked ? t.unlockSeat : t.lockSeat, () =>
+              this.intent('seat-lock', { seat: this.seat, locked: !locked }, { type: 'LOCK_SEAT', seat: this.seat, locked: !locked }),
+            ),
+          );
+        }
+      }
+    } else if (this.menu === 'move' && room && member) {
+      title = t.moveSpeaker;
+      const free = room.seats.filter((s) => s.status === 'empty' || (s.status === 'reserved' && s.reservedFor === member.id));
+      items = free.map((s) =>
+        item(t.moveTo(s.index + 1), () =>
+          this.intent(
+            'seat-switch',
+            { from: this.seat, to: s.index, userId: member.id },
+            member.id === v.me ? { type: 'SWITCH_SEAT', to: s.index } : { type: 'SWITCH_SEAT', to: s.index, userId: member.id },
+          ),
+        ),
+      );
+      if (!items.length) items.push(html`<button part="menu-item" role="menuitem" tabindex="-1" aria-disabled="true">${t.noFreeSeat}</button>`);
+      items.push(panelItem(t.back, 'main'));
+    } else if (this.menu === 'invite' && room) {
+      title = t.inviteToSeat;
+      const seated = new Set(room.seats.map((s) => s.userId).filter(Boolean));
+      const invited = new Set(Object.values(room.invitations).filter((i) => i.status === 'pending').map((i) => i.userId));
+      const people = Object.values(room.members).filter(
+        (m) => m.connected && m.role !== 'host' && !seated.has(m.id) && !invited.has(m.id) && m.id !== v.me,
+      );
+      items = people.map((m) =>
+        item(m.name, () => this.intent('seat-invite', { seat: this.seat, userId: m.id }, { type: 'INVITE', userId: m.id, seat: this.seat })),
+      );
+      if (!items.length) items.push(html`<button part="menu-item" role="menuitem" tabindex="-1" aria-disabled="true">${t.nobodyToInvite}</button>`);
+      items.push(panelItem(t.back, 'main'));
+    }
+    if (!items.length) items.push(html`<button part="menu-item" role="menuitem" tabindex="-1" @click=${() => this.closeMenu()}>${t.close}</button>`);
+    return html`<div part="menu" role="menu" aria-label=${title} @keydown=${this.onMenuKeydown}>${items}</div>`;
+  }
+
+  protected override render() {
+    const t = this.t;
+    const v = this.view.value;
+    const kind = this.kind;
+    const member = v.member;
+    const n = this.seat + 1;
+    const label = this.host ? t.hostSeat : t.seatN(n);
+    const muted = !!v.seat?.muted;
+    const level = this.level.value;
+    const speaking = !!member && kind === 'occupied' && level >= SPEAKING_THRESHOLD && member.mic === 'on' && !muted;
+    const isMe = !!member && member.id === v.me;
+    const action = this.action;
+
+    let avatar: TemplateResult;
+    let name: string;
+    let status: TemplateResult | string;
+    const deadline = this.host ? (member?.graceUntil ?? null) : (v.seat?.deadline ?? null);
+    const left = deadline != null ? this.duration(this.clock.left(deadline)) : '';
+    switch (kind) {
+      case 'locked':
+        avatar = icons.lock;
+        name = label;
+        status = t.lockedSeat;
+        break;
+      case 'reserved':
+        avatar = icons.clock;
+        name = v.reservedFor ? (v.reservedFor.id === v.me ? t.reservedForYou : t.reservedFor(v.reservedFor.name)) : label;
+        status = html`<span part="countdown">${t.timeLeft(left)}</span>`;
+        break;
+      case 'empty':
+        avatar = this.host ? icons.crown : icons.plus;
+        name = label;
+        status = this.pendingHere ? t.statusWord.pending : t.emptySeat;
+        break;
+      default: {
+        const m = member!;
+        avatar = m.avatar
+          ? html`<img part="picture" src=${m.avatar} alt="" />`
+          : html`<span part="initials" aria-hidden="true">${initials(m.name)}</span>`;
+        name = isMe ? `${m.name} ${t.youSuffix}` : m.name;
+        if (kind === 'reconnecting') status = html`<span part="countdown">${t.reconnectingSeat} · ${left}</span>`;
+        else status = muted ? t.mic['muted-by-host'] : t.mic[m.mic];
+      }
+    }
+    const micClass = muted ? 'muted' : (member?.mic ?? 'off');
+    const badge =
+      member && (member.role === 'host' || member.role === 'cohost')
+        ? html`<span part="badge">${member.role === 'host' ? t.hostBadge : t.cohostBadge}</span>`
+        : nothing;
+    const micIcon =
+      member && kind !== 'locked'
+        ? html`<span part="mic" class=${micClass} aria-hidden="true">${member.mic === 'on' && !muted ? icons.mic : icons.micOff}</span>`
+        : nothing;
+
+    // The accessible name is the visible text plus hidden context (seat number, action, speaking).
+    const prefix = action && action !== 'menu' ? `${action.label}: ` : name === label ? '' : `${label}: `;
+    const suffix = [speaking ? t.speaking : '', action === 'menu' ? t.seatActions(n) : ''].filter(Boolean).join(', ');
+    const classes = {
+      [kind]: true,
+      speaking,
+      actionable: !!action,
+      pending: this.pendingHere,
+    };
+    return html`
+      <button
+        part="base"
+        class=${classMap(classes)}
+        tabindex=${this.rovingTabIndex}
+        aria-haspopup=${action === 'menu' ? 'menu' : nothing}
+        aria-expanded=${action === 'menu' ? String(this.menu !== null) : nothing}
+        aria-disabled=${action ? nothing : 'true'}
+        @click=${this.onClick}
+      >
+        <span
+          part="avatar"
+          style=${styleMap({ '--_level': String(speaking ? level : 0), '--_hue': String(member ? hueOf(member.id) : 250) })}
+          aria-hidden="true"
+          >${avatar}${badge}${micIcon}</span
+        >
+        ${prefix ? html`<span class="sr-only">${prefix}</span>` : nothing}
+        <span part="name">${name}</span>
+        <span class="sr-only">, </span>
+        <span part="status">${status}</span>
+        ${suffix ? html`<span class="sr-only">, ${suffix}</span>` : nothing}
+      </button>
+      ${this.renderMenu()}
+    `;
+  }
+}
+
+if (typeof customElements !== 'undefined' && !customElements.get('mic-seat')) {
+  customElements.define('mic-seat', MicSeat);
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'mic-seat': MicSeat;
+  }
+}
+
+export type { RoomActor };

@@ -1,0 +1,119 @@
+import { css } from 'lit';
+
+export const listStyles = css`
+  :host {
+    display: block;
+    --_list-height: var(--micseat-request-list-height, 360px);
+    --_row-height: var(--micseat-request-row-height, 60px);
+  }
+  [part~='base'] {
+    border-radius: var(--_radius);
+    border: 1px solid var(--_line);
+    background: var(--_surface);
+    overflow: hidden;
+  }
+  [part~='header'] {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: center;
+    gap: 8px;
+    padding: 10px 12px;
+    border-block-end: 1px solid var(--_line);
+    background: var(--_surface-2);
+  }
+  [part~='title'] {
+    margin: 0;
+    font-size: 1em;
+    font-weight: 700;
+    display: flex;
+    align-items: center;
+    gap: 8px;
+    flex: 1 1 auto;
+  }
+  [part~='actions'] {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 6px;
+  }
+  lit-virtualizer {
+    height: var(--_list-height);
+    contain: strict;
+  }
+  [part~='empty'] {
+    height: var(--_list-height);
+    display: grid;
+    place-items: center;
+    color: var(--_ink-2);
+  }
+  [part~='row'] {
+    box-sizing: border-box;
+    width: 100%;
+    height: var(--_row-height);
+    display: grid;
+    grid-template-columns: 2.4em 36px minmax(0, 1fr) auto;
+    align-items: center;
+    gap: 10px;
+    padding: 0 12px;
+    border-block-end: 1px solid var(--_line);
+  }
+  [part~='position'] {
+    font-variant-numeric: tabular-nums;
+    font-weight: 700;
+    color: var(--_ink-2);
+    text-align: end;
+  }
+  [part~='avatar'] {
+    width: 36px;
+    height: 36px;
+    border-radius: 50%;
+    display: grid;
+    place-items: center;
+    background: oklch(0.47 0.13 var(--_hue, 250));
+    color: #fff;
+    font-weight: 700;
+    font-size: 14px;
+  }
+  .who {
+    min-width: 0;
+    display: grid;
+  }
+  [part~='name'] {
+    font-weight: 600;
+    overflow: hidden;
+    text-overflow: ellipsis;
+    white-space: nowrap;
+  }
+  [part~='meta'] {
+    color: var(--_ink-2);
+    font-size: 0.86em;
+    font-variant-numeric: tabular-nums;
+    overflow: hidden;
+    text-overflow: ellipsis;
+    white-space: nowrap;
+  }
+  [part~='time-left'].soon {
+    color: var(--_danger);
+    font-weight: 600;
+  }
+  .row-actions {
+    display: flex;
+    gap: 6px;
+  }
+  [part~='recent'] {
+    margin: 0;
+    padding: 8px 12px;
+    list-style: none;
+    border-block-start: 1px solid var(--_line);
+    background: var(--_surface-2);
+    color: var(--_ink-2);
+    font-size: 0.86em;
+    display: grid;
+    gap: 2px;
+    max-height: 7.5em;
+    overflow: auto;
+  }
+  [part~='recent'] h3 {
+    margin: 0 0 2px;
+    font-size: 1em;
+  }
+`;

@@ -1,0 +1,29 @@
+import { css } from 'lit';
+
+export const roomStyles = css`
+  :host {
+    display: block;
+    position: relative;
+  }
+  [part='connection'] {
+    position: absolute;
+    inset-block-start: 8px;
+    inset-inline: 0;
+    margin-inline: auto;
+    width: max-content;
+    max-width: calc(100% - 16px);
+    z-index: 5;
+    padding: 6px 14px;
+    border-radius: 999px;
+    background: var(--_warning-soft);
+    color: var(--_ink);
+    border: 1px solid var(--_warning);
+    font-weight: 600;
+    box-shadow: var(--_shadow);
+    pointer-events: none;
+  }
+  [part='connection'][data-status='ended'] {
+    background: var(--_surface-3);
+    border-color: var(--_line);
+  }
+`;

@@ -1,0 +1,177 @@
+import { ContextProvider } from '@lit/context';
+import { roomMachine, type RoomActor, type RoomBackend, type RoomSnapshot } from '@micseat/core';
+import { html, LitElement, nothing, type PropertyValues } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import { createActor } from 'xstate';
+import { localeContext, roomContext, type LocaleInfo } from '../context.js';
+import { SelectorController } from '../controllers/selector.js';
+import { trackRoomClock } from '../controllers/clock.js';
+import { stringsFor, type Strings } from '../i18n/strings.js';
+import { controlStyles, themeStyles } from '../styles/theme.js';
+import { roomStyles } from './micseat-room.styles.js';
+
+/**
+ * The room provider. Give it a `backend` (any RoomBackend: memory, LiveKit) and a `name`; it
+ * creates one room actor, connects, and shares the actor and the locale with every micseat
+ * element inside it through @lit/context. It also announces lifecycle changes ("request
+ * accepted", "you were removed from the seat") in a polite live region, and shows the
+ * connection state when it is not "connected".
+ *
+ * @summary Creates the room actor for a backend and shares it with the elements inside.
+ * @slot - The room's UI: any micseat elements, in any layout.
+ * @csspart connection - The banner shown while connecting, reconnecting or disconnected.
+ * @csspart announcer - The visually hidden polite live region.
+ * @cssproperty --micseat-color-scheme - `light`, `dark` or `light dark` (set by the `theme` attribute).
+ * @cssproperty --micseat-accent - Accent colour (buttons, badges, focus). All `--micseat-*` knobs are listed in the README.
+ * @cssstate connected - The room actor is connected.
+ * @cssstate reconnecting - The transport is reconnecting.
+ * @cssstate ended - The room has ended.
+ */
+export class MicseatRoom extends LitElement {
+  static override styles = [themeStyles, controlStyles, roomStyles];
+
+  private readonly roomProvider = new ContextProvider(this, { context: roomContext });
+  private readonly localeProvider = new ContextProvider(this, { context: localeContext });
+  private readonly status = new SelectorController<RoomActor, string>(this, () => this.actor, (s) => String(s.value), 'idle');
+  private readonly notice = new SelectorController<RoomActor, RoomSnapshot['context']['notice']>(
+    this,
+    () => this.actor,
+    (s) => s.context.notice,
+    null,
+  );
+  private internals: ElementInternals;
+  private langObserver: MutationObserver | null = null;
+  private lastNotice = 0;
+
+  @state() private announcement = '';
+  @state() private docLang = '';
+
+  /** The backend to join with. Changing it replaces the room actor. */
+  @property({ attribute: false }) backend?: RoomBackend;
+  /** Display name to join with. */
+  @property() name = '';
+  /** Avatar URL to join with. */
+  @property() avatar?: string;
+  /** Language of every element inside (BCP 47, e.g. `en`, `zh-CN`); defaults to the document's. */
+  @property() override lang!: string;
+  /** `light`, `dark` or `auto` (default: follow the system). */
+  @property({ reflect: true }) theme?: 'light' | 'dark' | 'auto';
+
+  /** The room actor (read its snapshot, or send it intents yourself). */
+  actor?: RoomActor;
+
+  constructor() {
+    super();
+    this.internals = this.attachInternals();
+  }
+
+  get locale(): string {
+    return this.lang || this.docLang || 'en';
+  }
+
+  get strings(): Strings {
+    return stringsFor(this.locale);
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    if (typeof document !== 'undefined') {
+      this.docLang = document.documentElement.lang;
+      this.langObserver = new MutationObserver(() => (this.docLang = document.documentElement.lang));
+      this.langObserver.observe(document.documentElement, { attributes: true, attributeFilter: ['lang'] });
+    }
+    if (this.backend && !this.actor) this.start();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.langObserver?.disconnect();
+    // Moving the element (disconnect + connect in one task) keeps the actor.
+    queueMicrotask(() => {
+      if (!this.isConnected) this.stop();
+    });
+  }
+
+  protected override willUpdate(changed: PropertyValues): void {
+    if (changed.has('backend') && this.isConnected) {
+      const old = changed.get('backend');
+      if (old !== this.backend || !this.actor) {
+        this.stop();
+        if (this.backend) this.start();
+      }
+    }
+    if (changed.has('lang') || changed.has('docLang')) {
+      const info: LocaleInfo = { locale: this.locale, strings: this.strings };
+      this.localeProvider.setValue(info);
+    }
+    const notice = this.notice.value;
+    if (notice && notice.seq !== this.lastNotice) {
+      this.lastNotice = notice.seq;
+      const n = this.strings.notice;
+      const text =
+        notice.code === 'mode-changed'
+          ? n['mode-changed'](notice.params.mode === 'free' ? 'free' : 'request')
+          : notice.code === 'error'
+            ? n.error(this.strings.errors[notice.params.code as keyof Strings['errors']] ?? String(notice.params.message ?? ''))
+            : n[notice.code];
+      this.announce(text);
+    }
+    const status = this.status.value;
+    try {
+      for (const s of ['connected', 'reconnecting', 'ended']) {
+        if (s === status) this.internals.states?.add(s);
+        else this.internals.states?.delete(s);
+      }
+    } catch {
+      /* custom states unsupported */
+    }
+  }
+
+  /** Says `text` in the polite live region (repeats are announced again). */
+  announce(text: string): void {
+    this.announcement = '';
+    requestAnimationFrame(() => (this.announcement = text));
+  }
+
+  private start(): void {
+    if (!this.backend) return;
+    this.actor = createActor(roomMachine, {
+      input: { backend: this.backend, name: this.name || this.backend.identity, ...(this.avatar ? { avatar: this.avatar } : {}) },
+    });
+    this.actor.start();
+    trackRoomClock(this.actor);
+    this.roomProvider.setValue(this.actor);
+    this.localeProvider.setValue({ locale: this.locale, strings: this.strings });
+    this.requestUpdate();
+  }
+
+  private stop(): void {
+    if (!this.actor) return;
+    this.actor.stop();
+    this.actor = undefined;
+    this.roomProvider.setValue(undefined);
+    this.requestUpdate();
+  }
+
+  protected override render() {
+    const status = this.status.value;
+    const t = this.strings;
+    const banner =
+      status === 'connecting' ? t.connecting : status === 'reconnecting' ? t.reconnecting : status === 'disconnected' ? t.disconnected : status === 'ended' ? t.roomEnded : null;
+    return html`
+      ${banner ? html`<div part="connection" data-status=${status} role="status">${banner}</div>` : nothing}
+      <div part="announcer" class="sr-only" role="status" aria-live="polite" aria-atomic="true">${this.announcement}</div>
+      <slot></slot>
+    `;
+  }
+}
+
+if (typeof customElements !== 'undefined' && !customElements.get('micseat-room')) {
+  customElements.define('micseat-room', MicseatRoom);
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'micseat-room': MicseatRoom;
+  }
+}

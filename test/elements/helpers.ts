@@ -1,0 +1,68 @@
+/**
+ * Test helpers: a real memory-backend room (no mocks), people joining it through
+ * `<micseat-room>` providers, and waits on the room actor's state.
+ */
+import { createMemoryRoom, type MemoryRoom, type MemoryClientOptions } from '@micseat/backend-memory';
+import type { MemberRole, RoomActor, RoomConfigInput, RoomSnapshot } from '@micseat/core';
+import { fixture, waitUntil } from '@open-wc/testing';
+import { html, type TemplateResult } from 'lit';
+import '@micseat/elements';
+import type { MicseatRoom } from '@micseat/elements';
+
+export interface Person {
+  readonly id: string;
+  readonly el: MicseatRoom;
+  readonly actor: RoomActor;
+  snap(): RoomSnapshot;
+}
+
+export interface TestRoom {
+  readonly memory: MemoryRoom;
+  /** Joins through a `<micseat-room>` wrapping `content`, waits until connected. */
+  join(id: string, role: MemberRole, content: TemplateResult, options?: { name?: string; media?: MemoryClientOptions['media']; lang?: string }): Promise<Person>;
+  /** Joins with a bare actor (another participant without UI). */
+  close(): void;
+}
+
+const rooms: MemoryRoom[] = [];
+
+export function makeRoom(config: RoomConfigInput = {}): TestRoom {
+  const memory = createMemoryRoom({ config });
+  rooms.push(memory);
+  return {
+    memory,
+    async join(id, role, content, options = {}) {
+      const backend = memory.join(id, role, { media: options.media ?? {} });
+      const name = options.name ?? id[0]!.toUpperCase() + id.slice(1);
+      const el = await fixture<MicseatRoom>(
+        html`<micseat-room .backend=${backend} name=${name} lang=${options.lang ?? 'en'}>${content}</micseat-room>`,
+      );
+      await waitUntil(() => el.actor?.getSnapshot().value === 'connected', `${id} connected`, { timeout: 5000 });
+      const actor = el.actor!;
+      return { id, el, actor, snap: () => actor.getSnapshot() };
+    },
+    close() {
+      memory.close();
+    },
+  };
+}
+
+/** Closes every room made by the tests so far (call in afterEach). */
+export function closeRooms(): void {
+  for (const r of rooms.splice(0)) r.close();
+}
+
+export async function until(check: () => unknown, message = 'condition', timeout = 5000): Promise<void> {
+  await waitUntil(() => !!check(), message, { timeout, interval: 20 });
+}
+
+/** The element's shadow part (first match). */
+export function part<T extends Element = HTMLElement>(el: Element, name: string): T | null {
+  return el.shadowRoot!.querySelector<T>(`[part~="${name}"]`);
+}
+
+export function hasState(el: Element, name: string): boolean {
+  return (el as unknown as { matches(s: string): boolean }).matches(`:state(${name})`);
+}
+
+export const tick = (ms = 0) => new Promise((r) => setTimeout(r, ms));
