@@ -1,0 +1,64 @@
+import assert from 'node:assert/strict';
+import { applyPatch, ERROR_CODES, type AuthorityState, type RoomState, type StepOutcome } from '@micseat/core';
+
+/** Everything that must hold after any step, whatever came before. */
+export function checkInvariants(prev: AuthorityState, out: StepOutcome): void {
+  const before = prev.room;
+  const room = out.state.room;
+  // Versions only grow, and grow exactly when something changed.
+  assert.ok(room.version >= before.version, 'version monotonic');
+  if (out.patch) assert.equal(room.version, before.version + 1, 'one version per change');
+  else assert.equal(room, before, 'no patch, no change');
+  if (!out.result.ok) assert.ok((ERROR_CODES as readonly string[]).includes(out.result.error.code), 'typed error');
+  // Terminal request states are final.
+  for (const [id, r] of Object.entries(before.requests)) {
+    const now = room.requests[id];
+    // (An id forgotten after the history window may be used afresh; that is a new request.)
+    const forgotten = r.resolvedAt !== null && room.clock >= r.resolvedAt + room.config.historyMs;
+    if (r.status !== 'pending' && now && !forgotten) assert.equal(now.status, r.status, `request ${id} stays ${r.status}`);
+  }
+  for (const [id, inv] of Object.entries(before.invitations)) {
+    const now = room.invitations[id];
+    const forgotten = inv.resolvedAt !== null && room.clock >= inv.resolvedAt + room.config.historyMs;
+    if (inv.status !== 'pending' && now && !forgotten) assert.equal(now.status, inv.status, `invitation ${id} stays ${inv.status}`);
+  }
+  checkRoom(room);
+  // The queue index matches the requests.
+  const pending = Object.values(room.requests).filter((r) => r.status === 'pending').sort((a, b) => a.seq - b.seq);
+  assert.deepEqual([...out.state.queue], pending.map((r) => r.id), 'queue = pending requests in FIFO order');
+  // A client applying the delta reaches the same room.
+  if (out.patch) {
+    const replayed = applyPatch(JSON.parse(JSON.stringify(before)), JSON.parse(JSON.stringify(out.patch)), room.version, room.clock);
+    assert.deepEqual(replayed, JSON.parse(JSON.stringify(room)), 'delta reproduces the state');
+  }
+}
+
+export function checkRoom(room: RoomState): void {
+  const seen = new Set<string>();
+  const pendingBy = new Set<string>();
+  for (const r of Object.values(room.requests)) {
+    if (r.status !== 'pending') continue;
+    assert.ok(!pendingBy.has(r.userId), `one pending request per user (${r.userId})`);
+    pendingBy.add(r.userId);
+  }
+  assert.equal(room.seats.length, room.config.seatCount);
+  room.seats.forEach((s, i) => {
+    assert.equal(s.index, i);
+    if (s.userId) {
+      assert.ok(!seen.has(s.userId), `${s.userId} sits on one seat only`);
+      seen.add(s.userId);
+      const m = room.members[s.userId];
+      assert.ok(m, `occupant ${s.userId} is a member`);
+      assert.notEqual(m.role, 'host', 'the host is not on a guest seat');
+      assert.equal(s.status, m.connected ? 'occupied' : 'reconnecting');
+      assert.ok(!s.locked && s.reservedFor === null);
+      assert.ok(!pendingBy.has(s.userId), 'a seated user has no pending request');
+    } else if (s.locked) assert.equal(s.status, 'locked');
+    else if (s.reservedFor) {
+      assert.equal(s.status, 'reserved');
+      const inv = Object.values(room.invitations).find((x) => x.status === 'pending' && x.seat === i && x.userId === s.reservedFor);
+      assert.ok(inv, `reserved seat ${i} has a pending invitation`);
+    } else assert.equal(s.status, 'empty');
+  });
+  if (room.hostId && room.members[room.hostId]) assert.equal(room.members[room.hostId]!.role, 'host');
+}
