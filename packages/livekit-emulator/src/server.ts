@@ -200,12 +200,16 @@ export class LiveKitEmulator {
     // WrappedJoinRequest, optionally gzip) — client api/SignalClient.ts:1464-1527 builds it.
     const b64 = url.searchParams.get('join_request');
     if (!b64) throw new TwirpError(400, 'malformed', 'join_request is required');
-    const wrapped = WrappedJoinRequest.fromBinary(Buffer.from(b64, 'base64url'));
-    const bytes =
-      wrapped.compression === WrappedJoinRequest_Compression.GZIP
-        ? gunzipSync(wrapped.joinRequest)
-        : wrapped.joinRequest;
-    return JoinRequest.fromBinary(bytes);
+    try {
+      const wrapped = WrappedJoinRequest.fromBinary(Buffer.from(b64, 'base64url'));
+      const bytes =
+        wrapped.compression === WrappedJoinRequest_Compression.GZIP
+          ? gunzipSync(wrapped.joinRequest)
+          : wrapped.joinRequest;
+      return JoinRequest.fromBinary(bytes);
+    } catch {
+      throw new TwirpError(400, 'malformed', 'cannot unmarshal join request');
+    }
   }
 
   /** Checks a join; returns the room name and claims, or throws with an HTTP status. */
