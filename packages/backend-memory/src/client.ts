@@ -85,19 +85,23 @@ export class MemoryRoomBackend implements RoomBackend {
     this.setStatus('connecting');
     const snapshot = new Promise<RoomState>((resolve) => (this.firstSnapshot = resolve));
     this.transport.open();
+    // The first snapshot can be lost like any message: keep asking until it arrives.
+    this.startKeepAlive();
     const timeout = new Promise<null>((r) => setTimeout(() => r(null), this.opts.commandTimeoutMs));
     const room = await Promise.race([snapshot, timeout]);
     if (!room) {
+      this.stopKeepAlive();
       this.setStatus('disconnected', { code: 'host-unreachable', message: 'The room did not answer.' });
       return fail('host-unreachable', 'The room did not answer.');
     }
     const joined = await this.send({ type: 'join', name: options.name, ...(options.avatar ? { avatar: options.avatar } : {}) });
     if (!joined.ok) {
+      this.stopKeepAlive();
       this.setStatus('disconnected', joined.error);
       return joined;
     }
     this.setStatus('connected');
-    this.startKeepAlive();
+    if (this.opts.keepAliveMs === 0) this.stopKeepAlive();
     return { ok: true, value: this.replica.room! };
   }
 
@@ -198,8 +202,9 @@ export class MemoryRoomBackend implements RoomBackend {
 
   private startKeepAlive(): void {
     this.stopKeepAlive();
-    if (this.opts.keepAliveMs > 0) {
-      this.keepAlive = setInterval(() => this.transport.send(encodeSync(this.replica.version)), this.opts.keepAliveMs);
+    const period = this.opts.keepAliveMs > 0 ? this.opts.keepAliveMs : this._status === 'connecting' ? this.opts.resendMs : 0;
+    if (period > 0) {
+      this.keepAlive = setInterval(() => this.transport.send(encodeSync(this.replica.version)), period);
     }
   }
 

@@ -180,8 +180,10 @@ export const roomMachine = setup({
       if (event.type !== 'BACKEND.UPDATE') return {};
       const { room, events } = event;
       const me = context.identity;
-      context.request?.send({ type: 'ROOM', room, events });
-      for (const ref of Object.values(context.invitations)) ref.send({ type: 'ROOM', room, events });
+      // Finished children keep their final state for the UI but take no more events.
+      const live = (ref: { getSnapshot(): { status: string } } | null) => ref?.getSnapshot().status === 'active';
+      if (live(context.request)) context.request!.send({ type: 'ROOM', room, events });
+      for (const ref of Object.values(context.invitations)) if (live(ref)) ref.send({ type: 'ROOM', room, events });
       context.inbox?.send({ type: 'ROOM', room, events });
 
       let invitations = context.invitations;
