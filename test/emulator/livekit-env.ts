@@ -15,7 +15,7 @@
  * Used by test/emulator and test/livekit. Keep it general.
  */
 import { executeServerCommand } from '@web/test-runner-commands';
-import { Room, type RoomConnectOptions, type RoomOptions } from 'livekit-client';
+import { DataPacket_Kind, Room, type RoomConnectOptions, type RoomOptions } from 'livekit-client';
 
 export type TargetName = 'emulator' | 'livekit';
 
@@ -189,6 +189,10 @@ const openRooms = new Set<Room>();
 /**
  * Connects a new livekit-client Room as `identity`. Grants default to the token defaults
  * (publish + subscribe + data). Remember to `disconnectAll()` in afterEach.
+ *
+ * Resolves once the room's reliable data channel is open too: `room.connect` resolves when the
+ * peer connection is up, a moment before the data channel, and a LiveKit server (real or
+ * emulated) drops reliable data for a participant whose channel is not open yet.
  */
 export async function connect(
   target: Target,
@@ -200,6 +204,8 @@ export async function connect(
   const room = new Room(opts.room);
   openRooms.add(room);
   await room.connect(target.url, jwt, opts.connect);
+  const engine = room.engine as unknown as { dataChannelForKind(kind: number): RTCDataChannel | undefined };
+  await waitFor(`${identity}'s reliable data channel to open`, () => engine.dataChannelForKind(DataPacket_Kind.RELIABLE)?.readyState === 'open');
   return room;
 }
 

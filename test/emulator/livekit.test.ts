@@ -5,7 +5,10 @@
  */
 import { expect } from '@open-wc/testing';
 import {
+  ConnectionError,
+  ConnectionErrorReason,
   DisconnectReason,
+  Room,
   LocalAudioTrack,
   RemoteAudioTrack,
   RemoteParticipant,
@@ -20,6 +23,7 @@ import {
   ServerCommandError,
   skippedReason,
   targets,
+  token,
   uniqueRoom,
   verifyWebhook,
   waitFor,
@@ -63,6 +67,20 @@ for (const target of all) {
       const [gone] = await left;
       expect(gone.identity).to.equal('bob');
       expect(alice.remoteParticipants.size).to.equal(0);
+    });
+
+    it('(a) a token with a bad signature is refused: the client asks /rtc/v1/validate and reports NotAllowed 401 (client api/SignalClient.ts:1326-1347, server pkg/service/rtcservice.go:107-125)', async () => {
+      const room = uniqueRoom('badtoken');
+      const jwt = await token(target, 'mallory', { room });
+      const [head, body, sig] = jwt.split('.');
+      const forged = `${head}.${body}.${sig.startsWith('A') ? 'B' : 'A'}${sig.slice(1)}`;
+      const r = new Room();
+      const err = await r.connect(target.url, forged).then(() => undefined, (e: unknown) => e);
+      await r.disconnect();
+      expect(err).to.be.instanceOf(ConnectionError);
+      // (`reasonName` is not updated when Room.connectSignal copies the reason over: compare `reason`)
+      expect((err as ConnectionError).reason).to.equal(ConnectionErrorReason.NotAllowed);
+      expect((err as ConnectionError).status).to.equal(401);
     });
 
     it('(a) a dropped signal connection resumes on the same session (client SignalReconnecting; server pkg/service/roommanager.go StartSession with reconnect)', async () => {

@@ -160,7 +160,6 @@ export class Participant {
   version = 0;
   readonly joinedAtMs = Date.now();
   readonly tracks = new Map<string, PublishedTrack>(); // by track sid
-  private pendingAdds = new Map<string, AddTrackRequest>(); // by cid
   peer: Peer;
   ws: WebSocket | undefined;
   autoSubscribe: boolean;
@@ -305,16 +304,25 @@ export class Participant {
   }
 
   private onAddTrack(req: AddTrackRequest) {
-    // fidelity: server pkg/rtc/participant.go AddTrack refuses a source the permission does not
-    // allow (no TrackPublishedResponse is sent and the client's publish times out / fails).
+    // fidelity: server pkg/rtc/participant.go:1343-1372 AddTrack: a source the permission does not
+    // allow is answered with RequestResponse NOT_ALLOWED, a type other than audio/video with
+    // UNSUPPORTED_TYPE; otherwise TrackPublishedResponse. (The client also checks locally first:
+    // client room/participant/LocalParticipant.ts:1013-1027.)
+    const refuse = (reason: RequestResponse_Reason) =>
+      this.send({
+        case: 'requestResponse',
+        value: new RequestResponse({ reason, request: { case: 'addTrack', value: req } }),
+      });
     if (!canPublishSource(this.permission, req.source)) {
       this.room.hooks.log(`addTrack refused for ${this.identity}: no permission for source ${req.source}`);
-      return;
+      return refuse(RequestResponse_Reason.NOT_ALLOWED);
+    }
+    if (req.type !== TrackType.AUDIO && req.type !== TrackType.VIDEO) {
+      return refuse(RequestResponse_Reason.UNSUPPORTED_TYPE);
     }
     if (req.type !== TrackType.AUDIO) {
-      this.room.hooks.log(`addTrack of non-audio track from ${this.identity} is not forwarded`);
+      this.room.hooks.log(`video track from ${this.identity} is accepted but never forwarded (README departures)`);
     }
-    this.pendingAdds.set(req.cid, req);
     const sid = newSid('TR');
     const info = new TrackInfo({
       sid,
@@ -334,8 +342,8 @@ export class Participant {
     });
     this.tracks.set(sid, { info, cid: req.cid, downstream: new Map(), audioLevel: new AudioLevel(this.room.audioLevelConfig), everSubscribed: false });
     // fidelity: the server answers AddTrackRequest at once with TrackPublishedResponse
-    // (server pkg/rtc/participant.go AddTrack -> sendTrackPublished), and announces the track to
-    // others only once its media arrives (pkg/rtc/participant.go onMediaTrack -> onTrackPublished).
+    // (server pkg/rtc/participant.go:1366-1372), and announces the track to others only once its
+    // media arrives (pkg/rtc/room.go:1074-1100 onTrackPublished).
     this.send({ case: 'trackPublished', value: new TrackPublishedResponse({ cid: req.cid, track: info }) });
   }
 

@@ -323,6 +323,22 @@ export class LiveKitEmulator {
 
   private async onHttp(req: IncomingMessage, res: ServerResponse) {
     const url = new URL(req.url ?? '/', 'http://x');
+    // fidelity: server pkg/service/server.go:103-112 allows every origin (rs/cors), so a page on
+    // another origin can read the validate answer (livekit-client fetches it after a failed join).
+    const origin = req.headers.origin;
+    if (origin) {
+      res.setHeader('access-control-allow-origin', origin);
+      res.setHeader('vary', 'Origin');
+    }
+    if (req.method === 'OPTIONS') {
+      res.writeHead(204, {
+        'access-control-allow-methods': 'OPTIONS, HEAD, GET, POST, PATCH, DELETE',
+        'access-control-allow-headers': req.headers['access-control-request-headers'] ?? '*',
+        'access-control-max-age': '86400',
+      });
+      res.end();
+      return;
+    }
     try {
       if (url.pathname === '/rtc/validate') {
         // Not 404: the client would read that as "no v1 path" and retry /rtc forever.
