@@ -30,6 +30,7 @@ import {
   waitForWebhook,
   webhooksObservable,
 } from './livekit-env.js';
+import { DataPacket, DataPacket_Kind, RpcRequest } from '@livekit/protocol';
 
 const all = await targets();
 const reason = await skippedReason();
@@ -176,6 +177,34 @@ for (const target of all) {
         await waitFor('alice to see bob', () => alice.remoteParticipants.size === 1);
         const res = await alice.localParticipant.performRpc({ destinationIdentity: 'bob', method: 'greet', payload: 'yo' });
         expect(res).to.equal('hi alice, you said yo');
+      });
+
+      it('a forged sender identity is overwritten by the server, so callerIdentity can be trusted (server pkg/rtc/participant.go:2626-2634)', async () => {
+        const room = uniqueRoom('rpc-forged');
+        const alice = await connect(target, 'alice', { room });
+        const bob = await connect(target, 'bob', { room });
+        let seen: string | undefined;
+        bob.registerRpcMethod('who', async (data) => {
+          seen = data.callerIdentity;
+          return '';
+        });
+        await waitFor('alice to see bob', () => alice.remoteParticipants.size === 1);
+        // a raw packet, as a modified client could send it
+        const engine = alice.engine as unknown as { sendDataPacket(p: DataPacket, kind: number): Promise<void> };
+        await engine.sendDataPacket(
+          new DataPacket({
+            kind: DataPacket_Kind.RELIABLE,
+            participantIdentity: 'host',
+            destinationIdentities: ['bob'],
+            value: {
+              case: 'rpcRequest',
+              value: new RpcRequest({ id: crypto.randomUUID(), method: 'who', payload: '', responseTimeoutMs: 5000, version: 1 }),
+            },
+          }),
+          DataPacket_Kind.RELIABLE,
+        );
+        await waitFor('bob\'s handler to run', () => seen);
+        expect(seen).to.equal('alice');
       });
 
       it('a call to an absent identity fails with 1501: the server drops it, no ack comes within 7 s (client room/rpc/client/RpcClientManager.ts:65-97, server pkg/rtc/room.go:2142-2160)', async function () {
