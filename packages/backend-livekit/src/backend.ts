@@ -1,0 +1,393 @@
+/**
+ * LiveKitRoomBackend: the RoomBackend contract over a livekit-client Room, in host-authority
+ * mode. The participant whose identity is `hostIdentity` runs the authority (LiveKitAuthority)
+ * and talks to it directly; everyone else sends commands to the host by RPC and keeps a
+ * RoomReplica fed by deltas (reliable data, topic 'micseat') and snapshots (RPC, in pages).
+ * Every method resolves; failures are typed results.
+ */
+import {
+  decode,
+  encodeCommand,
+  encodeSync,
+  fail,
+  ok,
+  RoomReplica,
+  serialize,
+  type Command,
+  type ConnectionStatus,
+  type JoinOptions,
+  type Result,
+  type RoomBackend,
+  type RoomConfigInput,
+  type RoomError,
+  type RoomEvent as MicseatEvent,
+  type RoomState,
+  type RoomUpdate,
+  type WireMessage,
+} from '@micseat/core';
+import {
+  ConnectionError,
+  DataPacket_Kind,
+  Room,
+  RoomEvent,
+  type RemoteParticipant,
+  type RoomConnectOptions,
+  type RoomOptions,
+} from 'livekit-client';
+import { LiveKitAuthority, roleFromToken, type SnapshotStore } from './host.js';
+import { LiveKitMedia } from './media.js';
+import { DATA_TOPIC, MAX_PAGES, METHOD_COMMAND, METHOD_PAGE, METHOD_SYNC, parsePage, rpcFailure } from './rpc.js';
+
+export interface LiveKitBackendOptions {
+  /** ws(s):// URL of the LiveKit server. */
+  url: string;
+  /** Access token (see the README recipe). Its identity is this client's identity. */
+  token: string;
+  /** The identity that hosts the room and runs its authority (the token minter decides who gets it). */
+  hostIdentity: string;
+  /** Room configuration, used by the host when it creates the room. */
+  config?: RoomConfigInput;
+  /** Where the host saves the room for a reload (default sessionStorage; null = nowhere). */
+  storage?: SnapshotStore | null;
+  /** Key prefix for the saved room (default 'micseat:livekit:'); the room name is appended. */
+  storageKeyPrefix?: string;
+  /** Give up on a command after this long (default 10,000 ms; LiveKit's floor is 8,000). */
+  commandTimeoutMs?: number;
+  /** How long to wait for the host to appear before calling it unreachable (default 3,000 ms). */
+  hostWaitMs?: number;
+  /** How often the host announces its version (default 2,000 ms). */
+  beaconMs?: number;
+  roomOptions?: RoomOptions;
+  connectOptions?: RoomConnectOptions;
+}
+
+/** Reads the identity (`sub`) of a LiveKit JWT without verifying it (the server does that). */
+export function identityOfToken(token: string): string {
+  try {
+    const part = token.split('.')[1] ?? '';
+    const json = atob(part.replace(/-/g, '+').replace(/_/g, '/').padEnd(Math.ceil(part.length / 4) * 4, '='));
+    const sub = (JSON.parse(json) as { sub?: unknown }).sub;
+    return typeof sub === 'string' ? sub : '';
+  } catch {
+    return '';
+  }
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+export class LiveKitRoomBackend implements RoomBackend {
+  readonly media: LiveKitMedia;
+  /** The livekit-client Room (null before `connect`). */
+  lk: Room | null = null;
+  /** The authority, on the host only. */
+  authority: LiveKitAuthority | null = null;
+  private _identity: string;
+  private readonly replica = new RoomReplica();
+  private readonly updateListeners = new Set<(u: RoomUpdate) => void>();
+  private readonly statusListeners = new Set<(s: ConnectionStatus, e?: RoomError) => void>();
+  private _status: ConnectionStatus = 'idle';
+  private seq = 0;
+  private readonly session = Math.random().toString(36).slice(2, 10);
+  private syncing: Promise<void> | null = null;
+  private syncAgain = false;
+  private readonly inflight = new Set<(code: 'disconnected') => void>();
+  private readonly opts: Required<Pick<LiveKitBackendOptions, 'commandTimeoutMs' | 'hostWaitMs' | 'beaconMs' | 'storageKeyPrefix'>>;
+
+  constructor(private readonly options: LiveKitBackendOptions) {
+    this._identity = identityOfToken(options.token);
+    this.opts = {
+      commandTimeoutMs: options.commandTimeoutMs ?? 10_000,
+      hostWaitMs: options.hostWaitMs ?? 3_000,
+      beaconMs: options.beaconMs ?? 2_000,
+      storageKeyPrefix: options.storageKeyPrefix ?? 'micseat:livekit:',
+    };
+    this.media = new LiveKitMedia(() => this._identity);
+  }
+
+  get identity(): string {
+    return this._identity;
+  }
+  get isHost(): boolean {
+    return this._identity === this.options.hostIdentity;
+  }
+  get room(): RoomState | null {
+    return this.authority ? this.authority.state : this.replica.room;
+  }
+  get status(): ConnectionStatus {
+    return this._status;
+  }
+
+  async connect(join: JoinOptions): Promise<Result<RoomState>> {
+    if (this._status === 'connecting' || this._status === 'connected') return fail('invalid-command', 'Already connected.');
+    this.setStatus('connecting');
+    const lk = new Room({ adaptiveStream: false, dynacast: false, ...this.options.roomOptions });
+    this.lk = lk;
+    lk.on(RoomEvent.DataReceived, (payload, participant, _kind, topic) => this.onData(payload, participant, topic));
+    lk.on(RoomEvent.SignalReconnecting, () => this.setStatus('reconnecting'));
+    lk.on(RoomEvent.Reconnecting, () => this.setStatus('reconnecting'));
+    lk.on(RoomEvent.Reconnected, () => this.onReconnected());
+    lk.on(RoomEvent.Disconnected, () => this.onDisconnected());
+    try {
+      await lk.connect(this.options.url, this.options.token, { ...this.options.connectOptions, autoSubscribe: false });
+    } catch (e) {
+      const reason = e instanceof ConnectionError ? e.reason : undefined;
+      const error: RoomError =
+        reason === 1 /* NotAllowed */
+          ? { code: 'not-allowed', message: `The LiveKit server refused the token: ${(e as Error).message}` }
+          : { code: 'host-unreachable', message: `The LiveKit server could not be reached: ${(e as Error).message}` };
+      this.lk = null;
+      this.setStatus('disconnected', error);
+      return { ok: false, error };
+    }
+    this._identity = lk.localParticipant.identity;
+    await this.dataChannelOpen(lk);
+    this.media.attach(lk);
+
+    const joinCommand: Command = { type: 'join', name: join.name, ...(join.avatar ? { avatar: join.avatar } : {}) };
+    if (this.isHost) {
+      const authority = new LiveKitAuthority(lk, {
+        storageKey: this.opts.storageKeyPrefix + lk.name,
+        storage: this.options.storage === undefined ? defaultStorage() : this.options.storage,
+        config: this.options.config,
+        beaconMs: this.opts.beaconMs,
+        roleOf: roleFromToken,
+      });
+      this.authority = authority;
+      authority.subscribe((o) => this.emit(o.state.room, o.events));
+      authority.start();
+      const joined = authority.execute(this._identity, 'host', this.nextId(), joinCommand);
+      if (!joined.ok) return this.abort(joined.error);
+      this.setStatus('connected');
+      this.emit(authority.state, []);
+      return ok(authority.state);
+    }
+
+    const synced = await this.syncNow();
+    if (!synced.ok) return this.abort(synced.error);
+    const joined = await this.send(joinCommand);
+    if (!joined.ok) return this.abort(joined.error);
+    this.setStatus('connected');
+    return ok(this.replica.room!);
+  }
+
+  async disconnect(): Promise<void> {
+    const lk = this.lk;
+    this.authority?.stop();
+    this.media.stop();
+    for (const f of [...this.inflight]) f('disconnected');
+    if (lk) await lk.disconnect().catch(() => undefined);
+    this.setStatus('disconnected');
+  }
+
+  onUpdate(listener: (u: RoomUpdate) => void): () => void {
+    this.updateListeners.add(listener);
+    return () => this.updateListeners.delete(listener);
+  }
+
+  onStatus(listener: (s: ConnectionStatus, e?: RoomError) => void): () => void {
+    this.statusListeners.add(listener);
+    return () => this.statusListeners.delete(listener);
+  }
+
+  async send(command: Command): Promise<Result> {
+    const lk = this.lk;
+    if (!lk || this._status === 'disconnected' || this._status === 'idle') return fail('disconnected', 'Not connected to the room.');
+    const id = this.nextId();
+    if (this.authority) return this.authority.execute(this._identity, 'host', id, command);
+    const text = serialize(encodeCommand(id, command));
+    if (!text.ok) return text;
+    const deadline = Date.now() + this.opts.commandTimeoutMs;
+    return new Promise<Result>((resolve) => {
+      let settled = false;
+      const settle = (r: Result) => {
+        if (settled) return;
+        settled = true;
+        this.inflight.delete(cancel);
+        resolve(r);
+      };
+      const cancel = () => settle(fail('disconnected', 'You left the room.'));
+      this.inflight.add(cancel);
+      void this.call(lk, METHOD_COMMAND, text.value, deadline).then((answer) => {
+        if (!answer.ok) return settle(answer);
+        const decoded = decode(answer.value);
+        if (!decoded.ok) return settle(decoded);
+        const m = decoded.value;
+        if (m.t !== 'res' || m.id !== id) return settle(fail('malformed', 'The host answered with something else.'));
+        settle(m.res as Result);
+      });
+    });
+  }
+
+  /**
+   * One RPC to the host, resent (same payload, so the host's result cache answers a resend) when
+   * the host is briefly absent or this client is reconnecting, until `deadline`.
+   */
+  private async call(lk: Room, method: string, payload: string, deadline: number): Promise<Result<string>> {
+    let last: Result<string> = fail('host-unreachable', 'The host is not in the room.');
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const present = await this.waitForHost(lk, Math.min(this.opts.hostWaitMs, deadline - Date.now()));
+      if (!present) return last;
+      const left = deadline - Date.now();
+      if (left <= 0) return fail('timeout', 'The host did not answer in time.');
+      try {
+        const answer = await lk.localParticipant.performRpc({
+          destinationIdentity: this.options.hostIdentity,
+          method,
+          payload,
+          responseTimeout: Math.max(8_000, left),
+        });
+        return ok(answer);
+      } catch (e) {
+        last = rpcFailure(e);
+        const code = (e as { code?: number }).code;
+        // A reconnect of this client fails in-flight calls with 1503 though the host is there.
+        const retry = code === 1503 || code === 1505;
+        if (!retry || this._status === 'disconnected') return last;
+        await this.waitForStatus('connected', deadline - Date.now());
+        await sleep(100);
+      }
+    }
+    return last;
+  }
+
+  private async waitForHost(lk: Room, ms: number): Promise<boolean> {
+    const until = Date.now() + Math.max(0, ms);
+    while (!lk.remoteParticipants.has(this.options.hostIdentity)) {
+      if (Date.now() >= until || this._status === 'disconnected') return false;
+      await sleep(50);
+    }
+    return true;
+  }
+
+  private async waitForStatus(status: ConnectionStatus, ms: number): Promise<void> {
+    const until = Date.now() + Math.max(0, ms);
+    while (this._status !== status && this._status !== 'disconnected' && Date.now() < until) await sleep(50);
+  }
+
+  /** Fetches a snapshot from the host if it is newer than the replica (single flight). */
+  private syncNow(): Promise<Result> {
+    const lk = this.lk;
+    if (!lk || this.authority) return Promise.resolve(ok(null));
+    const deadline = Date.now() + this.opts.commandTimeoutMs;
+    let result: Result = ok(null);
+    const run = async () => {
+      const text = serialize(encodeSync(Math.max(0, this.replica.version)));
+      if (!text.ok) return;
+      const first = await this.call(lk, METHOD_SYNC, text.value, deadline);
+      if (!first.ok) return void (result = first);
+      const page0 = parsePage(first.value);
+      if (!page0) return void (result = fail('malformed', 'The host sent an unreadable snapshot page.'));
+      if (page0.pages === 0) return; // up to date
+      const parts = [page0.data];
+      for (let i = 1; i < page0.pages && i < MAX_PAGES; i++) {
+        const next = await this.call(lk, METHOD_PAGE, JSON.stringify({ version: page0.version, page: i }), deadline);
+        if (!next.ok) return void (result = next);
+        const page = parsePage(next.value);
+        if (!page || page.version !== page0.version || page.page !== i) return void (result = fail('malformed', 'A snapshot page did not match.'));
+        parts.push(page.data);
+      }
+      const decoded = decode(parts.join(''));
+      if (!decoded.ok) return void (result = decoded);
+      if (decoded.value.t !== 'snap') return void (result = fail('malformed', 'Expected a snapshot.'));
+      this.apply(decoded.value);
+    };
+    if (this.syncing) {
+      this.syncAgain = true;
+      return this.syncing.then(() => ok(null));
+    }
+    const p = (async () => {
+      do {
+        this.syncAgain = false;
+        await run();
+      } while (this.syncAgain && result.ok);
+    })();
+    this.syncing = p.finally(() => (this.syncing = null));
+    return this.syncing.then(() => result);
+  }
+
+  private onData(payload: Uint8Array, participant: RemoteParticipant | undefined, topic: string | undefined): void {
+    // Only the host speaks for the room; the server stamps the sender's identity.
+    if (topic !== DATA_TOPIC || this.authority || participant?.identity !== this.options.hostIdentity) return;
+    const decoded = decode(payload);
+    if (!decoded.ok) return;
+    const m = decoded.value;
+    if (m.t === 'sync') {
+      // The host's beacon: "I am at version N".
+      if (m.have > this.replica.version) void this.syncNow();
+      return;
+    }
+    if (m.t === 'delta' || m.t === 'snap') this.apply(m);
+  }
+
+  private apply(message: WireMessage): void {
+    const out = this.replica.receive(message);
+    if (out.kind === 'gap') {
+      void this.syncNow();
+      return;
+    }
+    if (out.kind !== 'applied') return;
+    this.emit(out.room, out.events);
+  }
+
+  private emit(room: RoomState, events: readonly MicseatEvent[]): void {
+    this.media.applySeatMap(room);
+    for (const e of events) {
+      if (e.type === 'member-left' && e.userId === this._identity && e.reason === 'removed' && !this.authority) {
+        // Removed by a moderator: an honest client leaves the transport.
+        queueMicrotask(() => void this.disconnect());
+      }
+    }
+    const update: RoomUpdate = { room, events };
+    for (const l of this.updateListeners) l(update);
+  }
+
+  private onReconnected(): void {
+    if (this._status === 'disconnected') return;
+    this.setStatus('connected');
+    if (this.authority) this.authority.reconcilePresence();
+    else void this.syncNow();
+  }
+
+  private onDisconnected(): void {
+    this.authority?.stop();
+    this.media.stop();
+    for (const f of [...this.inflight]) f('disconnected');
+    this.setStatus('disconnected');
+  }
+
+  private abort(error: RoomError): Result<never> {
+    void this.disconnect();
+    this.setStatus('disconnected', error);
+    return { ok: false, error };
+  }
+
+  private nextId(): string {
+    return `${this.session}-${++this.seq}`;
+  }
+
+  private setStatus(status: ConnectionStatus, error?: RoomError): void {
+    if (this._status === status) return;
+    this._status = status;
+    for (const l of this.statusListeners) l(status, error);
+  }
+
+  /**
+   * `room.connect` resolves when the peer connection is up, a moment before the reliable data
+   * channel; the server drops reliable data (deltas, RPC answers) for us until it is open.
+   * Reads livekit-client internals defensively; gives up after 5 s (the beacon repairs).
+   */
+  private async dataChannelOpen(lk: Room): Promise<void> {
+    const engine = lk.engine as unknown as { dataChannelForKind?(kind: number): RTCDataChannel | undefined };
+    if (typeof engine.dataChannelForKind !== 'function') return;
+    const until = Date.now() + 5_000;
+    while (engine.dataChannelForKind(DataPacket_Kind.RELIABLE)?.readyState !== 'open' && Date.now() < until) await sleep(25);
+  }
+}
+
+function defaultStorage(): SnapshotStore | null {
+  try {
+    return typeof sessionStorage === 'undefined' ? null : sessionStorage;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,256 @@
+/**
+ * Media over LiveKit: the local mic (and camera), remote speakers played through audio
+ * elements, levels, and autoplay. Subscription is the enforcement point of host-authority mode:
+ * with autoSubscribe off, a client subscribes only to audio of identities that the
+ * authoritative seat map shows seated, so someone publishing without a seat is heard by nobody
+ * honest.
+ */
+import { fail, ok, type MicReport, type Result, type RoomMedia, type RoomState } from '@micseat/core';
+import {
+  RoomEvent,
+  Track,
+  type LocalTrackPublication,
+  type Participant,
+  type RemoteParticipant,
+  type RemoteTrack,
+  type RemoteTrackPublication,
+  type Room,
+} from 'livekit-client';
+
+/** How often levels are measured (ms). */
+const LEVEL_INTERVAL_MS = 100;
+/** Per interval, a level falls to this fraction of itself unless something louder is measured. */
+const LEVEL_DECAY = 0.7;
+
+interface Meter {
+  analyser: AnalyserNode;
+  source: MediaStreamAudioSourceNode;
+}
+
+/** Maps a getUserMedia / publish failure to the contract's typed errors. */
+export function mediaFailure(e: unknown): Result<never> {
+  const name = (e as { name?: string })?.name ?? '';
+  const message = String((e as { message?: string })?.message ?? e);
+  if (name === 'NotAllowedError' || name === 'SecurityError' || /permission denied/i.test(message)) {
+    return fail('mic-denied', 'Microphone permission was denied.', { cause: name || message });
+  }
+  if (name === 'NotFoundError' || name === 'OverconstrainedError' || /requested device not found/i.test(message)) {
+    return fail('no-device', 'No microphone was found.', { cause: name || message });
+  }
+  return fail('media-failed', `The microphone could not be published: ${message}`, { cause: name || message });
+}
+
+export class LiveKitMedia implements RoomMedia {
+  private room: Room | null = null;
+  private seated = new Set<string>();
+  private readonly levelListeners = new Set<(levels: ReadonlyMap<string, number>) => void>();
+  private readonly blockedListeners = new Set<(b: boolean) => void>();
+  private readonly elements = new Map<string, HTMLMediaElement[]>();
+  private readonly meters = new Map<string, Meter>();
+  private readonly levels = new Map<string, number>();
+  private context: AudioContext | null = null;
+  private timer: ReturnType<typeof setInterval> | null = null;
+  private blocked = false;
+  private deviceId: string | undefined;
+  private readonly offs: (() => void)[] = [];
+
+  constructor(private readonly identity: () => string) {}
+
+  /** Starts following `room` (called once it is connected). */
+  attach(room: Room): void {
+    this.room = room;
+    const on = <E extends RoomEvent>(event: E, fn: (...args: never[]) => void) => {
+      room.on(event as never, fn as never);
+      this.offs.push(() => room.off(event as never, fn as never));
+    };
+    on(RoomEvent.TrackPublished, (pub: RemoteTrackPublication, p: RemoteParticipant) => this.decide(pub, p));
+    on(RoomEvent.ParticipantConnected, (p: RemoteParticipant) => this.decideAll(p));
+    on(RoomEvent.TrackSubscribed, (track: RemoteTrack, pub: RemoteTrackPublication, p: RemoteParticipant) => this.play(track, pub, p));
+    on(RoomEvent.TrackUnsubscribed, (track: RemoteTrack, _pub: RemoteTrackPublication, p: RemoteParticipant) => this.silence(track, p.identity));
+    on(RoomEvent.ParticipantDisconnected, (p: RemoteParticipant) => this.forget(p.identity));
+    on(RoomEvent.AudioPlaybackStatusChanged, () => this.setBlocked(!room.canPlaybackAudio));
+    this.setBlocked(!room.canPlaybackAudio);
+    for (const p of room.remoteParticipants.values()) this.decideAll(p);
+    this.timer = setInterval(() => this.measure(), LEVEL_INTERVAL_MS);
+  }
+
+  /** Follows the authoritative seat map: subscribe to the seated, unsubscribe from the rest. */
+  applySeatMap(state: RoomState): void {
+    const seated = new Set<string>();
+    for (const s of state.seats) if (s.userId && s.status === 'occupied') seated.add(s.userId);
+    this.seated = seated;
+    if (!this.room) return;
+    for (const p of this.room.remoteParticipants.values()) this.decideAll(p);
+  }
+
+  /** Identities this client currently subscribes to (for tests and the inspector). */
+  get subscribed(): string[] {
+    if (!this.room) return [];
+    return [...this.room.remoteParticipants.values()]
+      .filter((p) => [...p.audioTrackPublications.values()].some((pub) => pub.isSubscribed))
+      .map((p) => p.identity);
+  }
+
+  private decideAll(p: RemoteParticipant): void {
+    for (const pub of p.trackPublications.values()) this.decide(pub, p);
+  }
+
+  private decide(pub: RemoteTrackPublication, p: RemoteParticipant): void {
+    if (pub.kind !== Track.Kind.Audio && pub.kind !== Track.Kind.Video) return;
+    const want = this.seated.has(p.identity);
+    if (pub.isDesired !== want) pub.setSubscribed(want);
+  }
+
+  private play(track: RemoteTrack, _pub: RemoteTrackPublication, p: RemoteParticipant): void {
+    if (!this.seated.has(p.identity)) {
+      // Arrived after the occupant left the seat: drop it.
+      _pub.setSubscribed(false);
+      return;
+    }
+    if (track.kind !== Track.Kind.Audio) return;
+    const el = track.attach();
+    const list = this.elements.get(p.identity) ?? [];
+    list.push(el);
+    this.elements.set(p.identity, list);
+    this.meter(p.identity, track.mediaStreamTrack);
+  }
+
+  private silence(track: RemoteTrack, identity: string): void {
+    for (const el of track.detach()) el.remove();
+    this.elements.delete(identity);
+    this.unmeter(identity);
+  }
+
+  private forget(identity: string): void {
+    this.unmeter(identity);
+    this.elements.delete(identity);
+  }
+
+  private ctx(): AudioContext | null {
+    if (typeof AudioContext === 'undefined') return null;
+    this.context ??= new AudioContext();
+    if (this.context.state === 'suspended') void this.context.resume().catch(() => undefined);
+    return this.context;
+  }
+
+  private meter(identity: string, track: MediaStreamTrack): void {
+    this.unmeter(identity);
+    const ctx = this.ctx();
+    if (!ctx) return;
+    try {
+      const source = ctx.createMediaStreamSource(new MediaStream([track]));
+      const analyser = ctx.createAnalyser();
+      analyser.fftSize = 2048;
+      source.connect(analyser);
+      this.meters.set(identity, { analyser, source });
+    } catch {
+      /* no WebAudio: LiveKit's own audioLevel still counts */
+    }
+  }
+
+  private unmeter(identity: string): void {
+    const m = this.meters.get(identity);
+    if (!m) return;
+    m.source.disconnect();
+    this.meters.delete(identity);
+    this.levels.delete(identity);
+  }
+
+  private buffer = new Float32Array(2048);
+  private measure(): void {
+    const room = this.room;
+    if (!room) return;
+    const next = new Map<string, number>();
+    const participants: Participant[] = [room.localParticipant, ...room.remoteParticipants.values()];
+    for (const p of participants) {
+      const meter = this.meters.get(p.identity);
+      let level = Math.max(0, p.audioLevel || 0);
+      if (meter) {
+        meter.analyser.getFloatTimeDomainData(this.buffer);
+        let peak = 0;
+        for (const v of this.buffer) peak = Math.max(peak, Math.abs(v));
+        level = Math.max(level, peak);
+      }
+      level = Math.min(1, Math.max(level, (this.levels.get(p.identity) ?? 0) * LEVEL_DECAY));
+      if (level > 0.001) next.set(p.identity, level);
+    }
+    const changed = next.size !== this.levels.size || [...next].some(([k, v]) => Math.abs((this.levels.get(k) ?? 0) - v) > 0.001);
+    this.levels.clear();
+    for (const [k, v] of next) this.levels.set(k, v);
+    if (changed) {
+      const snapshot = new Map(next);
+      for (const l of this.levelListeners) l(snapshot);
+    }
+  }
+
+  async setMic(on: boolean, options: { camera?: boolean; deviceId?: string } = {}): Promise<Result<MicReport>> {
+    const room = this.room;
+    if (!room) return fail('disconnected', 'Not connected to the room.');
+    if (options.deviceId !== undefined) this.deviceId = options.deviceId;
+    const lp = room.localParticipant;
+    try {
+      if (!on) {
+        await lp.setMicrophoneEnabled(false);
+        if (lp.isCameraEnabled) await lp.setCameraEnabled(false);
+        this.unmeter(this.identity());
+        return ok('off');
+      }
+      // The device chosen earlier (e.g. as a listener) is kept when the mic opens later.
+      const pub: LocalTrackPublication | undefined = await lp.setMicrophoneEnabled(
+        true,
+        this.deviceId ? { deviceId: this.deviceId } : undefined,
+      );
+      if (options.camera !== undefined) await lp.setCameraEnabled(options.camera);
+      const track = pub?.track?.mediaStreamTrack;
+      if (track) this.meter(this.identity(), track);
+      return ok('on');
+    } catch (e) {
+      return mediaFailure(e);
+    }
+  }
+
+  onLevels(listener: (levels: ReadonlyMap<string, number>) => void): () => void {
+    this.levelListeners.add(listener);
+    return () => this.levelListeners.delete(listener);
+  }
+
+  get audioBlocked(): boolean {
+    return this.blocked;
+  }
+
+  onAudioBlocked(listener: (blocked: boolean) => void): () => void {
+    this.blockedListeners.add(listener);
+    return () => this.blockedListeners.delete(listener);
+  }
+
+  async unlockAudio(): Promise<void> {
+    try {
+      await this.room?.startAudio();
+      await this.context?.resume();
+    } catch {
+      /* still blocked: the status says so */
+    }
+    if (this.room) this.setBlocked(!this.room.canPlaybackAudio);
+  }
+
+  private setBlocked(b: boolean): void {
+    if (b === this.blocked) return;
+    this.blocked = b;
+    for (const l of this.blockedListeners) l(b);
+  }
+
+  /** Stops measuring and playing (on disconnect). */
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    for (const off of this.offs.splice(0)) off();
+    for (const id of [...this.meters.keys()]) this.unmeter(id);
+    for (const list of this.elements.values()) for (const el of list) el.remove();
+    this.elements.clear();
+    void this.context?.close().catch(() => undefined);
+    this.context = null;
+    this.room = null;
+    const empty = new Map<string, number>();
+    for (const l of this.levelListeners) l(empty);
+  }
+}

@@ -1,0 +1,24 @@
+/**
+ * The core RoomBackend conformance suite against LiveKitRoomBackend: real livekit-client
+ * participants in Chromium, against the emulator (and a real server when LIVEKIT_* is set).
+ */
+import { defineConformanceSuite } from '@micseat/core';
+import { skippedReason, targets } from '../emulator/livekit-env.js';
+import { createLkRoom } from './harness.js';
+
+const all = await targets();
+const reason = await skippedReason();
+if (reason) console.log(`[livekit-env] ${reason}`);
+
+for (const target of all) {
+  describe(`LiveKit backend [${target.name}]`, function () {
+    this.timeout(30_000);
+    defineConformanceSuite(describe, it, {
+      timeoutMs: 8000,
+      async createRoom(config) {
+        const room = createLkRoom(target, config);
+        return { join: (identity, role, name) => room.join(identity, role, name), close: () => room.close() };
+      },
+    });
+  });
+}

@@ -1,0 +1,79 @@
+/**
+ * Rooms of real livekit-client participants (one LiveKitRoomBackend each, all in this page)
+ * against a LiveKit target: the emulator always, a real server when LIVEKIT_* is set.
+ */
+import type { MemberRole, RoomConfig } from '@micseat/core';
+import { LiveKitRoomBackend, type LiveKitBackendOptions, type SnapshotStore } from '@micseat/backend-livekit';
+import { token, uniqueRoom, type Grants, type Target } from '../emulator/livekit-env.js';
+
+export class MapStore implements SnapshotStore {
+  readonly map = new Map<string, string>();
+  getItem(k: string) {
+    return this.map.get(k) ?? null;
+  }
+  setItem(k: string, v: string) {
+    this.map.set(k, v);
+  }
+  removeItem(k: string) {
+    this.map.delete(k);
+  }
+}
+
+/** The grants of the README recipe. */
+export function grantsFor(role: MemberRole, room: string): Grants {
+  return role === 'host'
+    ? { room, canPublish: true, canSubscribe: true, canPublishData: true, canUpdateOwnMetadata: false }
+    : // Host-authority mode: nobody can grant publish at run time, so listeners may publish;
+      // honest clients only subscribe to seated identities.
+      { room, canPublish: true, canPublishSources: ['microphone'], canSubscribe: true, canPublishData: true, canUpdateOwnMetadata: false };
+}
+
+export interface LkRoom {
+  readonly name: string;
+  readonly store: MapStore;
+  hostIdentity: string;
+  readonly backends: LiveKitRoomBackend[];
+  /** A backend (not yet connected) for `identity`. */
+  make(identity: string, role: MemberRole, extra?: Partial<LiveKitBackendOptions>): Promise<LiveKitRoomBackend>;
+  /** A connected, joined backend; throws when connect fails. */
+  join(identity: string, role: MemberRole, name?: string, extra?: Partial<LiveKitBackendOptions>): Promise<LiveKitRoomBackend>;
+  close(): Promise<void>;
+}
+
+export function createLkRoom(target: Target, config?: Partial<RoomConfig>, hostIdentity = 'c-host'): LkRoom {
+  const name = uniqueRoom('micseat');
+  const store = new MapStore();
+  const backends: LiveKitRoomBackend[] = [];
+  const room: LkRoom = {
+    name,
+    store,
+    hostIdentity,
+    backends,
+    async make(identity, role, extra = {}) {
+      if (role === 'host') room.hostIdentity = identity;
+      const attributes = role === 'cohost' ? { 'micseat.role': 'cohost' } : undefined;
+      const jwt = await token(target, identity, grantsFor(role, name), attributes, { name: identity });
+      const b = new LiveKitRoomBackend({
+        url: target.url,
+        token: jwt,
+        hostIdentity: room.hostIdentity,
+        config: { reconnectGraceMs: 2000, ...config },
+        storage: store,
+        beaconMs: 1000,
+        ...extra,
+      });
+      backends.push(b);
+      return b;
+    },
+    async join(identity, role, displayName, extra) {
+      const b = await room.make(identity, role, extra);
+      const r = await b.connect({ name: displayName ?? identity });
+      if (!r.ok) throw new Error(`${identity} could not join: ${r.error.code} ${r.error.message}`);
+      return b;
+    },
+    async close() {
+      await Promise.all(backends.splice(0).map((b) => b.disconnect()));
+    },
+  };
+  return room;
+}
