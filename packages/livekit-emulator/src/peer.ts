@@ -66,10 +66,13 @@ export class Peer {
   private requirementPending = false;
   private closed = false;
 
+  private readonly host: string;
+
   constructor(
     private readonly events: PeerEvents,
     opts: PeerOptions,
   ) {
+    this.host = opts.host;
     this.pc = new RTCPeerConnection({
       // ICE lite: the emulator only answers connectivity checks, so Chromium's mDNS host candidates
       // (used when the page never asked for a microphone) need no resolving. The real server runs
@@ -291,7 +294,10 @@ export class Peer {
       // and, in single-PC mode, maps the receiver's mid through midToTrackId.
       msidByMid.set(slot.transceiver.mid, `${slot.streamId} ${slot.trackSid}`);
     }
-    const local = unrejectInactive(rewriteMsid(this.pc.localDescription!.sdp, msidByMid), sdp);
+    const local = onlyHostCandidates(
+      unrejectInactive(rewriteMsid(this.pc.localDescription!.sdp, msidByMid), sdp),
+      this.host,
+    );
     this.events.onAnswer(local, offerId, midToTrackId);
     const unplaced = [...this.wanted.keys()].filter((sid) => !this.slots.has(sid)).length;
     if (unplaced > 0) this.events.onMediaSectionsRequirement(unplaced, 0);
@@ -335,6 +341,19 @@ function unrejectInactive(answer: string, offer: string): string {
     offerPorts[i] && offerPorts[i] !== '0' ? sec.replace(/^(\S+) 0 /, '$1 9 ') : sec,
   );
   return [head, ...out].join(`${eol}m=`);
+}
+
+/**
+ * werift binds its UDP sockets to the listen address (iceInterfaceAddresses) but, when that is
+ * loopback, still advertises candidates for the machine's other addresses (ice.js:688-700), which
+ * nothing listens on. Only the listen address is advertised.
+ */
+function onlyHostCandidates(sdp: string, host: string): string {
+  const eol = sdp.includes('\r\n') ? '\r\n' : '\n';
+  return sdp
+    .split(eol)
+    .filter((l) => !l.startsWith('a=candidate:') || l.split(' ')[4] === host)
+    .join(eol);
 }
 
 /** Copies an RTP packet so that each subscriber's sender may rewrite its header freely. */
