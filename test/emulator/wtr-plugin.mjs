@@ -6,17 +6,67 @@
 // LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET are set). Browser tests use them through
 // test/emulator/livekit-env.ts; the commands below are that module's wire format.
 //
+// The emulator runs as a child process (packages/livekit-emulator/src/cli.ts via tsx) on 127.0.0.1
+// with a random port; its webhooks are POSTed to a receiver inside this plugin. Set
+// LIVEKIT_EMULATOR_VERBOSE=1 to see its signal traffic.
+//
 // Commands (payload -> result):
 //   lk:targets      {}                                        -> { targets: Target[], skipped?: string }
 //   lk:token        { target, identity, grants, name?, metadata?, attributes?, ttl?, kind? } -> string (JWT)
 //   lk:roomService  { target, op, args }                      -> { ok: true, value } | { ok: false, error }
 //   lk:webhooks     { target, event?, room? }                 -> { ok: true, value: Hook[] } | { ok: false, error }
 //   lk:verifyWebhook{ target, body, authorization }           -> { ok: true, value: event JSON } | { ok: false, error }
+import { fork } from 'node:child_process';
 import { createServer } from 'node:http';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import { AccessToken, RoomServiceClient, TrackSource, WebhookReceiver } from 'livekit-server-sdk';
-import { tsImport } from 'tsx/esm/api';
 
-const EMULATOR_ENTRY = new URL('../../packages/livekit-emulator/src/index.ts', import.meta.url).href;
+const EMULATOR_CLI = fileURLToPath(new URL('../../packages/livekit-emulator/src/cli.ts', import.meta.url));
+const START_TIMEOUT_MS = 20_000;
+
+/**
+ * Runs the emulator as a child process, like a real server: a crash there fails the tests that
+ * talk to it instead of taking the test runner down. Resolves with the JSON line cli.ts prints.
+ */
+function spawnEmulator(args) {
+  const child = fork(EMULATOR_CLI, args, {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+  });
+  child.stderr.on('data', (d) => process.stderr.write(d));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`livekit emulator did not start within ${START_TIMEOUT_MS} ms`));
+    }, START_TIMEOUT_MS);
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`livekit emulator exited during start (code ${code}, signal ${signal})`));
+    });
+    createInterface({ input: child.stdout }).once('line', (line) => {
+      clearTimeout(timer);
+      child.removeAllListeners('exit');
+      child.once('exit', (code, signal) => {
+        if (!child.stopping) console.error(`[livekit-emulator] exited unexpectedly (code ${code}, signal ${signal})`);
+      });
+      resolve({ child, info: JSON.parse(line) });
+    });
+  });
+}
+
+function stopEmulator(child) {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  child.stopping = true;
+  return new Promise((resolve) => {
+    const t = setTimeout(() => child.kill('SIGKILL'), 5000);
+    child.once('exit', () => {
+      clearTimeout(t);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
 
 /** Encodes values the browser cannot send as JSON (bytes) and back. */
 function revive(v) {
@@ -44,67 +94,72 @@ export function emulatorPlugin(options = {}) {
   let hookServer;
   const hooks = [];
   let skipped;
+  let starting;
+
+  async function start() {
+    // A local receiver for the emulator's signed webhook POSTs (loopback, random port).
+    hookServer = createServer((req, res) => {
+      const chunks = [];
+      req.on('data', (c) => chunks.push(c));
+      req.on('end', () => {
+        hooks.push({
+          body: Buffer.concat(chunks).toString('utf8'),
+          authorization: req.headers.authorization ?? '',
+          contentType: req.headers['content-type'] ?? '',
+          receivedAt: Date.now(),
+        });
+        res.end('ok');
+      });
+    });
+    await new Promise((r) => hookServer.listen(0, '127.0.0.1', r));
+    const hookUrl = `http://127.0.0.1:${hookServer.address().port}/webhook`;
+    const args = ['--host', '127.0.0.1', '--port', String(options.port ?? 0), '--webhook', hookUrl];
+    if (process.env.LIVEKIT_EMULATOR_VERBOSE) args.push('--verbose');
+    const { child, info } = await spawnEmulator(args);
+    emulator = child;
+    targets.set('emulator', {
+      name: 'emulator',
+      url: info.url,
+      httpUrl: info.httpUrl,
+      apiKey: info.apiKey,
+      apiSecret: info.apiSecret,
+      webhooks: () => hooks,
+    });
+    const { LIVEKIT_URL, LIVEKIT_API_KEY, LIVEKIT_API_SECRET } = process.env;
+    if (LIVEKIT_URL && LIVEKIT_API_KEY && LIVEKIT_API_SECRET) {
+      targets.set('livekit', {
+        name: 'livekit',
+        url: LIVEKIT_URL,
+        httpUrl: LIVEKIT_URL.replace(/^ws/, 'http'),
+        apiKey: LIVEKIT_API_KEY,
+        apiSecret: LIVEKIT_API_SECRET,
+      });
+    } else {
+      skipped =
+        'real LiveKit server runs skipped: LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET are not all set ' +
+        '(only the emulator target runs)';
+      console.log(`[livekit-env] ${skipped}`);
+    }
+  }
 
   return {
     name: 'micseat-livekit-emulator',
 
-    async serverStart() {
-      const { startEmulator } = await tsImport(EMULATOR_ENTRY, import.meta.url);
-      // A local receiver for the emulator's signed webhook POSTs (loopback, random port).
-      hookServer = createServer((req, res) => {
-        const chunks = [];
-        req.on('data', (c) => chunks.push(c));
-        req.on('end', () => {
-          hooks.push({
-            body: Buffer.concat(chunks).toString('utf8'),
-            authorization: req.headers.authorization ?? '',
-            contentType: req.headers['content-type'] ?? '',
-            receivedAt: Date.now(),
-          });
-          res.end('ok');
-        });
-      });
-      await new Promise((r) => hookServer.listen(0, '127.0.0.1', r));
-      const hookUrl = `http://127.0.0.1:${hookServer.address().port}/webhook`;
-      emulator = await startEmulator({
-        host: '127.0.0.1',
-        port: 0,
-        webhookUrls: [hookUrl],
-        verbose: !!process.env.LIVEKIT_EMULATOR_VERBOSE,
-        ...options,
-      });
-      targets.set('emulator', {
-        name: 'emulator',
-        url: emulator.url,
-        httpUrl: emulator.httpUrl,
-        apiKey: emulator.apiKey,
-        apiSecret: emulator.apiSecret,
-        webhooks: () => hooks,
-      });
-      const { LIVEKIT_URL, LIVEKIT_API_KEY, LIVEKIT_API_SECRET } = process.env;
-      if (LIVEKIT_URL && LIVEKIT_API_KEY && LIVEKIT_API_SECRET) {
-        targets.set('livekit', {
-          name: 'livekit',
-          url: LIVEKIT_URL,
-          httpUrl: LIVEKIT_URL.replace(/^ws/, 'http'),
-          apiKey: LIVEKIT_API_KEY,
-          apiSecret: LIVEKIT_API_SECRET,
-        });
-      } else {
-        skipped =
-          'real LiveKit server runs skipped: LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET are not all set ' +
-          '(only the emulator target runs)';
-        console.log(`[livekit-env] ${skipped}`);
-      }
-    },
+    // Nothing starts until a test asks (first `lk:` command), so other test groups sharing this
+    // config pay nothing.
+    async serverStart() {},
 
     async serverStop() {
-      await emulator?.stop();
+      if (!starting) return;
+      await starting.catch(() => undefined);
+      await stopEmulator(emulator);
       await new Promise((r) => (hookServer ? hookServer.close(() => r()) : r()));
     },
 
     async executeCommand({ command, payload }) {
       if (!command.startsWith('lk:')) return undefined;
+      starting ??= start();
+      await starting;
       const target = payload?.target && targets.get(typeof payload.target === 'string' ? payload.target : payload.target.name);
       try {
         switch (command) {
