@@ -317,6 +317,18 @@ for (const target of all) {
         expect(alice.remoteParticipants.get('bob')?.trackPublications.size).to.equal(0);
         // replaced whole: canUpdateMetadata was not sent, so it is false
         expect(bob.localParticipant.permissions?.canUpdateMetadata).to.equal(false);
+
+        // and back: a listener made speaker again can publish, and alice hears of the new track
+        const regranted = once<[unknown, { identity: string }]>(bob, RoomEvent.ParticipantPermissionsChanged);
+        await roomService(target, 'updateParticipant', room, 'bob', {
+          permission: { canPublish: true, canSubscribe: true, canPublishData: true },
+        });
+        await regranted;
+        await bob.localParticipant.setMicrophoneEnabled(true);
+        const again = await waitFor('alice to see bob\'s new microphone', () =>
+          alice.remoteParticipants.get('bob')?.getTrackPublication(Track.Source.Microphone),
+        );
+        expect(again.trackSid).to.not.equal(pub.trackSid);
       });
 
       it('ListParticipants, GetParticipant, MutePublishedTrack, SendData and RemoveParticipant act on the room (server pkg/service/roommanager.go:846-988)', async () => {
@@ -383,6 +395,21 @@ for (const target of all) {
       el.srcObject = null;
       await ctx.close();
       expect(peak).to.be.greaterThan(0.05);
+    });
+
+    it('(f) a track the client unpublishes disappears for the others (server pkg/rtc/participant.go:3548-3578)', async () => {
+      const room = uniqueRoom('unpublish');
+      const alice = await connect(target, 'alice', { room });
+      const bob = await connect(target, 'bob', { room, canPublish: false });
+      const pub = await alice.localParticipant.setMicrophoneEnabled(true);
+      await waitFor('bob to subscribe to alice', () =>
+        bob.remoteParticipants.get('alice')?.getTrackPublication(Track.Source.Microphone)?.isSubscribed,
+      );
+      const gone = once<[unknown, RemoteParticipant]>(bob, RoomEvent.TrackUnpublished, 10_000);
+      await alice.localParticipant.unpublishTrack(pub!.track!);
+      const [, from] = await gone;
+      expect(from.identity).to.equal('alice');
+      expect(bob.remoteParticipants.get('alice')?.trackPublications.size).to.equal(0);
     });
 
     it('(f) with autoSubscribe off nothing arrives until the client subscribes (server pkg/rtc/signalling/signalhandler.go:72-79; client RoomEvent.LocalTrackSubscribed from pkg/rtc/participant_signal.go:250-258)', async () => {

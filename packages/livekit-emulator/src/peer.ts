@@ -43,6 +43,8 @@ export interface PeerEvents {
   onAnswer(sdp: string, offerId: number, midToTrackId: Record<string, string>): void;
   onMediaSectionsRequirement(numAudios: number, numVideos: number): void;
   onUpstreamAudio(up: UpstreamAudio): void;
+  /** The client stopped sending on an m-line it published on (unpublish + renegotiation). */
+  onUpstreamEnded(mid: string): void;
   onDataMessage(label: string, data: Buffer): void;
   onDataChannelOpen(label: string): void;
   onConnectionState(state: string): void;
@@ -64,6 +66,8 @@ export class Peer {
   /** m-lines that once carried a track: never reused (a departure, see README). */
   private retiredMids = new Set<string>();
   private requirementPending = false;
+  /** m-lines the client sends media on. */
+  private upstreamMids = new Set<string>();
   private closed = false;
 
   private readonly host: string;
@@ -206,12 +210,14 @@ export class Peer {
 
   private remoteDescriptionSdp = '';
 
+  /** Direction of each m-section of the last offer, by mid ('rejected' for port 0). */
   private remoteDirections(): Map<string, string> {
     const out = new Map<string, string>();
     for (const section of this.remoteDescriptionSdp.split(/\r?\nm=/).slice(1)) {
       const mid = /a=mid:(\S+)/.exec(section)?.[1];
+      const port = /^\S+ (\d+)/.exec(section)?.[1];
       const dir = /a=(sendrecv|sendonly|recvonly|inactive)/.exec(section)?.[1] ?? 'sendrecv';
-      if (mid !== undefined) out.set(mid, dir);
+      if (mid !== undefined) out.set(mid, port === '0' ? 'rejected' : dir);
     }
     return out;
   }
@@ -234,6 +240,8 @@ export class Peer {
     t.usedForSender = true;
     t.onTrack.subscribe((track) => {
       const mid = t.mid ?? '';
+      this.upstreamMids.add(mid);
+      this.retiredMids.add(mid); // never offered back as a downstream slot
       const listeners = new Set<(rtp: RtpPacket, level: number | undefined) => void>();
       track.onReceiveRtp.subscribe((rtp, ext) => {
         const lvl = ext?.[AUDIO_LEVEL_URI] as { level: number } | undefined;
@@ -256,6 +264,15 @@ export class Peer {
     if (process.env.LIVEKIT_EMULATOR_SDP) console.log('OFFER', sdp.split(/\r?\nm=/).slice(1).map((x) => `${x.split(' ')[0]}:${/a=mid:(\S+)/.exec(x)?.[1]}:${/a=(sendrecv|sendonly|recvonly|inactive)/.exec(x)?.[1]}:${x.split(' ')[1]}`).join(' '), 'WERIFT', this.pc.getTransceivers().map((t) => `${t.kind}:${t.mid}:${t.direction}`).join(' '));
     await this.pc.setRemoteDescription({ type: 'offer', sdp });
     const remoteDirections = this.remoteDirections();
+    // fidelity: the real server has no "unpublish" signal either: a published track closes when
+    // its receiver ends after the client's renegotiation (server pkg/rtc/participant.go:3548-3578).
+    for (const mid of [...this.upstreamMids]) {
+      const dir = remoteDirections.get(mid);
+      if (dir !== 'sendonly' && dir !== 'sendrecv') {
+        this.upstreamMids.delete(mid);
+        this.events.onUpstreamEnded(mid);
+      }
+    }
     // Upstream m-lines (the client sends): receive only.
     for (const t of this.pc.getTransceivers()) {
       const dir = t.mid !== null ? remoteDirections.get(t.mid) : undefined;

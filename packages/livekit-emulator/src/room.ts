@@ -195,6 +195,10 @@ export class Participant {
         onMediaSectionsRequirement: (numAudios, numVideos) =>
           this.send({ case: 'mediaSectionsRequirement', value: new MediaSectionsRequirement({ numAudios, numVideos }) }),
         onUpstreamAudio: (up) => this.room.onUpstream(this, up),
+        onUpstreamEnded: (mid) => {
+          const t = [...this.tracks.values()].find((x) => x.upstream?.mid === mid);
+          if (t) this.room.unpublish(this, t.info.sid, true, false);
+        },
         onDataMessage: (label, data) => this.room.onData(this, label, data),
         onDataChannelOpen: () => undefined,
         onError: (e) => this.room.hooks.error(`peer connection of ${this.identity}`, e),
@@ -729,14 +733,14 @@ export class Room {
     sub.peer.removeDownstream(t.info.sid);
   }
 
-  unpublish(p: Participant, trackSid: string, announce = true) {
+  unpublish(p: Participant, trackSid: string, announce = true, tellPublisher = true) {
     const t = p.tracks.get(trackSid);
     if (!t) return;
     for (const o of this.participants.values()) this.unsubscribe(o, p, t);
     p.tracks.delete(trackSid);
     // fidelity: server pkg/rtc/participant.go removePublishedTrack -> sendTrackUnpublished, which the
     // client turns into LocalParticipant.unpublishTrack (client api/SignalClient.ts trackUnpublished).
-    p.send({ case: 'trackUnpublished', value: new TrackUnpublishedResponse({ trackSid }) });
+    if (tellPublisher) p.send({ case: 'trackUnpublished', value: new TrackUnpublishedResponse({ trackSid }) });
     if (t.upstream) this.hooks.webhook('track_unpublished', this.toProto(), p.toProto(), t.info.clone());
     if (announce) {
       p.bump();
