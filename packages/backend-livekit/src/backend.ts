@@ -57,6 +57,8 @@ export interface LiveKitBackendOptions {
   hostWaitMs?: number;
   /** How often the host announces its version (default 2,000 ms). */
   beaconMs?: number;
+  /** Snapshot page size in UTF-8 bytes, host only (default and maximum 12,000; smaller to test paging). */
+  snapshotPageBytes?: number;
   roomOptions?: RoomOptions;
   connectOptions?: RoomConnectOptions;
 }
@@ -151,6 +153,7 @@ export class LiveKitRoomBackend implements RoomBackend {
         config: this.options.config,
         beaconMs: this.opts.beaconMs,
         roleOf: roleFromToken,
+        ...(this.options.snapshotPageBytes ? { pageBytes: this.options.snapshotPageBytes } : {}),
       });
       this.authority = authority;
       authority.subscribe((o) => this.emit(o.state.room, o.events));

@@ -68,6 +68,8 @@ export interface LiveKitAuthorityOptions {
   /** The role a remote participant's token vouches for. */
   roleOf?: (participant: Participant | undefined) => MemberRole;
   now?: () => number;
+  /** Snapshot page size in UTF-8 bytes (default and maximum PAGE_BYTES; smaller in tests). */
+  pageBytes?: number;
 }
 
 /** Role from the token: the minter sets the `micseat.role` attribute; only 'cohost' is honoured. */
@@ -267,7 +269,7 @@ export class LiveKitAuthority {
     if (!pages) {
       const text = serialize(encodeSnapshot(room));
       if (!text.ok) throw new RpcError(RPC_MALFORMED, 'snapshot too large');
-      pages = paginate(text.value);
+      pages = paginate(text.value, this.options.pageBytes);
       this.snapshots.set(room.version, pages);
       if (this.snapshots.size > SNAPSHOT_CACHE) this.snapshots.delete(this.snapshots.keys().next().value!);
     }

@@ -153,10 +153,12 @@ export class LiveKitMedia implements RoomMedia {
     if (!m) return;
     m.source.disconnect();
     this.meters.delete(identity);
-    this.levels.delete(identity);
+    // Silence now, not after the decay: the next measurement reports the change.
+    if (this.levels.delete(identity)) this.dirty = true;
   }
 
   private buffer = new Float32Array(2048);
+  private dirty = false;
   private measure(): void {
     const room = this.room;
     if (!room) return;
@@ -174,7 +176,8 @@ export class LiveKitMedia implements RoomMedia {
       level = Math.min(1, Math.max(level, (this.levels.get(p.identity) ?? 0) * LEVEL_DECAY));
       if (level > 0.001) next.set(p.identity, level);
     }
-    const changed = next.size !== this.levels.size || [...next].some(([k, v]) => Math.abs((this.levels.get(k) ?? 0) - v) > 0.001);
+    const changed = this.dirty || next.size !== this.levels.size || [...next].some(([k, v]) => Math.abs((this.levels.get(k) ?? 0) - v) > 0.001);
+    this.dirty = false;
     this.levels.clear();
     for (const [k, v] of next) this.levels.set(k, v);
     if (changed) {

@@ -18,8 +18,8 @@ export const ROLE_ATTRIBUTE = 'micseat.role';
 
 /** LiveKit caps an RPC payload at 15 KiB; a page stays well below it (in UTF-8 bytes). */
 export const PAGE_BYTES = 12_000;
-/** Pages per snapshot: 60 KiB (core's maxMessageBytes) / 12,000 bytes rounds up to 6. */
-export const MAX_PAGES = 8;
+/** Most pages a client fetches for one snapshot: 60 KiB (core's maxMessageBytes) / 4,000 chars is 16. */
+export const MAX_PAGES = 64;
 
 /** Codes the host throws for a message it cannot read (LiveKit reserves < 2000). */
 export const RPC_MALFORMED = 2000;
@@ -64,10 +64,10 @@ export function parsePageRequest(text: string): { version: number; page: number 
 }
 
 /** Splits text into pages of at most PAGE_BYTES UTF-8 bytes, never inside a surrogate pair. */
-export function paginate(text: string): string[] {
+export function paginate(text: string, pageBytes = PAGE_BYTES): string[] {
   const pages: string[] = [];
   // A UTF-16 code unit is at most 3 UTF-8 bytes (a surrogate pair is 4 bytes for 2 units).
-  const step = Math.floor(PAGE_BYTES / 3);
+  const step = Math.max(2, Math.floor(Math.min(pageBytes, PAGE_BYTES) / 3));
   let i = 0;
   while (i < text.length) {
     let end = Math.min(text.length, i + step);

@@ -1,0 +1,196 @@
+/**
+ * End-to-end: LiveKitRoomBackend participants (real livekit-client, real WebRTC, Chromium's
+ * fake microphone) against the emulator (and a real server when LIVEKIT_* is set).
+ */
+import { expect } from '@open-wc/testing';
+import type { RoomState } from '@micseat/core';
+import type { LiveKitRoomBackend } from '@micseat/backend-livekit';
+import { skippedReason, targets, waitFor } from '../emulator/livekit-env.js';
+import { createLkRoom, type LkRoom } from './harness.js';
+
+const all = await targets();
+const reason = await skippedReason();
+if (reason) console.log(`[livekit-env] ${reason}`);
+
+/** Tracks the loudest level `listener` hears from `speaker`, and the newest level map. */
+function ear(listener: LiveKitRoomBackend, speaker: string) {
+  const state = { peak: 0, now: 0 };
+  const off = listener.media.onLevels((levels) => {
+    state.now = levels.get(speaker) ?? 0;
+    state.peak = Math.max(state.peak, state.now);
+  });
+  return { state, off };
+}
+
+const seatOf = (room: RoomState | null, id: string) => room?.seats.find((s) => s.userId === id)?.index ?? -1;
+
+for (const target of all) {
+  describe(`LiveKit backend end to end [${target.name}]`, function () {
+    this.timeout(40_000);
+    let room: LkRoom | null = null;
+    afterEach(async () => {
+      await room?.close();
+      room = null;
+    });
+
+    it('a listener requests, the host accepts, another listener hears the new speaker’s fake mic', async () => {
+      room = createLkRoom(target);
+      const host = await room.join('c-host', 'host');
+      const a = await room.join('c-a', 'audience');
+      const b = await room.join('c-b', 'audience');
+      const sent = await a.send({ type: 'request-seat', requestId: 'e2e-q1', seat: 'any', media: 'audio' });
+      expect(sent.ok, JSON.stringify(sent)).to.equal(true);
+      await waitFor('host to see the request', () => host.room?.requests['e2e-q1']?.status === 'pending');
+      expect((await host.send({ type: 'accept-request', requestId: 'e2e-q1' })).ok).to.equal(true);
+      await waitFor('a to be seated at a', () => seatOf(a.room, 'c-a') >= 0);
+      const mic = await a.media.setMic(true);
+      expect(mic, JSON.stringify(mic)).to.deep.equal({ ok: true, value: 'on' });
+      expect((await a.send({ type: 'set-mic', mic: 'on' })).ok).to.equal(true);
+      const heard = ear(b, 'c-a');
+      await waitFor('b to hear a', () => heard.state.peak > 0.05, 10_000);
+      heard.off();
+      expect(b.media.subscribed).to.include('c-a');
+      expect(b.room!.members['c-a']!.mic).to.equal('on');
+    });
+
+    it('a client publishing without a seat is heard by nobody honest', async () => {
+      room = createLkRoom(target);
+      const host = await room.join('c-host', 'host');
+      const rogue = await room.join('c-rogue', 'audience');
+      const b = await room.join('c-b', 'audience');
+      expect((await rogue.media.setMic(true)).ok).to.equal(true);
+      await waitFor('b to see the rogue microphone published', () =>
+        [...(b.lk!.remoteParticipants.get('c-rogue')?.audioTrackPublications.values() ?? [])].length > 0,
+      );
+      const heardByB = ear(b, 'c-rogue');
+      const heardByHost = ear(host, 'c-rogue');
+      await new Promise((r) => setTimeout(r, 2000));
+      heardByB.off();
+      heardByHost.off();
+      expect(b.media.subscribed).to.not.include('c-rogue');
+      expect(host.media.subscribed).to.not.include('c-rogue');
+      expect(heardByB.state.peak).to.equal(0);
+      expect(heardByHost.state.peak).to.equal(0);
+    });
+
+    it('several listeners race for one seat in free mode: one wins, every other gets seat-taken and can take another', async () => {
+      room = createLkRoom(target);
+      const host = await room.join('c-host', 'host');
+      expect((await host.send({ type: 'set-mode', mode: 'free' })).ok).to.equal(true);
+      const players: LiveKitRoomBackend[] = [];
+      for (let i = 1; i <= 6; i++) players.push(await room.join(`c-r${i}`, 'audience'));
+      await waitFor('free mode everywhere', () => players.every((p) => p.room?.mode === 'free'));
+      const results = await Promise.all(players.map((p) => p.send({ type: 'take-seat', seat: 4 })));
+      const winners = results.filter((r) => r.ok);
+      expect(winners.length).to.equal(1);
+      for (const r of results) if (!r.ok) expect(r.error.code).to.equal('seat-taken');
+      const winner = players[results.findIndex((r) => r.ok)]!.identity;
+      await waitFor('everyone to agree on the winner', () => [host, ...players].every((p) => p.room?.seats[4]?.userId === winner));
+      const loser = players[results.findIndex((r) => !r.ok)]!;
+      const again = await loser.send({ type: 'take-seat', seat: 5 });
+      expect(again.ok, JSON.stringify(again)).to.equal(true);
+      await waitFor('the loser on seat 5 at the host', () => host.room?.seats[5]?.userId === loser.identity);
+    });
+
+    it('the host removes a speaker, and that speaker’s audio stops for the others', async () => {
+      room = createLkRoom(target);
+      const host = await room.join('c-host', 'host');
+      await host.send({ type: 'set-mode', mode: 'free' });
+      const a = await room.join('c-a', 'audience');
+      const b = await room.join('c-b', 'audience');
+      await waitFor('free mode at a', () => a.room?.mode === 'free');
+      expect((await a.send({ type: 'take-seat', seat: 1 })).ok).to.equal(true);
+      expect((await a.media.setMic(true)).ok).to.equal(true);
+      const heard = ear(b, 'c-a');
+      await waitFor('b to hear a', () => heard.state.peak > 0.05, 10_000);
+      const terminated: string[] = [];
+      a.onUpdate((u) => u.events.forEach((e) => e.type === 'seat-left' && terminated.push(e.reason)));
+      expect((await host.send({ type: 'kick-seat', seat: 1 })).ok).to.equal(true);
+      await waitFor('a told terminated', () => terminated.includes('terminated'));
+      await waitFor('b to unsubscribe from a', () => !b.media.subscribed.includes('c-a'));
+      await waitFor('a to fall silent at b', () => heard.state.now === 0, 5000);
+      await waitFor('a to fall silent at the host', () => !host.media.subscribed.includes('c-a'));
+      heard.off();
+    });
+
+    it('the host reloads mid-queue, and the queue survives (sessionStorage + restoreAuthority)', async () => {
+      room = createLkRoom(target, { requestTimeoutMs: 60_000 });
+      const store = { storage: sessionStorage };
+      let host = await room.join('c-host', 'host', 'Host', store);
+      const a = await room.join('c-a', 'audience');
+      const b = await room.join('c-b', 'audience');
+      expect((await a.send({ type: 'request-seat', requestId: 'rl-a', seat: 'any', media: 'audio' })).ok).to.equal(true);
+      expect((await b.send({ type: 'request-seat', requestId: 'rl-b', seat: 2, media: 'audio' })).ok).to.equal(true);
+      await waitFor('both queued at the host', () => host.room?.requests['rl-a'] && host.room.requests['rl-b']);
+      const versionBefore = host.room!.version;
+      // The reload: the page (and its LiveKit session) goes away; a new page connects as the same host.
+      await host.disconnect();
+      await new Promise((r) => setTimeout(r, 500));
+      host = await room.join('c-host', 'host', 'Host', store);
+      expect(host.authority!.restored).to.equal(true);
+      expect(host.room!.version).to.be.at.least(versionBefore);
+      const queue = Object.values(host.room!.requests)
+        .filter((q) => q.status === 'pending')
+        .sort((x, y) => x.seq - y.seq)
+        .map((q) => q.id);
+      expect(queue).to.deep.equal(['rl-a', 'rl-b']);
+      // The listeners are still members, still connected, and the restored host serves them.
+      expect(host.room!.members['c-a']?.connected).to.equal(true);
+      expect((await host.send({ type: 'accept-request', requestId: 'rl-a' })).ok).to.equal(true);
+      await waitFor('a seated, seen by a', () => seatOf(a.room, 'c-a') >= 0);
+      await waitFor('b still pending, seen by b', () => b.room?.requests['rl-b']?.status === 'pending' && b.room.version > versionBefore);
+      sessionStorage.removeItem(`micseat:livekit:${room.name}`);
+    });
+
+    it('while the host is offline a command is host-unreachable (not rejected), and a request times out', async () => {
+      room = createLkRoom(target);
+      let host = await room.join('c-host', 'host');
+      const a = await room.join('c-a', 'audience', 'Ann', { hostWaitMs: 1000 });
+      expect((await a.send({ type: 'request-seat', requestId: 'off-q', seat: 'any', media: 'audio', timeoutMs: 2000 })).ok).to.equal(true);
+      await waitFor('pending at a', () => a.room?.requests['off-q']?.status === 'pending');
+      await host.disconnect();
+      await waitFor('a to see the host leave', () => !a.lk!.remoteParticipants.has('c-host'));
+      const started = Date.now();
+      const res = await a.send({ type: 'cancel-request', requestId: 'off-q' });
+      expect(res.ok).to.equal(false);
+      if (!res.ok) expect(res.error.code).to.equal('host-unreachable');
+      expect(Date.now() - started).to.be.below(3000);
+      expect(a.status).to.equal('connected');
+      // The deadline passes while nobody runs the authority; the returning host expires it.
+      await new Promise((r) => setTimeout(r, 2000));
+      host = await room.join('c-host', 'host');
+      await waitFor('a to see its request timed out', () => a.room?.requests['off-q']?.status === 'timeout', 8000);
+      expect(host.room!.requests['off-q']!.status).to.equal('timeout');
+    });
+
+    it('a late joiner gets a snapshot larger than one page, in pages', async () => {
+      room = createLkRoom(target);
+      const host = await room.join('c-host', 'host', 'Host', { snapshotPageBytes: 600 });
+      const long = 'ü'.repeat(60);
+      for (let i = 0; i < 4; i++) await room.join(`c-m${i}`, 'audience', long.slice(0, 60 - i));
+      for (let s = 0; s < 9; s += 2) await host.send({ type: 'lock-seat', seat: s, locked: true });
+      const size = JSON.stringify(host.room).length;
+      expect(size).to.be.above(3 * 200);
+      const late = await room.join('c-late', 'audience');
+      expect(late.room!.members['c-m0']!.name).to.equal(long);
+      expect(late.room!.seats[8]!.locked).to.equal(true);
+      await waitFor('late joiner in step', () => late.room!.version === host.room!.version);
+    });
+
+    it('a full reconnect of a seated speaker: status reconnecting → connected, seat kept', async () => {
+      room = createLkRoom(target, { reconnectGraceMs: 10_000 });
+      const host = await room.join('c-host', 'host');
+      await host.send({ type: 'set-mode', mode: 'free' });
+      const a = await room.join('c-a', 'audience');
+      await waitFor('free at a', () => a.room?.mode === 'free');
+      expect((await a.send({ type: 'take-seat', seat: 3 })).ok).to.equal(true);
+      const statuses: string[] = [];
+      a.onStatus((s) => statuses.push(s));
+      await a.lk!.simulateScenario('full-reconnect');
+      await waitFor('a connected again', () => statuses.includes('reconnecting') && a.status === 'connected', 15_000);
+      await waitFor('a still on seat 3 and connected, at the host', () => host.room?.seats[3]?.userId === 'c-a' && host.room.members['c-a']?.connected && host.room.seats[3]?.status === 'occupied', 10_000);
+      const res = await a.send({ type: 'set-mic', mic: 'off' });
+      expect(res.ok, JSON.stringify(res)).to.equal(true);
+    });
+  });
+}
