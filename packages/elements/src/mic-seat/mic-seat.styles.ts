@@ -47,7 +47,7 @@ export const seatStyles = css`
     font-size: calc(var(--_avatar-size) * 0.36);
     font-weight: 700;
     box-shadow: 0 0 0 0 transparent;
-    transition: box-shadow 90ms linear, background var(--_transition);
+    transition: box-shadow 90ms linear;
   }
   .empty [part~='avatar'] {
     border: 2px dashed var(--_line);
@@ -66,8 +66,9 @@ export const seatStyles = css`
     background: var(--_warning-soft);
   }
   .reconnecting [part~='avatar'] {
-    opacity: 0.55;
-    filter: grayscale(0.8);
+    background: var(--_surface-3);
+    color: var(--_ink-2);
+    border: 2px dashed var(--_ink-2);
   }
   .occupied [part~='avatar'] {
     background: oklch(0.47 0.13 var(--_hue, 250));
