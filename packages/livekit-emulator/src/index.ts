@@ -6,4 +6,4 @@ export { LiveKitEmulator, startEmulator, TwirpError } from './server.js';
 export type { EmulatorOptions, RecordedWebhook } from './server.js';
 export { permissionFromGrant, defaultLimits, SERVER_VERSION } from './room.js';
 export type { Limits, Claims, VideoGrantClaims } from './room.js';
-export { SERVER_COMMIT } from './refs.js';
+export { SERVER_COMMIT, PROTOCOL_COMMIT } from './refs.js';

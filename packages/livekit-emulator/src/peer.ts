@@ -261,7 +261,6 @@ export class Peer {
   private async answer(sdp: string, offerId: number) {
     if (this.closed) return;
     this.remoteDescriptionSdp = sdp;
-    if (process.env.LIVEKIT_EMULATOR_SDP) console.log('OFFER', sdp.split(/\r?\nm=/).slice(1).map((x) => `${x.split(' ')[0]}:${/a=mid:(\S+)/.exec(x)?.[1]}:${/a=(sendrecv|sendonly|recvonly|inactive)/.exec(x)?.[1]}:${x.split(' ')[1]}`).join(' '), 'WERIFT', this.pc.getTransceivers().map((t) => `${t.kind}:${t.mid}:${t.direction}`).join(' '));
     await this.pc.setRemoteDescription({ type: 'offer', sdp });
     const remoteDirections = this.remoteDirections();
     // fidelity: the real server has no "unpublish" signal either: a published track closes when
