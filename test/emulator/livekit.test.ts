@@ -55,7 +55,7 @@ for (const target of all) {
     this.timeout(20_000);
     afterEach(() => disconnectAll());
 
-    it('(a) participants see each other join and leave (server pkg/rtc/room.go Join/broadcastParticipantState, RemoveParticipant)', async () => {
+    it('(a) participants see each other join and leave (server pkg/rtc/room.go:442 Join, :1537 broadcastParticipantState, :1407 RemoveParticipant)', async () => {
       const room = uniqueRoom('presence');
       const alice = await connect(target, 'alice', { room });
       const joined = once<[RemoteParticipant]>(alice, RoomEvent.ParticipantConnected);
@@ -84,7 +84,7 @@ for (const target of all) {
       expect((err as ConnectionError).status).to.equal(401);
     });
 
-    it('(a) a dropped signal connection resumes on the same session (client SignalReconnecting; server pkg/service/roommanager.go StartSession with reconnect)', async () => {
+    it('(a) a dropped signal connection resumes on the same session (client RoomEvent.SignalReconnecting; server pkg/service/roommanager.go:330-389 StartSession resumes, pkg/rtc/room.go:550 ResumeParticipant)', async () => {
       const room = uniqueRoom('resume');
       const alice = await connect(target, 'alice', { room });
       const bob = await connect(target, 'bob', { room });
@@ -102,7 +102,7 @@ for (const target of all) {
       expect(new TextDecoder().decode((await got)[0])).to.equal('still here');
     });
 
-    it('(a) a full reconnect rejoins as a new session with the same identity (client RoomEvent.Reconnecting)', async () => {
+    it('(a) a full reconnect rejoins as a new session with the same identity (client room/RTCEngine.ts:1467 restartConnection; server pkg/service/roommanager.go:395-401 removes the old session)', async () => {
       const room = uniqueRoom('rejoin');
       const alice = await connect(target, 'alice', { room });
       const bob = await connect(target, 'bob', { room });
@@ -118,7 +118,7 @@ for (const target of all) {
       expect(new TextDecoder().decode((await got)[0])).to.equal('welcome back');
     });
 
-    it('(b) reliable data reaches the others, stamped with the sender identity (server pkg/rtc/participant.go:2509-2531)', async () => {
+    it('(b) reliable data reaches the others, stamped with the sender identity (server pkg/rtc/participant.go:2510-2527)', async () => {
       const room = uniqueRoom('data');
       const alice = await connect(target, 'alice', { room });
       const bob = await connect(target, 'bob', { room });
@@ -169,7 +169,7 @@ for (const target of all) {
     });
 
     describe('(c) RPC', () => {
-      it('a call succeeds, with the caller identity stamped by the server (client room/rpc/server/RpcServerManager.ts)', async () => {
+      it('a call succeeds, with the caller identity stamped by the server (client room/rpc/server/RpcServerManager.ts:63-92 acks at once, then answers)', async () => {
         const room = uniqueRoom('rpc');
         const alice = await connect(target, 'alice', { room });
         const bob = await connect(target, 'bob', { room });
@@ -469,7 +469,7 @@ for (const target of all) {
     });
 
     if (webhooksObservable(target)) {
-      it('(g) participant_left is POSTed signed, and livekit-server-sdk WebhookReceiver verifies it (server pkg/telemetry/events.go:200-215, livekit/protocol webhook/notifier.go)', async () => {
+      it('(g) participant_left is POSTed signed, and livekit-server-sdk WebhookReceiver verifies it (server pkg/telemetry/events.go:200-215, livekit/protocol webhook/url_notifier.go:266-300)', async () => {
         const room = uniqueRoom('hooks');
         await connect(target, 'alice', { room });
         const bob = await connect(target, 'bob', { room });

@@ -360,6 +360,7 @@ export class LiveKitEmulator {
         res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(out));
         return;
       }
+      // (No /settings/regions: livekit-client asks it only of LiveKit Cloud hosts, room/utils.ts:393-397.)
       throw new TwirpError(404, 'not_found', `no route ${url.pathname}`);
     } catch (e) {
       const te = e instanceof TwirpError ? e : new TwirpError(500, 'internal', String((e as Error)?.message ?? e));
