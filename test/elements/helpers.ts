@@ -26,6 +26,17 @@ export interface TestRoom {
 
 const rooms: MemoryRoom[] = [];
 
+/**
+ * The virtualizer's ResizeObserver may report "loop completed with undelivered notifications":
+ * a benign browser warning (https://github.com/WICG/resize-observer/issues/38), not a failure.
+ * Call in a `before` hook (mocha installs its own onerror when the run starts).
+ */
+export function ignoreResizeObserverLoop(): void {
+  const previous = window.onerror;
+  window.onerror = (message, ...rest) =>
+    String(message).includes('ResizeObserver loop') ? true : (previous?.call(window, message, ...rest) ?? false);
+}
+
 export function makeRoom(config: RoomConfigInput = {}): TestRoom {
   const memory = createMemoryRoom({ config });
   rooms.push(memory);

@@ -23,7 +23,6 @@ export const seatStyles = css`
     border-radius: var(--_radius);
     cursor: default;
     text-align: center;
-    transition: background var(--_transition);
   }
   [part~='base'].actionable {
     cursor: pointer;

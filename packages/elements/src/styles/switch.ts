@@ -32,7 +32,6 @@ export const switchStyles = css`
     border-radius: 999px;
     background: var(--_surface-3);
     border: 1px solid var(--_line);
-    transition: background var(--_transition);
   }
   [part~='thumb'] {
     position: absolute;

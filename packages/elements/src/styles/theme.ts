@@ -102,7 +102,6 @@ export const controlStyles = css`
     font-weight: 600;
     cursor: pointer;
     white-space: nowrap;
-    transition: background var(--_transition), border-color var(--_transition), color var(--_transition);
   }
   .btn:hover {
     background: var(--_surface-2);
