@@ -21,7 +21,6 @@ import {
   disconnectAll,
   roomService,
   ServerCommandError,
-  skippedReason,
   targets,
   token,
   uniqueRoom,
@@ -32,9 +31,8 @@ import {
 } from './livekit-env.js';
 import { DataPacket, DataPacket_Kind, RpcRequest } from '@livekit/protocol';
 
+// When the real server is not configured the plugin prints one line saying so (skippedReason()).
 const all = await targets();
-const reason = await skippedReason();
-if (reason) console.log(`[livekit-env] ${reason}`);
 
 function once<T extends unknown[]>(
   emitter: { once(ev: string, cb: (...a: T) => void): unknown },
