@@ -198,10 +198,11 @@ export class LiveKitMedia implements RoomMedia {
         this.unmeter(this.identity());
         return ok('off');
       }
-      // The device chosen earlier (e.g. as a listener) is kept when the mic opens later.
+      // The device chosen earlier (e.g. as a listener) is kept when the mic opens later; an
+      // explicit choice is exact, so a missing device is `no-device`, not a silent fallback.
       const pub: LocalTrackPublication | undefined = await lp.setMicrophoneEnabled(
         true,
-        this.deviceId ? { deviceId: this.deviceId } : undefined,
+        this.deviceId ? { deviceId: { exact: this.deviceId } } : undefined,
       );
       if (options.camera !== undefined) await lp.setCameraEnabled(options.camera);
       const track = pub?.track?.mediaStreamTrack;
