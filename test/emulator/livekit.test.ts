@@ -329,6 +329,27 @@ for (const target of all) {
         expect(again.trackSid).to.not.equal(pub.trackSid);
       });
 
+      it('a RoomService call without roomAdmin for that room is refused with 401 unauthenticated (server pkg/service/auth.go:184-195, 259-261)', async () => {
+        const room = uniqueRoom('twirp-auth');
+        await connect(target, 'alice', { room });
+        const call = async (jwt: string) => {
+          const res = await fetch(`${target.httpUrl}/twirp/livekit.RoomService/ListParticipants`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', authorization: `Bearer ${jwt}` },
+            body: JSON.stringify({ room }),
+          });
+          return { status: res.status, body: (await res.json()) as { code?: string; participants?: unknown[] } };
+        };
+        const joinOnly = await call(await token(target, 'alice-api', { room }));
+        expect(joinOnly.status).to.equal(401);
+        expect(joinOnly.body.code).to.equal('unauthenticated');
+        const otherRoom = await call(await token(target, 'admin', { room: `${room}-other`, roomAdmin: true }));
+        expect(otherRoom.status).to.equal(401);
+        const ok = await call(await token(target, 'admin', { room, roomAdmin: true }));
+        expect(ok.status).to.equal(200);
+        expect(ok.body.participants).to.have.length(1);
+      });
+
       it('ListParticipants, GetParticipant, MutePublishedTrack, SendData and RemoveParticipant act on the room (server pkg/service/roommanager.go:846-988)', async () => {
         const room = uniqueRoom('admin');
         const alice = await connect(target, 'alice', { room });

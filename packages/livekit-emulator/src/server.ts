@@ -379,10 +379,11 @@ export class LiveKitEmulator {
   async roomService(method: string, body: unknown, authorization: string | undefined): Promise<unknown> {
     const token = authorization?.replace(/^Bearer\s+/i, '');
     const claims = await this.verify(token);
+    // fidelity: server pkg/service/auth.go:184-195 EnsureAdminPermission needs roomAdmin for
+    // exactly that room; refusals go out as twirp Unauthenticated (auth.go:259-261), HTTP 401.
+    const denied = () => new TwirpError(401, 'unauthenticated', 'permissions denied');
     const admin = (room: string) => {
-      if (!claims.video?.roomAdmin || (claims.video.room && claims.video.room !== room)) {
-        throw new TwirpError(403, 'permission_denied', 'permissions denied');
-      }
+      if (!claims.video?.roomAdmin || claims.video.room !== room) throw denied();
     };
     const roomOf = (name: string) => {
       const r = this.rooms.get(name);
@@ -398,14 +399,14 @@ export class LiveKitEmulator {
     switch (method) {
       case 'CreateRoom': {
         const req = CreateRoomRequest.fromJson(body as never, opts);
-        if (!claims.video?.roomCreate) throw new TwirpError(403, 'permission_denied', 'permissions denied');
+        if (!claims.video?.roomCreate) throw denied();
         const r = this.getOrCreateRoom(req.name);
         if (req.metadata) r.metadata = req.metadata;
         return r.toProto().toJson();
       }
       case 'ListRooms': {
         const req = ListRoomsRequest.fromJson(body as never, opts);
-        if (!claims.video?.roomList) throw new TwirpError(403, 'permission_denied', 'permissions denied');
+        if (!claims.video?.roomList) throw denied();
         const rooms = [...this.rooms.values()]
           .filter((r) => req.names.length === 0 || req.names.includes(r.name))
           .map((r) => r.toProto());
@@ -413,7 +414,7 @@ export class LiveKitEmulator {
       }
       case 'DeleteRoom': {
         const req = DeleteRoomRequest.fromJson(body as never, opts);
-        if (!claims.video?.roomCreate) throw new TwirpError(403, 'permission_denied', 'permissions denied');
+        if (!claims.video?.roomCreate) throw denied();
         const r = roomOf(req.room);
         r.close();
         this.rooms.delete(req.room);
