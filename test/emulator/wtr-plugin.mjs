@@ -115,6 +115,10 @@ export function emulatorPlugin(options = {}) {
     const hookUrl = `http://127.0.0.1:${hookServer.address().port}/webhook`;
     const args = ['--host', '127.0.0.1', '--port', String(options.port ?? 0), '--webhook', hookUrl];
     if (process.env.LIVEKIT_EMULATOR_VERBOSE) args.push('--verbose');
+    // Joins/leaves of non-publishers reach others in 3 s batches, as on the server; override
+    // (e.g. 0) only to speed up a local debugging loop.
+    const batch = options.participantUpdateBatchMs ?? process.env.LIVEKIT_EMULATOR_UPDATE_BATCH_MS;
+    if (batch !== undefined) args.push('--update-batch-ms', String(batch));
     const { child, info } = await spawnEmulator(args);
     emulator = child;
     targets.set('emulator', {

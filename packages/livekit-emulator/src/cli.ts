@@ -2,7 +2,7 @@
  * Standalone start (the test plugin runs it this way too, as a child process):
  *
  *   npx tsx packages/livekit-emulator/src/cli.ts [--host 127.0.0.1] [--port 7880]
- *     [--webhook URL]... [--api-key K --api-secret S] [--verbose]
+ *     [--webhook URL]... [--api-key K --api-secret S] [--update-batch-ms 3000] [--verbose]
  *
  * Keys default to LIVEKIT_EMULATOR_API_KEY / LIVEKIT_EMULATOR_API_SECRET, then to built-in dev keys.
  * Prints one JSON line `{ url, httpUrl, apiKey, apiSecret }` on stdout once listening; logs go
@@ -26,6 +26,7 @@ const emu = await startEmulator({
   apiKey: arg('--api-key') ?? process.env.LIVEKIT_EMULATOR_API_KEY ?? undefined,
   apiSecret: arg('--api-secret') ?? process.env.LIVEKIT_EMULATOR_API_SECRET ?? undefined,
   webhookUrls: all('--webhook'),
+  participantUpdateBatchMs: arg('--update-batch-ms') !== undefined ? Number(arg('--update-batch-ms')) : undefined,
   verbose: args.includes('--verbose'),
 });
 process.stdout.write(

@@ -163,6 +163,16 @@ export class Participant {
   peer: Peer;
   ws: WebSocket | undefined;
   autoSubscribe: boolean;
+  /**
+   * fidelity: server pkg/rtc/participant.go:2275-2290 setIsPublisher (true on the first published
+   * track, lines 1438/2396) and :846/874 (SetPermission: canPublish && publisher transport up).
+   */
+  isPublisher = false;
+  private everPublished = false;
+  markPublished() {
+    this.everPublished = true;
+    this.isPublisher = true;
+  }
   /** Explicit UpdateSubscription choices, by track sid (true = subscribe, false = unsubscribe). */
   readonly subscriptionChoice = new Map<string, boolean>();
   left = false;
@@ -206,7 +216,8 @@ export class Participant {
           if (s === 'connected' && this.state !== ParticipantInfo_State.ACTIVE && !this.left) {
             this.state = ParticipantInfo_State.ACTIVE;
             this.bump();
-            this.room.broadcast(this);
+            // fidelity: server pkg/rtc/room.go:1236-1240 onStateChange broadcasts skipping the source.
+            this.room.broadcast(this, { skipSource: true });
             // fidelity: server pkg/telemetry/events.go:108-121 sends participant_joined when the
             // participant becomes active.
             this.room.hooks.webhook('participant_joined', this.room.toProto(), this.toProto());
@@ -233,7 +244,7 @@ export class Participant {
       joinedAtMs: BigInt(this.joinedAtMs),
       version: this.version,
       permission: this.permission.clone(),
-      isPublisher: this.tracks.size > 0,
+      isPublisher: this.isPublisher,
       kind: this.kind,
       tracks: [...this.tracks.values()].filter((t) => t.upstream).map((t) => t.info.clone()),
     });
@@ -373,7 +384,7 @@ export class Participant {
       // with a `mute` signal so its client mutes the local track (client api/SignalClient.ts
       // onRemoteMuteChanged).
       if (fromAdmin) this.send({ case: 'mute', value: new MuteMsg({ sid: trackSid, muted }) });
-      this.room.broadcast(this);
+      this.room.broadcast(this, { immediate: true });
     }
     return t.info.clone();
   }
@@ -427,7 +438,9 @@ export class Participant {
       }
       if (changed) {
         this.bump();
-        this.room.broadcast(this);
+        // fidelity: server pkg/rtc/room.go:1227-1230 onParticipantUpdate: metadata and permission
+        // changes go out immediately.
+        this.room.broadcast(this, { immediate: true });
       }
     }
     if (!fromAdmin || update.requestId !== 0 || reason !== RequestResponse_Reason.OK) {
@@ -452,6 +465,7 @@ export class Participant {
    */
   setPermission(p: ParticipantPermission) {
     this.permission = p.clone();
+    this.isPublisher = this.permission.canPublish && this.everPublished;
     this.bump();
     for (const t of [...this.tracks.values()]) {
       if (!canPublishSource(this.permission, t.info.source)) this.room.unpublish(this, t.info.sid);
@@ -463,7 +477,7 @@ export class Participant {
     } else {
       this.room.subscribeAll(this);
     }
-    this.room.broadcast(this);
+    this.room.broadcast(this, { immediate: true });
   }
 
   /**
@@ -505,6 +519,9 @@ export class Room {
   readonly participants = new Map<string, Participant>(); // by identity
   private speakerTimer: NodeJS.Timeout;
   private lastSpeakers = new Map<string, SpeakerInfo>(); // by participant sid
+  /** Batched participant updates of non-publishers, by identity. */
+  private batched = new Map<string, ParticipantInfo>();
+  private batchTimer: NodeJS.Timeout | undefined;
   readonly audioLevelConfig = defaultAudioLevelConfig;
 
   constructor(
@@ -512,7 +529,13 @@ export class Room {
     readonly host: string,
     readonly limits: Limits,
     readonly hooks: Hooks,
+    /** Participant-update batch interval; the server's is 3 s. 0 sends every update at once. */
+    readonly batchIntervalMs = 3000,
   ) {
+    if (batchIntervalMs > 0) {
+      this.batchTimer = setInterval(() => this.flushBatched(), batchIntervalMs);
+      this.batchTimer.unref();
+    }
     // fidelity: server pkg/config/config.go AudioConfig UpdateInterval 400 ms between speaker updates.
     this.speakerTimer = setInterval(() => this.speakerTick(), 400);
     this.speakerTimer.unref();
@@ -535,6 +558,7 @@ export class Room {
 
   close() {
     clearInterval(this.speakerTimer);
+    if (this.batchTimer) clearInterval(this.batchTimer);
     for (const p of [...this.participants.values()]) this.removeParticipant(p, DisconnectReason.ROOM_DELETED, true);
   }
 
@@ -611,18 +635,34 @@ export class Room {
 
   /**
    * Tells everyone about `p`'s current state.
-   * fidelity: server pkg/rtc/room.go broadcastParticipantState; the real server batches updates of
-   * non-publishers about every 3 s (see README departures); the emulator sends them at once.
+   * fidelity: server pkg/rtc/room.go:1537-1575 broadcastParticipantState and :2252-2305
+   * PushAndDequeueUpdates: the participant itself hears at once (unless skipSource); others hear
+   * at once when the update is marked immediate or the participant is a publisher, otherwise the
+   * update waits for the next batch (changeUpdateWorker, every 3 s: room.go:56, 1606-1630).
+   * Hidden participants are only told about themselves.
    */
-  broadcast(p: Participant, opts: { skipSource?: boolean } = {}) {
-    if (p.permission.hidden) {
-      if (!opts.skipSource) p.send({ case: 'update', value: new ParticipantUpdate({ participants: [p.toProto()] }) });
-      return;
-    }
+  broadcast(p: Participant, opts: { skipSource?: boolean; immediate?: boolean } = {}) {
     const info = p.toProto();
+    if (!opts.skipSource) p.send({ case: 'update', value: new ParticipantUpdate({ participants: [info] }) });
+    if (p.permission.hidden) return;
+    if (opts.immediate || p.isPublisher || this.batchIntervalMs <= 0) {
+      this.batched.delete(p.identity);
+      for (const o of this.participants.values()) {
+        if (o === p) continue;
+        o.send({ case: 'update', value: new ParticipantUpdate({ participants: [info] }) });
+      }
+    } else {
+      this.batched.set(p.identity, info);
+    }
+  }
+
+  private flushBatched() {
+    if (this.batched.size === 0) return;
+    const infos = [...this.batched.values()];
+    this.batched.clear();
     for (const o of this.participants.values()) {
-      if (o === p && opts.skipSource) continue;
-      o.send({ case: 'update', value: new ParticipantUpdate({ participants: [info] }) });
+      const forO = infos.filter((i) => i.sid !== o.sid);
+      if (forO.length) o.send({ case: 'update', value: new ParticipantUpdate({ participants: forO }) });
     }
   }
 
@@ -646,8 +686,15 @@ export class Room {
     const info = p.toProto();
     info.disconnectReason = reason;
     if (!p.permission.hidden) {
-      for (const o of this.participants.values()) {
-        o.send({ case: 'update', value: new ParticipantUpdate({ participants: [info] }) });
+      // fidelity: server pkg/rtc/room.go:1495-1500 broadcasts the departure (batched for
+      // non-publishers, as every state change).
+      if (p.isPublisher || this.batchIntervalMs <= 0) {
+        this.batched.delete(p.identity);
+        for (const o of this.participants.values()) {
+          o.send({ case: 'update', value: new ParticipantUpdate({ participants: [info] }) });
+        }
+      } else {
+        this.batched.set(p.identity, info);
       }
     }
     // fidelity: server pkg/telemetry/events.go:200-215 participant_left.
@@ -674,6 +721,7 @@ export class Room {
       // Without the audio-level extension every packet counts as silent, as on the real server.
       t.audioLevel.observe(level ?? 127, rtp.header.timestamp, Date.now());
     });
+    p.markPublished();
     p.bump();
     // fidelity: server pkg/rtc/room.go:1074-1100 onTrackPublished: broadcast (skipping the
     // publisher), then subscribe every existing participant; pkg/telemetry/events.go:269 webhook.
@@ -744,7 +792,7 @@ export class Room {
     if (t.upstream) this.hooks.webhook('track_unpublished', this.toProto(), p.toProto(), t.info.clone());
     if (announce) {
       p.bump();
-      this.broadcast(p);
+      this.broadcast(p, { immediate: true });
     }
   }
 

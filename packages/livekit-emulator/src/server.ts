@@ -62,6 +62,11 @@ export interface EmulatorOptions {
   resumeWindowMs?: number;
   /** How long an empty room lives on after its last participant left. Default 20 s, as the server. */
   departureTimeoutMs?: number;
+  /**
+   * Batch interval for state changes of non-publishers (joins, leaves). Default 3000 ms, as the
+   * server (pkg/rtc/room.go:56); 0 sends every participant update at once.
+   */
+  participantUpdateBatchMs?: number;
   /** Print what the emulator does. */
   verbose?: boolean;
 }
@@ -177,7 +182,7 @@ export class LiveKitEmulator {
             this.webhook('room_finished', room.toProto());
           }, this.departureTimeoutMs).unref();
         },
-      });
+      }, this.opts.participantUpdateBatchMs ?? 3000);
       this.rooms.set(name, r);
       this.webhook('room_started', r.toProto());
     }
