@@ -76,7 +76,11 @@ export class MemoryMedia implements RoomMedia {
       return fail('no-device', 'This browser cannot open a microphone.');
     }
     try {
-      this.stream = await navigator.mediaDevices.getUserMedia({ audio: true });
+      // Nothing is transmitted in memory: this stream only feeds the level meter, so measure the
+      // raw input (noise suppression / AGC would flatten short sounds such as Chromium's fake beep).
+      this.stream = await navigator.mediaDevices.getUserMedia({
+        audio: { echoCancellation: false, noiseSuppression: false, autoGainControl: false },
+      });
     } catch (e) {
       const name = (e as DOMException)?.name;
       if (name === 'NotAllowedError' || name === 'SecurityError') return fail('mic-denied', 'Microphone permission was denied.');
@@ -85,7 +89,8 @@ export class MemoryMedia implements RoomMedia {
     }
     this.context = new AudioContext();
     const analyser = this.context.createAnalyser();
-    analyser.fftSize = 512;
+    // A window longer than the measuring interval, so no sound falls between two measurements.
+    analyser.fftSize = 8192;
     this.context.createMediaStreamSource(this.stream).connect(analyser);
     const samples = new Float32Array(analyser.fftSize);
     this.timer = setInterval(() => {

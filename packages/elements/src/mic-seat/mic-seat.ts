@@ -12,8 +12,10 @@ import { seatStyles } from './mic-seat.styles.js';
 
 type RequestRef = NonNullable<RoomSnapshot['context']['request']>;
 
-/** Level above which a speaker counts as speaking. */
-export const SPEAKING_THRESHOLD = 0.06;
+/** Level (0..1, after rounding to 0.05 steps) from which a speaker counts as speaking. */
+export const SPEAKING_THRESHOLD = 0.05;
+/** How long the ring stays after the last loud moment (syllables have gaps). */
+export const SPEAKING_HOLD_MS = 450;
 
 interface SeatView {
   readonly seat: Seat | null;
@@ -167,6 +169,31 @@ export class MicSeat extends MicseatElement {
     };
   }
 
+  private lastLoudAt = 0;
+  private lastLoudLevel = 0;
+  private holdTimer: ReturnType<typeof setTimeout> | null = null;
+
+  /** Speaking: loud now, or loud within the hold time (one timer re-checks when the hold ends). */
+  private isSpeaking(): boolean {
+    const v = this.view.value;
+    const member = v.member;
+    if (!member || this.kind !== 'occupied' || member.mic !== 'on' || v.seat?.muted) return false;
+    const now = Date.now();
+    if (this.level.value >= SPEAKING_THRESHOLD) {
+      this.lastLoudAt = now;
+      this.lastLoudLevel = this.level.value;
+    }
+    const on = now - this.lastLoudAt < SPEAKING_HOLD_MS;
+    if (!on) this.lastLoudLevel = 0;
+    if (on && !this.holdTimer) {
+      this.holdTimer = setTimeout(() => {
+        this.holdTimer = null;
+        this.requestUpdate();
+      }, SPEAKING_HOLD_MS);
+    }
+    return on;
+  }
+
   private get kind(): Kind {
     const v = this.view.value;
     if (this.host) return v.member ? (v.member.connected ? 'occupied' : 'reconnecting') : 'empty';
@@ -276,6 +303,8 @@ export class MicSeat extends MicseatElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     document.removeEventListener('pointerdown', this.onDocPointer);
+    if (this.holdTimer) clearTimeout(this.holdTimer);
+    this.holdTimer = null;
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -284,7 +313,7 @@ export class MicSeat extends MicseatElement {
     const kind = this.kind;
     const member = v.member;
     const muted = !!v.seat?.muted;
-    const speaking = !!member && kind === 'occupied' && this.level.value >= SPEAKING_THRESHOLD && member.mic === 'on' && !muted;
+    const speaking = this.isSpeaking();
     this.setStates({
       empty: kind === 'empty',
       occupied: kind === 'occupied',
@@ -410,8 +439,8 @@ export class MicSeat extends MicseatElement {
     const n = this.seat + 1;
     const label = this.host ? t.hostSeat : t.seatN(n);
     const muted = !!v.seat?.muted;
-    const level = this.level.value;
-    const speaking = !!member && kind === 'occupied' && level >= SPEAKING_THRESHOLD && member.mic === 'on' && !muted;
+    const level = Math.max(this.level.value, this.lastLoudLevel);
+    const speaking = this.isSpeaking();
     const isMe = !!member && member.id === v.me;
     const action = this.action;
 

@@ -1,0 +1,67 @@
+import { expect, fixture, html } from '@open-wc/testing';
+import { en, formatDuration, stringsFor, zh, type MicSeat } from '@micseat/elements';
+import { closeRooms, hasState, makeRoom, part, until } from './helpers.js';
+
+/** Every key of the English table exists in the Chinese one, and no Chinese string is left in English. */
+function keysOf(o: object, prefix = ''): string[] {
+  return Object.entries(o).flatMap(([k, v]) => (v && typeof v === 'object' ? keysOf(v, `${prefix}${k}.`) : [`${prefix}${k}`]));
+}
+
+describe('theme, i18n, RTL', () => {
+  afterEach(closeRooms);
+
+  it('the Chinese table is complete', () => {
+    expect(keysOf(zh)).to.have.members(keysOf(en));
+    expect(stringsFor('zh-CN')).to.equal(zh);
+    expect(stringsFor('zh-Hant-TW')).to.equal(zh);
+    expect(stringsFor('fr')).to.equal(en);
+  });
+
+  it('durations are formatted for the locale', () => {
+    expect(formatDuration(45_000, 'en')).to.match(/45 ?sec/);
+    expect(formatDuration(65_000, 'en')).to.match(/1 ?min.*5 ?sec/);
+    expect(formatDuration(45_000, 'zh-CN')).to.match(/45 ?秒/);
+    expect(formatDuration(200, 'en')).to.match(/1 ?sec/);
+  });
+
+  it('theme attribute switches light and dark through --micseat-color-scheme; knobs override', async () => {
+    const room = makeRoom({ seatCount: 2 });
+    const host = await room.join('alice', 'host', html`<mic-seat-grid></mic-seat-grid>`);
+    const grid = host.el.querySelector('mic-seat-grid')!;
+    await until(() => grid.shadowRoot!.querySelector('mic-seat'));
+    host.el.setAttribute('theme', 'light');
+    const bgLight = getComputedStyle(grid).backgroundColor;
+    host.el.setAttribute('theme', 'dark');
+    const bgDark = getComputedStyle(grid).backgroundColor;
+    expect(bgLight).to.equal('rgb(255, 255, 255)');
+    expect(bgDark).to.equal('rgb(26, 28, 34)');
+    await expect(grid).to.be.accessible();
+    host.el.style.setProperty('--micseat-surface', 'rgb(1, 2, 3)');
+    expect(getComputedStyle(grid).backgroundColor).to.equal('rgb(1, 2, 3)');
+  });
+
+  it('a whole room in Chinese, right-to-left layout mirrored', async () => {
+    const room = makeRoom({ seatCount: 3 });
+    const host = await room.join('alice', 'host', html`<div dir="rtl"><mic-seat-grid></mic-seat-grid><room-mode-toggle></room-mode-toggle></div>`, { lang: 'zh' });
+    const grid = host.el.querySelector('mic-seat-grid')!;
+    await until(() => grid.shadowRoot!.querySelectorAll('mic-seat').length === 4);
+    const seats = [...grid.shadowRoot!.querySelectorAll<MicSeat>('mic-seat:not([host])')];
+    expect(part(seats[0]!, 'name')!.textContent).to.equal('1 号麦');
+    expect(seats[0]!.getBoundingClientRect().left).to.be.greaterThan(seats[1]!.getBoundingClientRect().left);
+    expect(host.el.querySelector('room-mode-toggle')!.shadowRoot!.textContent).to.contain('申请上麦');
+    await expect(host.el).to.be.accessible();
+    // switching the room's lang re-renders everything in English
+    host.el.lang = 'en';
+    await until(() => part(seats[0]!, 'name')!.textContent === 'Seat 1');
+    expect(hasState(seats[0]!, 'empty')).to.equal(true);
+  });
+
+  it('elements render (empty, accessible) without a room', async () => {
+    const el = await fixture(html`<div>
+      <mic-seat-grid></mic-seat-grid><cohost-request-button></cohost-request-button><mic-toggle></mic-toggle>
+      <room-mode-toggle></room-mode-toggle><request-list></request-list><connected-users></connected-users>
+      <invitation-prompt></invitation-prompt><audio-unlock></audio-unlock><room-inspector></room-inspector>
+    </div>`);
+    await expect(el).to.be.accessible();
+  });
+});
