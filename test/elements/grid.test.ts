@@ -272,7 +272,7 @@ describe('<mic-seat-grid> and <mic-seat>', () => {
     const sizes = seats.map((s) => s.getBoundingClientRect());
     const counts = new Map<MicSeat, number>();
     for (const s of seats) {
-      const orig = s.updated;
+      const orig = (s as unknown as { updated: unknown }).updated;
       counts.set(s, 0);
       (s as unknown as { updated: (c: unknown) => void }).updated = function (this: MicSeat, c: unknown) {
         counts.set(s, counts.get(s)! + 1);
