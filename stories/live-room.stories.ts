@@ -180,7 +180,7 @@ export const LiveRoom: StoryObj<{ seatCount: number; requestTimeoutS: number; re
       reconnectGraceMs: args.reconnectGraceS * 1000,
       allowCamera: args.allowCamera,
     });
-    return html`<style>
+    return html`<div class="playground"><style>
         .playground {
           padding: 16px;
           font: 14px system-ui, sans-serif;
@@ -211,9 +211,8 @@ export const LiveRoom: StoryObj<{ seatCount: number; requestTimeoutS: number; re
           align-items: start;
         }
       </style>
-      <div class="playground">
-        <micseat-fault-panel .room=${room}></micseat-fault-panel>
-        <div class="panes">${PEOPLE.map((p) => pane(room, p, args.seatCount))}</div>
-      </div>`;
+      <micseat-fault-panel .room=${room}></micseat-fault-panel>
+      <div class="panes">${PEOPLE.map((p) => pane(room, p, args.seatCount))}</div>
+    </div>`;
   },
 };

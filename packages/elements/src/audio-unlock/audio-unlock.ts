@@ -62,7 +62,7 @@ export class AudioUnlock extends MicseatElement {
   protected override render() {
     if (!this.room.value.blocked) return nothing;
     const t = this.t;
-    return html`<div part="base" role="region" aria-label=${t.tapToListen}>
+    return html`<div part="base" role="group" aria-label=${t.tapToListen}>
       <span part="hint"><slot>${t.audioBlockedHint}</slot></span>
       <button part="button" class="btn primary" aria-busy=${this.room.value.busy ? 'true' : 'false'} @click=${this.unlock}>
         ${icons.speaker} ${t.tapToListen}

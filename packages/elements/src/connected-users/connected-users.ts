@@ -231,7 +231,7 @@ export class ConnectedUsers extends MicseatElement {
       people.length
         ? html`<ul>${repeat(people, (m) => m.id, (m) => this.person(m, seatOf.get(m.id) ?? null))}</ul>`
         : html`<p class="none">${t.nobodyHere}</p>`;
-    return html`<section part="base" aria-label=${t.connectedUsers}>
+    return html`<div part="base" role="group" aria-label=${t.connectedUsers}>
       <div part="section">
         <h3 part="heading">${t.onSeats} (${speakers.length})</h3>
         ${list(speakers)}
@@ -248,7 +248,7 @@ export class ConnectedUsers extends MicseatElement {
             </ul>
           </div>`
         : nothing}
-    </section>`;
+    </div>`;
   }
 }
 

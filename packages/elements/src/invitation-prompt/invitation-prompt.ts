@@ -147,11 +147,11 @@ export class InvitationPrompt extends MicseatElement {
       actions = html`<span part="status">${text}</span>
         ${closed ? html`<button class="btn small" @click=${() => (this.dismissed = this.room.value.ref)}>${t.close}</button>` : nothing}`;
     }
-    return html`<section part="base" role="region" aria-label=${t.invitation}>
+    return html`<div part="base" role="group" aria-label=${t.invitation}>
       <span part="icon" aria-hidden="true">${icons.hand}</span>
       <span part="message">${t.invitedBy(from, seat)}</span>
       <span class="actions">${actions}</span>
-    </section>`;
+    </div>`;
   }
 }
 

@@ -11,6 +11,11 @@ import { gridStyles } from './mic-seat-grid.styles.js';
 type RequestRef = NonNullable<RoomSnapshot['context']['request']>;
 type Layout = 'duo' | 'group' | 'large';
 
+/** The seats' own parts, re-exported as `seat-*` (style them with `mic-seat-grid::part(seat-avatar)`). */
+const SEAT_PARTS = ['base', 'avatar', 'initials', 'picture', 'badge', 'mic', 'name', 'status', 'countdown', 'menu', 'menu-item']
+  .map((p) => `${p}: seat-${p}`)
+  .join(', ');
+
 /**
  * The seats of the room: the host's place and every guest seat as `<mic-seat>`s, laid out for
  * two people (host + one), groups (host + up to 9) or larger rooms. One tab stop: arrow keys
@@ -25,6 +30,7 @@ type Layout = 'duo' | 'group' | 'large';
  * @csspart seat - Every guest `<mic-seat>` (style inside them with `mic-seat::part(...)`).
  * @csspart notice - The "seat just taken — try seat N" message.
  * @csspart notice-action - Its "take seat N" button.
+ * @csspart seat-avatar - Every seat's avatar (and likewise `seat-base`, `seat-name`, `seat-status`, `seat-badge`, `seat-mic`, `seat-countdown`, `seat-menu`, `seat-menu-item`, `seat-initials`, `seat-picture`).
  * @cssproperty --micseat-gap - Space between seats.
  * @cssproperty --micseat-duo-avatar-size - Avatar size in the two-person layout (default 96px).
  * @cssproperty --micseat-large-avatar-size - Avatar size for more than 9 seats (default 48px).
@@ -100,11 +106,11 @@ export class MicSeatGrid extends MicseatElement {
         @keydown=${this.roving.keydown}
         @focusin=${this.roving.focusin}
       >
-        ${this.noHost ? nothing : html`<mic-seat part="host" host exportparts="base: seat-base"></mic-seat>`}
+        ${this.noHost ? nothing : html`<mic-seat part="host" host exportparts=${SEAT_PARTS}></mic-seat>`}
         ${repeat(
           seats,
           (i) => i,
-          (i) => html`<mic-seat part="seat" .seat=${i}></mic-seat>`,
+          (i) => html`<mic-seat part="seat" .seat=${i} exportparts=${SEAT_PARTS}></mic-seat>`,
         )}
       </div>
       ${lost && lost.seat !== null

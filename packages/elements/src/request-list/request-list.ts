@@ -174,7 +174,7 @@ export class RequestList extends MicseatElement {
     const count = items.length;
     const handled = recent.filter((r) => r.handledBy && r.handledBy !== 'auto' && r.handledBy !== me && r.status !== 'pending');
     return html`
-      <section part="base" aria-labelledby="title">
+      <div part="base" role="group" aria-labelledby="title">
         <div part="header">
           <h2 part="title" id="title">${t.requests} <span part="count" class="badge" aria-hidden="true">${count}</span></h2>
           <span class="sr-only">${t.requestCount(count)}</span>
@@ -206,7 +206,7 @@ export class RequestList extends MicseatElement {
             </ul>`
           : nothing}
         <div class="sr-only" role="status" aria-live="polite">${this.announcement}</div>
-      </section>
+      </div>
     `;
   }
 }

@@ -1,4 +1,4 @@
-import { ContextProvider } from '@lit/context';
+import { ContextProvider, ContextRoot } from '@lit/context';
 import { roomMachine, type RoomActor, type RoomBackend, type RoomSnapshot } from '@micseat/core';
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
@@ -168,6 +168,8 @@ export class MicseatRoom extends LitElement {
 
 if (typeof customElements !== 'undefined' && !customElements.get('micseat-room')) {
   customElements.define('micseat-room', MicseatRoom);
+  // Consumers that ask before a provider is upgraded are re-asked when it appears.
+  if (typeof document !== 'undefined') new ContextRoot().attach(document.documentElement);
 }
 
 declare global {
