@@ -61,10 +61,15 @@ function makeFormatter(locale: string): (ms: number) => string {
 
 /** Initials for an avatar: first letters of the first two words (works for CJK names too). */
 export function initials(name: string): string {
-  const words = name.trim().split(/\s+/).filter(Boolean);
+  const words = name
+    .trim()
+    .split(/\s+/)
+    .map((w) => w.replace(/[^\p{L}\p{N}]/gu, ''))
+    .filter(Boolean);
   if (words.length === 0) return '?';
-  if (words.length === 1) return [...words[0]!].slice(0, words[0]!.match(/^[\x00-\x7f]/) ? 2 : 1).join('').toUpperCase();
-  return ([...words[0]!][0]! + [...words[1]!][0]!).toUpperCase();
+  const first = [...words[0]!];
+  if (words.length === 1) return first.slice(0, /^[\x00-\x7f]/.test(words[0]!) ? 2 : 1).join('').toUpperCase();
+  return (first[0]! + [...words[1]!][0]!).toUpperCase();
 }
 
 /** A stable hue (0..359) for a user id, for avatar backgrounds. */
