@@ -208,7 +208,7 @@ export class CohostRequestButton extends MicseatElement {
     const r = this.room.value;
     const req = this.request.value;
     const phase = this.phase;
-    const free = r.mode === 'free' || r.role === 'cohost';
+    const free = r.mode === 'free';
     let label: string;
     let primary = true;
     let busy = false;

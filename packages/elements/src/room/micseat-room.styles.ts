@@ -4,6 +4,9 @@ export const roomStyles = css`
   :host {
     display: block;
     position: relative;
+    /* The room paints its theme's surface so light and dark work on any page (set it to transparent to blend in). */
+    background: var(--micseat-room-background, var(--_surface));
+    color: var(--_ink);
   }
   [part='connection'] {
     position: absolute;

@@ -22,6 +22,7 @@ import { roomStyles } from './micseat-room.styles.js';
  * @csspart connection - The banner shown while connecting, reconnecting or disconnected.
  * @csspart announcer - The visually hidden polite live region.
  * @cssproperty --micseat-color-scheme - `light`, `dark` or `light dark` (set by the `theme` attribute).
+ * @cssproperty --micseat-room-background - The room's background (default: the theme's surface; `transparent` to blend in).
  * @cssproperty --micseat-accent - Accent colour (buttons, badges, focus). All `--micseat-*` knobs are listed in the README.
  * @cssstate connected - The room actor is connected.
  * @cssstate reconnecting - The transport is reconnecting.
