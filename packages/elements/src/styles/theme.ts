@@ -118,6 +118,9 @@ export const controlStyles = css`
     color: var(--_danger);
     border-color: currentColor;
   }
+  .btn.danger:hover {
+    background: var(--_danger-soft);
+  }
   .btn.small {
     min-height: 30px;
     padding: 0 10px;
