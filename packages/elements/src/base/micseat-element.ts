@@ -6,7 +6,7 @@
  */
 import { consume } from '@lit/context';
 import type { RoomActor, RoomIntent, RoomSnapshot } from '@micseat/core';
-import { LitElement, type PropertyValues } from 'lit';
+import { LitElement } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { localeContext, roomContext, type LocaleInfo } from '../context.js';
 import { SelectorController, type Equals } from '../controllers/selector.js';
@@ -85,9 +85,5 @@ export class MicseatElement extends LitElement {
     if (!this.dispatchEvent(event)) return false;
     if (intent) this.actor?.send(intent);
     return true;
-  }
-
-  protected override willUpdate(changed: PropertyValues): void {
-    super.willUpdate(changed);
   }
 }

@@ -1,4 +1,4 @@
-import type { Member, MemberRole, RoomActor, RoomMode, RoomSnapshot, Seat } from '@micseat/core';
+import type { Member, MemberRole, RoomMode, RoomSnapshot, Seat } from '@micseat/core';
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import { classMap } from 'lit/directives/class-map.js';
@@ -531,4 +531,3 @@ declare global {
   }
 }
 
-export type { RoomActor };
