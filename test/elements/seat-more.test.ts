@@ -64,7 +64,7 @@ describe('<mic-seat> on its own, speaker menu, moderator extras', () => {
     const host = await room.join('alice', 'host', html`<div id="ui"></div>`);
     const observers = () => (host.actor as unknown as { observers: Set<unknown> }).observers.size;
     const before = observers();
-    const ui = host.el.querySelector('#ui')!;
+    const ui = host.el.querySelector<HTMLElement>('#ui')!;
     const { render } = await import('lit');
     render(
       html`<mic-seat-grid></mic-seat-grid><cohost-request-button></cohost-request-button><request-list></request-list><room-mode-toggle></room-mode-toggle>
