@@ -41,13 +41,16 @@ for (const target of all) {
       const co = await room.join('c-co', 'cohost');
       const a = await room.join('c-a', 'audience');
       const b = await room.join('c-b', 'audience');
-      expect(host.room!.members['c-co']!.role).to.equal('cohost');
+      // Joins can reach the host before the participant info (with the token's attributes); the
+      // host then upgrades the member when it arrives.
+      await waitFor('c-co to be cohost everywhere', () => host.room!.members['c-co']?.role === 'cohost' && a.room?.members['c-co']?.role === 'cohost');
       expect(host.room!.members['c-a']!.role).to.equal('audience');
       await a.send({ type: 'request-seat', requestId: 'tr-q', seat: 'any', media: 'audio' });
       await waitFor('b to see the request', () => b.room?.requests['tr-q']);
       const refused = await b.send({ type: 'accept-request', requestId: 'tr-q' });
       expect(!refused.ok && refused.error.code).to.equal('not-allowed');
       await waitFor('co to see the request', () => co.room?.requests['tr-q']);
+      await waitFor('co to know it is cohost', () => co.room?.members['c-co']?.role === 'cohost');
       const accepted = await co.send({ type: 'accept-request', requestId: 'tr-q' });
       expect(accepted.ok, JSON.stringify(accepted)).to.equal(true);
       await waitFor('a seated', () => a.room?.seats.some((s) => s.userId === 'c-a'));

@@ -117,7 +117,13 @@ export class LiveKitAuthority {
     room.registerRpcMethod(METHOD_COMMAND, (d) => this.rpcCommand(d));
     room.registerRpcMethod(METHOD_SYNC, (d) => this.rpcSync(d));
     room.registerRpcMethod(METHOD_PAGE, (d) => this.rpcPage(d));
-    const joined = (p: RemoteParticipant) => this.presence(p.identity, true);
+    const joined = (p: RemoteParticipant) => {
+      this.presence(p.identity, true);
+      this.promoteFromToken(p.identity);
+    };
+    const attributes = (_changed: Record<string, string>, p: Participant) => this.promoteFromToken(p.identity);
+    room.on(RoomEvent.ParticipantAttributesChanged, attributes);
+    this.offs.push(() => room.off(RoomEvent.ParticipantAttributesChanged, attributes));
     const left = (p: RemoteParticipant) => this.presence(p.identity, false);
     room.on(RoomEvent.ParticipantConnected, joined);
     room.on(RoomEvent.ParticipantDisconnected, left);
@@ -177,6 +183,18 @@ export class LiveKitAuthority {
     cache.set(id, result);
     if (cache.size > RESULT_CACHE) cache.delete(cache.keys().next().value!);
     return result;
+  }
+
+  /**
+   * A member who joined before the host had their participant info runs as audience; once the
+   * info shows a cohost token, the host makes them cohost (only ever upgrades: a cohost made
+   * by the host without a token attribute stays one).
+   */
+  private promoteFromToken(identity: string): void {
+    const m = this.state.members[identity];
+    if (this.stopped || !m || m.role !== 'audience' || this.roleOf(identity) !== 'cohost') return;
+    const self = this.room.localParticipant.identity;
+    this.execute(self, 'host', `token-role-${identity}-${this.state.version}`, { type: 'set-cohost', userId: identity, cohost: true });
   }
 
   private presence(userId: string, connected: boolean): void {
@@ -254,6 +272,9 @@ export class LiveKitAuthority {
       id = raw.id;
       command = raw.cmd;
     }
+    // The caller's role is in its token attributes, which arrive with its participant info; a real
+    // server batches joins of non-publishers (about every 3 s), so a join can arrive first. It is
+    // then run as audience at once, and `promoteFromToken` upgrades it when the info arrives.
     const result = this.execute(data.callerIdentity, this.roleOf(data.callerIdentity), id, command);
     let text = serialize(encodeResult(id, result));
     if (!text.ok || text.value.length * 3 > MAX_RESULT_BYTES) {
