@@ -645,14 +645,31 @@ export class Room {
     const info = p.toProto();
     if (!opts.skipSource) p.send({ case: 'update', value: new ParticipantUpdate({ participants: [info] }) });
     if (p.permission.hidden) return;
-    if (opts.immediate || p.isPublisher || this.batchIntervalMs <= 0) {
-      this.batched.delete(p.identity);
+    this.pushUpdate(info, !!opts.immediate || p.isPublisher, p);
+  }
+
+  /**
+   * fidelity: server pkg/rtc/room.go:2252-2305 PushAndDequeueUpdates. An update waits in the batch
+   * unless it is immediate; a queued update of an older session of the same identity is sent at
+   * once as DISCONNECTED together with the newer one, so nobody misses the switch.
+   */
+  private pushUpdate(info: ParticipantInfo, immediate: boolean, except?: Participant) {
+    const queued = this.batched.get(info.identity);
+    const out: ParticipantInfo[] = [];
+    if (queued && queued.sid !== info.sid) {
+      queued.state = ParticipantInfo_State.DISCONNECTED;
+      out.push(queued);
+      immediate = true;
+    }
+    if (immediate || this.batchIntervalMs <= 0) {
+      this.batched.delete(info.identity);
+      out.push(info);
       for (const o of this.participants.values()) {
-        if (o === p) continue;
-        o.send({ case: 'update', value: new ParticipantUpdate({ participants: [info] }) });
+        if (o === except) continue;
+        o.send({ case: 'update', value: new ParticipantUpdate({ participants: out }) });
       }
     } else {
-      this.batched.set(p.identity, info);
+      this.batched.set(info.identity, info);
     }
   }
 
@@ -688,14 +705,7 @@ export class Room {
     if (!p.permission.hidden) {
       // fidelity: server pkg/rtc/room.go:1495-1500 broadcasts the departure (batched for
       // non-publishers, as every state change).
-      if (p.isPublisher || this.batchIntervalMs <= 0) {
-        this.batched.delete(p.identity);
-        for (const o of this.participants.values()) {
-          o.send({ case: 'update', value: new ParticipantUpdate({ participants: [info] }) });
-        }
-      } else {
-        this.batched.set(p.identity, info);
-      }
+      this.pushUpdate(info, p.isPublisher);
     }
     // fidelity: server pkg/telemetry/events.go:200-215 participant_left.
     this.hooks.webhook('participant_left', this.toProto(), info);
