@@ -22,6 +22,47 @@ export interface Patch {
 
 type Rec<T> = Record<string, T>;
 
+/**
+ * Copy-on-write view of one record (members, requests or invitations). Writes are kept
+ * aside and the new record is built once, by copying keys into a fresh object: spreading an
+ * object and then deleting from it leaves V8 with a slow dictionary-mode object.
+ */
+class RecordDraft<T> {
+  private readonly changes = new Map<string, T | undefined>();
+  private built: Rec<T> | null = null;
+  constructor(private readonly base: Rec<T>) {}
+
+  get(id: string): T | undefined {
+    if (this.changes.has(id)) return this.changes.get(id);
+    return Object.hasOwn(this.base, id) ? this.base[id] : undefined;
+  }
+  put(id: string, value: T): void {
+    this.changes.set(id, value);
+    this.built = null;
+  }
+  delete(id: string): void {
+    this.changes.set(id, undefined);
+    this.built = null;
+  }
+  get touched(): string[] {
+    return [...this.changes.keys()];
+  }
+  get size(): number {
+    return this.changes.size;
+  }
+  /** The record as it stands now (the base itself while nothing was written). */
+  record(): Rec<T> {
+    if (this.changes.size === 0) return this.base;
+    if (this.built) return this.built;
+    const out: Rec<T> = {};
+    for (const k in this.base) {
+      if (!this.changes.has(k)) out[k] = this.base[k]!;
+    }
+    for (const [k, v] of this.changes) if (v !== undefined) out[k] = v;
+    return (this.built = out);
+  }
+}
+
 export class Draft {
   readonly base: RoomState;
   readonly events: RoomEvent[] = [];
@@ -29,19 +70,19 @@ export class Draft {
   ended: boolean;
   hostId: string | null;
   private seats: Seat[] | null = null;
-  private members: Rec<Member> | null = null;
-  private requests: Rec<SeatRequest> | null = null;
-  private invitations: Rec<Invitation> | null = null;
-  private readonly touchedSeats = new Set<number>();
-  private readonly touchedMembers = new Set<string>();
-  private readonly touchedRequests = new Set<string>();
-  private readonly touchedInvitations = new Set<string>();
+  private readonly touchedSeats: number[] = [];
+  private readonly members: RecordDraft<Member>;
+  private readonly requests: RecordDraft<SeatRequest>;
+  private readonly invitations: RecordDraft<Invitation>;
 
   constructor(base: RoomState) {
     this.base = base;
     this.mode = base.mode;
     this.ended = base.ended;
     this.hostId = base.hostId;
+    this.members = new RecordDraft(base.members);
+    this.requests = new RecordDraft(base.requests);
+    this.invitations = new RecordDraft(base.invitations);
   }
 
   get config(): RoomConfig {
@@ -56,62 +97,47 @@ export class Draft {
     return this.seats ?? this.base.seats;
   }
   member(id: string): Member | undefined {
-    const m = (this.members ?? this.base.members)[id];
-    return m && Object.hasOwn(this.members ?? this.base.members, id) ? m : undefined;
+    return this.members.get(id);
   }
   allMembers(): Rec<Member> {
-    return this.members ?? this.base.members;
+    return this.members.record();
   }
   request(id: string): SeatRequest | undefined {
-    const r = this.requests ?? this.base.requests;
-    return Object.hasOwn(r, id) ? r[id] : undefined;
+    return this.requests.get(id);
   }
   allRequests(): Rec<SeatRequest> {
-    return this.requests ?? this.base.requests;
+    return this.requests.record();
   }
   invitation(id: string): Invitation | undefined {
-    const r = this.invitations ?? this.base.invitations;
-    return Object.hasOwn(r, id) ? r[id] : undefined;
+    return this.invitations.get(id);
   }
   allInvitations(): Rec<Invitation> {
-    return this.invitations ?? this.base.invitations;
+    return this.invitations.record();
   }
 
   // ---- writes
   putSeat(seat: Seat): void {
     this.seats ??= this.base.seats.slice();
     this.seats[seat.index] = seat;
-    this.touchedSeats.add(seat.index);
+    this.touchedSeats.push(seat.index);
   }
   putMember(m: Member): void {
-    this.members ??= { ...this.base.members };
-    this.members[m.id] = m;
-    this.touchedMembers.add(m.id);
+    this.members.put(m.id, m);
   }
   deleteMember(id: string): void {
-    this.members ??= { ...this.base.members };
-    delete this.members[id];
-    this.touchedMembers.add(id);
+    this.members.delete(id);
   }
   putRequest(r: SeatRequest): void {
-    this.requests ??= { ...this.base.requests };
-    this.requests[r.id] = r;
-    this.touchedRequests.add(r.id);
+    this.requests.put(r.id, r);
   }
   deleteRequest(id: string): void {
-    this.requests ??= { ...this.base.requests };
-    delete this.requests[id];
-    this.touchedRequests.add(id);
+    this.requests.delete(id);
   }
   putInvitation(i: Invitation): void {
-    this.invitations ??= { ...this.base.invitations };
-    this.invitations[i.id] = i;
-    this.touchedInvitations.add(i.id);
+    this.invitations.put(i.id, i);
   }
   deleteInvitation(id: string): void {
-    this.invitations ??= { ...this.base.invitations };
-    delete this.invitations[id];
-    this.touchedInvitations.add(id);
+    this.invitations.delete(id);
   }
   emit(e: RoomEvent): void {
     this.events.push(e);
@@ -123,7 +149,7 @@ export class Draft {
       this.mode !== this.base.mode ||
       this.ended !== this.base.ended ||
       this.hostId !== this.base.hostId ||
-      this.touchedSeats.size + this.touchedMembers.size + this.touchedRequests.size + this.touchedInvitations.size > 0
+      this.touchedSeats.length + this.members.size + this.requests.size + this.invitations.size > 0
     );
   }
 
@@ -138,24 +164,24 @@ export class Draft {
       ended: this.ended,
       hostId: this.hostId,
       seats: this.seats ?? this.base.seats,
-      members: this.members ?? this.base.members,
-      requests: this.requests ?? this.base.requests,
-      invitations: this.invitations ?? this.base.invitations,
+      members: this.members.record(),
+      requests: this.requests.record(),
+      invitations: this.invitations.record(),
     };
     const patch: Patch = {};
     if (room.mode !== this.base.mode) patch.mode = room.mode;
     if (room.ended !== this.base.ended) patch.ended = room.ended;
     if (room.hostId !== this.base.hostId) patch.hostId = room.hostId;
-    if (this.touchedSeats.size) patch.seats = [...this.touchedSeats].sort((a, b) => a - b).map((i) => room.seats[i]!);
-    split(this.touchedMembers, room.members, (set, del) => {
+    if (this.touchedSeats.length) patch.seats = [...new Set(this.touchedSeats)].sort((a, b) => a - b).map((i) => room.seats[i]!);
+    split(this.members.touched, room.members, (set, del) => {
       if (set.length) patch.members = set;
       if (del.length) patch.membersRemoved = del;
     });
-    split(this.touchedRequests, room.requests, (set, del) => {
+    split(this.requests.touched, room.requests, (set, del) => {
       if (set.length) patch.requests = set;
       if (del.length) patch.requestsRemoved = del;
     });
-    split(this.touchedInvitations, room.invitations, (set, del) => {
+    split(this.invitations.touched, room.invitations, (set, del) => {
       if (set.length) patch.invitations = set;
       if (del.length) patch.invitationsRemoved = del;
     });
@@ -163,7 +189,7 @@ export class Draft {
   }
 }
 
-function split<T>(ids: Set<string>, rec: Rec<T>, out: (set: T[], del: string[]) => void): void {
+function split<T>(ids: string[], rec: Rec<T>, out: (set: T[], del: string[]) => void): void {
   const set: T[] = [];
   const del: string[] = [];
   for (const id of ids) {
@@ -192,8 +218,9 @@ export function applyPatch(room: RoomState, patch: Patch, version: number, clock
 
 function merge<T extends { id: string }>(rec: Rec<T>, set?: T[], del?: string[]): Rec<T> {
   if (!set?.length && !del?.length) return rec;
-  const out = { ...rec };
+  const gone = del?.length ? new Set(del) : null;
+  const out: Rec<T> = {};
+  for (const k in rec) if (!gone?.has(k)) out[k] = rec[k]!;
   for (const x of set ?? []) out[x.id] = x;
-  for (const id of del ?? []) delete out[id];
   return out;
 }

@@ -22,6 +22,8 @@ export const LIMITS = {
   /** Shortest and longest request / invitation deadline a caller may ask for. */
   minTimeoutMs: 1_000,
   maxTimeoutMs: 10 * 60_000,
+  /** Most resolved requests kept for idempotent resends and "handled by" (oldest dropped first). */
+  maxResolvedHistory: 64,
 } as const;
 
 export const DEFAULT_CONFIG = {
