@@ -69,7 +69,8 @@ export class CohostRequestButton extends MicseatElement {
         min-width: 12em;
       }
       [part~='status'] {
-        min-height: 1.4em;
+        /* room for the one-line message and the small retry button: no shift between states */
+        min-height: 32px;
         color: var(--_ink-2);
         font-size: 0.92em;
         display: flex;
