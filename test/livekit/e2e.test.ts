@@ -194,3 +194,53 @@ for (const target of all) {
     });
   });
 }
+
+for (const target of all) {
+  describe(`LiveKit backend host restarts and listener reconnects [${target.name}]`, function () {
+    this.timeout(40_000);
+    let room: LkRoom | null = null;
+    afterEach(async () => {
+      await room?.close();
+      room = null;
+    });
+
+    it('a host back without its saved room starts a new one; listeners start over and join it again', async () => {
+      room = createLkRoom(target);
+      let host = await room.join('c-host', 'host', 'Host', { storage: null });
+      const a = await room.join('c-a', 'audience');
+      for (const mode of ['free', 'request', 'free', 'request'] as const) await host.send({ type: 'set-mode', mode });
+      await waitFor('a in step', () => a.room?.version === host.room!.version);
+      const before = a.room!.version;
+      await host.disconnect();
+      host = await room.join('c-host', 'host', 'Host', { storage: null });
+      expect(host.authority!.restored).to.equal(false);
+      await waitFor('a to start over in the new room', () => a.room!.version < before && a.room!.members['c-a']?.connected, 10_000);
+      await waitFor('the new host to see a', () => host.room!.members['c-a']);
+    });
+
+    it('a listener’s full reconnect keeps hearing the speaker (subscriptions are restored)', async () => {
+      room = createLkRoom(target, { reconnectGraceMs: 10_000 });
+      const host = await room.join('c-host', 'host');
+      await host.send({ type: 'set-mode', mode: 'free' });
+      const a = await room.join('c-a', 'audience');
+      const b = await room.join('c-b', 'audience');
+      await waitFor('free at a', () => a.room?.mode === 'free');
+      expect((await a.send({ type: 'take-seat', seat: 0 })).ok).to.equal(true);
+      expect((await a.media.setMic(true)).ok).to.equal(true);
+      await waitFor('b subscribed to a', () => b.media.subscribed.includes('c-a'), 10_000);
+      await b.lk!.simulateScenario('full-reconnect');
+      await waitFor('b connected again', () => b.status === 'connected' && b.lk!.remoteParticipants.has('c-a'), 15_000);
+      const heard = ear(b, 'c-a');
+      await waitFor('b to hear a after its reconnect', () => heard.state.peak > 0.05, 10_000);
+      heard.off();
+    });
+
+    it('a camera is refused when the room does not allow it', async () => {
+      room = createLkRoom(target);
+      await room.join('c-host', 'host');
+      const a = await room.join('c-a', 'audience');
+      const res = await a.media.setMic(true, { camera: true });
+      expect(!res.ok && res.error.code).to.equal('not-allowed');
+    });
+  });
+}

@@ -84,7 +84,8 @@ export class LiveKitRoomBackend implements RoomBackend {
   /** The authority, on the host only. */
   authority: LiveKitAuthority | null = null;
   private _identity: string;
-  private readonly replica = new RoomReplica();
+  private replica = new RoomReplica();
+  private joinOptions: JoinOptions | null = null;
   private readonly updateListeners = new Set<(u: RoomUpdate) => void>();
   private readonly statusListeners = new Set<(s: ConnectionStatus, e?: RoomError) => void>();
   private _status: ConnectionStatus = 'idle';
@@ -122,6 +123,7 @@ export class LiveKitRoomBackend implements RoomBackend {
   async connect(join: JoinOptions): Promise<Result<RoomState>> {
     if (this._status === 'connecting' || this._status === 'connected') return fail('invalid-command', 'Already connected.');
     this.setStatus('connecting');
+    this.joinOptions = join;
     const lk = new Room({ adaptiveStream: false, dynacast: false, ...this.options.roomOptions });
     this.lk = lk;
     lk.on(RoomEvent.DataReceived, (payload, participant, _kind, topic) => this.onData(payload, participant, topic));
@@ -317,9 +319,23 @@ export class LiveKitRoomBackend implements RoomBackend {
     if (m.t === 'sync') {
       // The host's beacon: "I am at version N".
       if (m.have > this.replica.version) void this.syncNow();
+      // Behind us: the host came back without its saved room (storage off or lost) and started
+      // a new one. Start over from its snapshot and join it again.
+      else if (m.have < this.replica.version) void this.startOver();
       return;
     }
     if (m.t === 'delta' || m.t === 'snap') this.apply(m);
+  }
+
+  private async startOver(): Promise<void> {
+    if (this._status !== 'connected' || this.syncing) return;
+    this.replica = new RoomReplica();
+    const synced = await this.syncNow();
+    const room = this.replica.room;
+    if (synced.ok && room && !room.members[this._identity] && this.joinOptions && this._status === 'connected') {
+      const { name, avatar } = this.joinOptions;
+      await this.send({ type: 'join', name, ...(avatar ? { avatar } : {}) });
+    }
   }
 
   private apply(message: WireMessage): void {

@@ -52,6 +52,7 @@ export class LiveKitMedia implements RoomMedia {
   private timer: ReturnType<typeof setInterval> | null = null;
   private blocked = false;
   private deviceId: string | undefined;
+  private allowCamera = false;
   private readonly offs: (() => void)[] = [];
 
   constructor(private readonly identity: () => string) {}
@@ -76,6 +77,7 @@ export class LiveKitMedia implements RoomMedia {
 
   /** Follows the authoritative seat map: subscribe to the seated, unsubscribe from the rest. */
   applySeatMap(state: RoomState): void {
+    this.allowCamera = state.config.allowCamera;
     const seated = new Set<string>();
     for (const s of state.seats) if (s.userId && s.status === 'occupied') seated.add(s.userId);
     this.seated = seated;
@@ -190,6 +192,7 @@ export class LiveKitMedia implements RoomMedia {
     const room = this.room;
     if (!room) return fail('disconnected', 'Not connected to the room.');
     if (options.deviceId !== undefined) this.deviceId = options.deviceId;
+    if (on && options.camera && !this.allowCamera) return fail('not-allowed', 'This room does not allow cameras.');
     const lp = room.localParticipant;
     try {
       if (!on) {
