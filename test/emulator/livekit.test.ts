@@ -416,6 +416,24 @@ for (const target of all) {
       expect(peak).to.be.greaterThan(0.05);
     });
 
+    it('(f) a late listener receives five publishers, more than its three initial recvonly sections (server pkg/rtc/transport.go:2579-2597 MediaSectionsRequirement; client room/RTCEngine.ts:795-800, 905-933)', async function () {
+      this.timeout(30_000);
+      const room = uniqueRoom('many');
+      const speakers = ['s1', 's2', 's3', 's4', 's5'];
+      for (const id of speakers) {
+        const r = await connect(target, id, { room });
+        await r.localParticipant.setMicrophoneEnabled(true);
+      }
+      const listener = await connect(target, 'listener', { room, canPublish: false });
+      const subscribed = new Set<string>();
+      listener.on(RoomEvent.TrackSubscribed, (_t, _p, from) => subscribed.add(from.identity));
+      for (const p of listener.remoteParticipants.values()) {
+        for (const pub of p.trackPublications.values()) if (pub.isSubscribed) subscribed.add(p.identity);
+      }
+      await waitFor('all five tracks to be subscribed', () => subscribed.size === 5, 15_000);
+      expect([...subscribed].sort()).to.deep.equal(speakers);
+    });
+
     it('(f) a track the client unpublishes disappears for the others (server pkg/rtc/participant.go:3548-3578)', async () => {
       const room = uniqueRoom('unpublish');
       const alice = await connect(target, 'alice', { room });
