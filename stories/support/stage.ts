@@ -11,6 +11,10 @@ import { createActor } from 'xstate';
 import '@micseat/elements';
 
 let live: { room: MemoryRoom; actors: RoomActor[] }[] = [];
+let generation = 0;
+
+/** Thrown by `until` when a newer story replaced the room a scenario was playing in. */
+class Superseded extends Error {}
 
 /** A new room; the rooms of the previous story are closed (their timers stop). */
 export function freshRoom(config: RoomConfigInput = {}): MemoryRoom {
@@ -19,6 +23,7 @@ export function freshRoom(config: RoomConfigInput = {}): MemoryRoom {
     r.room.close();
   }
   const room = createMemoryRoom({ config });
+  generation++;
   live = [{ room, actors: [] }];
   return room;
 }
@@ -26,7 +31,9 @@ export function freshRoom(config: RoomConfigInput = {}): MemoryRoom {
 /** Polls `check` every 30 ms until it holds (or `timeoutMs` passes). */
 export async function until(check: () => unknown, timeoutMs = 8000): Promise<void> {
   const end = Date.now() + timeoutMs;
+  const gen = generation;
   while (!check()) {
+    if (gen !== generation) throw new Superseded();
     if (Date.now() > end) throw new Error('story setup: condition not reached');
     await new Promise((r) => setTimeout(r, 30));
   }
@@ -69,7 +76,7 @@ export function joined(room: MemoryRoom, id: string): Promise<void> {
 
 /** Runs a scenario after the story is on screen; errors are logged, not thrown into Storybook. */
 export function play(run: () => Promise<unknown>): void {
-  setTimeout(() => void run().catch((e) => console.warn('[micseat story]', e)), 0);
+  setTimeout(() => void run().catch((e) => e instanceof Superseded || console.warn('[micseat story]', e)), 0);
 }
 
 /** Follows the toolbar's theme: the elements read `--micseat-color-scheme` (inherited). */

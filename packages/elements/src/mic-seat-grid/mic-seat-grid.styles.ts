@@ -4,6 +4,7 @@ export const gridStyles = css`
   :host {
     display: block;
     position: relative;
+    container: micseat-grid / inline-size;
     padding: var(--_gap);
     border-radius: var(--_radius);
     background: var(--_surface);
@@ -26,16 +27,15 @@ export const gridStyles = css`
   :host([layout='duo']) [part~='host'] {
     grid-column: auto;
   }
-  :host([layout='group']) [part~='base'] {
-    --_columns: 4;
-  }
   :host([layout='large']) [part~='base'] {
     grid-template-columns: repeat(auto-fill, minmax(var(--micseat-large-seat-width, 84px), 1fr));
     --micseat-avatar-size: var(--micseat-large-avatar-size, 48px);
   }
-  @container (max-width: 380px) {
-    :host([layout='group']) [part~='base'] {
-      --_columns: 3;
+  /* Narrow hosts (phones, side panels): smaller tiles so four fit on a row. */
+  @container micseat-grid (max-width: 460px) {
+    [part~='base'] {
+      --micseat-avatar-size: var(--micseat-compact-avatar-size, 48px);
+      --micseat-seat-width: calc(var(--micseat-avatar-size) + 24px);
     }
   }
   [part~='notice'] {

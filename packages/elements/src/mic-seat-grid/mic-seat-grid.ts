@@ -101,6 +101,7 @@ export class MicSeatGrid extends MicseatElement {
     return html`
       <div
         part="base"
+        style=${this.layout === 'group' ? `--_columns: ${groupColumns(count)}` : ''}
         role="group"
         aria-label=${t.seats}
         @keydown=${this.roving.keydown}
@@ -126,6 +127,14 @@ export class MicSeatGrid extends MicseatElement {
         : nothing}
     `;
   }
+}
+
+/** Columns for a group: even rows (3 × 3 for nine, 4 × 2 for eight, 3 × 2 for six...). */
+function groupColumns(count: number): number {
+  if (count <= 4) return Math.max(2, count);
+  if (count % 4 === 0) return 4;
+  if (count % 3 === 0) return 3;
+  return 4;
 }
 
 if (typeof customElements !== 'undefined' && !customElements.get('mic-seat-grid')) {
