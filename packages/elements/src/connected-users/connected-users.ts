@@ -42,6 +42,7 @@ const EMPTY: PeopleView = { members: {}, seats: [], invitations: {}, me: '', rol
  * @csspart meta - Seat, role, mic or offline.
  * @csspart invite - The invite button (moderators).
  * @csspart remove - The remove button (moderators).
+ * @csspart cancel - The cancel-invitation button (moderators).
  * @csspart activity - The joined / left log.
  * @cssstate empty - Nobody is connected.
  */

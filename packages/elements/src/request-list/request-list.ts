@@ -38,6 +38,9 @@ const EMPTY: InboxView = { items: [], recent: [], members: {}, busyAll: false };
  * @csspart title - The heading.
  * @csspart count - The count badge.
  * @csspart actions - The bulk action buttons.
+ * @csspart accept-next - The "accept next" button.
+ * @csspart accept-all - The "accept all" button.
+ * @csspart reject-all - The "reject all" button.
  * @csspart list - The virtualized list.
  * @csspart row - One request.
  * @csspart position - Its place in the queue.
