@@ -116,6 +116,31 @@ for (const target of all) {
       expect(new TextDecoder().decode((await got)[0])).to.equal('welcome back');
     });
 
+    it('(a) simulated server leave disconnects the client with SERVER_SHUTDOWN (server pkg/rtc/room.go:989-993)', async () => {
+      const room = uniqueRoom('srv-leave');
+      const alice = await connect(target, 'alice', { room });
+      const bob = await connect(target, 'bob', { room });
+      await waitFor('bob to see alice', () => bob.remoteParticipants.size === 1);
+      const disconnected = once<[DisconnectReason | undefined]>(alice, RoomEvent.Disconnected);
+      const gone = once<[RemoteParticipant]>(bob, RoomEvent.ParticipantDisconnected);
+      await alice.simulateScenario('server-leave');
+      expect((await disconnected)[0]).to.equal(DisconnectReason.SERVER_SHUTDOWN);
+      expect((await gone)[0].identity).to.equal('alice');
+    });
+
+    it('(a) simulated node failure: the client finds its session gone and rejoins (server pkg/rtc/room.go:983-988)', async () => {
+      const room = uniqueRoom('node-fail');
+      const alice = await connect(target, 'alice', { room });
+      const bob = await connect(target, 'bob', { room });
+      await waitFor('bob to see alice', () => bob.remoteParticipants.size === 1);
+      const sidBefore = alice.localParticipant.sid;
+      const reconnected = once<[]>(alice, RoomEvent.Reconnected, 15_000);
+      await alice.simulateScenario('node-failure');
+      await reconnected;
+      expect(alice.localParticipant.sid).to.not.equal(sidBefore);
+      await waitFor('bob to see the new alice', () => bob.remoteParticipants.get('alice')?.sid === alice.localParticipant.sid);
+    });
+
     it('(b) reliable data reaches the others, stamped with the sender identity (server pkg/rtc/participant.go:2510-2527)', async () => {
       const room = uniqueRoom('data');
       const alice = await connect(target, 'alice', { room });

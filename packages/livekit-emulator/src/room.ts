@@ -41,6 +41,8 @@ import {
   TrackSubscribed,
 } from '@livekit/protocol';
 import type WebSocket from 'ws';
+
+type SignalRequestSimulate = Extract<SignalRequest['message'], { case: 'simulate' }>['value']['scenario'];
 import { Peer, cloneRtp, MediaStreamTrack, type UpstreamAudio } from './peer.js';
 import { AudioLevel, defaultAudioLevelConfig } from './audiolevel.js';
 
@@ -305,11 +307,13 @@ export class Participant {
         }
         break;
       }
+      case 'simulate':
+        this.room.simulate(this, m.value.scenario);
+        break;
       case 'trackSetting':
       case 'updateLayers':
       case 'subscriptionPermission':
       case 'syncState':
-      case 'simulate':
       case 'updateAudioTrack':
       case 'updateVideoTrack':
       default:
@@ -719,6 +723,41 @@ export class Room {
       }
     }, 50).unref();
     void p.peer.close();
+  }
+
+  /**
+   * The client's Room.simulateScenario requests (livekit-client room/Room.ts:1271-1400).
+   * fidelity: server pkg/rtc/room.go:960-1017 onSimulateScenario: speaker-update fakes a speaker
+   * for N seconds; server-leave closes the participant with a leave (DISCONNECT, SERVER_SHUTDOWN,
+   * participant_signal.go:260-296); node-failure and migration drop it without one, so the client
+   * must notice the dead connection and rejoin. Other scenarios are ignored.
+   */
+  simulate(p: Participant, scenario: SignalRequestSimulate) {
+    switch (scenario.case) {
+      case 'speakerUpdate': {
+        const send = (active: boolean) => {
+          const info = new SpeakerInfo({ sid: p.sid, active, level: active ? 0.9 : 0 });
+          for (const o of this.participants.values()) {
+            o.send({ case: 'speakersChanged', value: new SpeakersChanged({ speakers: [info] }) });
+          }
+        };
+        send(true);
+        setTimeout(() => send(false), scenario.value * 1000).unref();
+        break;
+      }
+      case 'serverLeave':
+        this.removeParticipant(p, DisconnectReason.SERVER_SHUTDOWN, true);
+        break;
+      case 'nodeFailure':
+      case 'migration': {
+        const ws = p.ws;
+        this.removeParticipant(p, DisconnectReason.SERVER_SHUTDOWN, false);
+        ws?.terminate();
+        break;
+      }
+      default:
+        this.hooks.log(`simulate ${scenario.case} is not emulated`);
+    }
   }
 
   onUpstream(p: Participant, up: UpstreamAudio) {
