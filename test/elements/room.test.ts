@@ -1,0 +1,72 @@
+import { expect, fixture, html } from '@open-wc/testing';
+import { createMemoryRoom } from '@micseat/backend-memory';
+import type { MicseatRoom } from '@micseat/elements';
+import { closeRooms, hasState, makeRoom, part, tick, until } from './helpers.js';
+
+const banner = (el: MicseatRoom) => part(el, 'connection')?.textContent?.trim() ?? null;
+const announced = (el: MicseatRoom) => part(el, 'announcer')!.textContent;
+
+describe('<micseat-room>', () => {
+  afterEach(closeRooms);
+
+  it('shows connecting, reconnecting (and recovers), and is accessible meanwhile', async () => {
+    const room = makeRoom();
+    await room.join('alice', 'host', html``);
+    room.memory.setFaults({ latencyMs: 300 });
+    const backend = room.memory.join('bob', 'audience');
+    const el = await fixture<MicseatRoom>(html`<micseat-room .backend=${backend} name="Bob"><mic-seat-grid></mic-seat-grid></micseat-room>`);
+    await until(() => banner(el) === 'Connecting…');
+    await expect(el).to.be.accessible();
+    await until(() => hasState(el, 'connected'), 'connected', 8000);
+    expect(banner(el)).to.equal(null);
+    room.memory.setFaults({});
+    room.memory.drop('bob');
+    await until(() => banner(el) === 'Reconnecting…');
+    expect(hasState(el, 'reconnecting')).to.equal(true);
+    room.memory.resume('bob');
+    await until(() => banner(el) === null && hasState(el, 'connected'));
+  });
+
+  it('announces removal from the room and the end of the room', async () => {
+    const room = makeRoom();
+    const host = await room.join('alice', 'host', html``);
+    const bob = await room.join('bob', 'audience', html`<cohost-request-button></cohost-request-button>`);
+    const carol = await room.join('carol', 'audience', html``);
+    host.actor.send({ type: 'REMOVE_MEMBER', userId: 'bob' });
+    await until(() => announced(bob.el) === 'You were removed from the room');
+    await until(() => banner(bob.el) === 'Disconnected');
+    host.actor.send({ type: 'LEAVE_ROOM' });
+    await until(() => announced(carol.el) === 'The room has ended');
+    await until(() => banner(carol.el) === 'The room has ended');
+    expect(hasState(carol.el, 'ended')).to.equal(true);
+    await expect(carol.el).to.be.accessible();
+  });
+
+  it('one actor per backend: moving the element keeps it, a new backend replaces it for every consumer', async () => {
+    const memory = createMemoryRoom();
+    const el = await fixture<MicseatRoom>(
+      html`<micseat-room .backend=${memory.join('alice', 'host')} name="Alice"><room-mode-toggle></room-mode-toggle></micseat-room>`,
+    );
+    await until(() => hasState(el, 'connected'));
+    const first = el.actor;
+    const toggle = el.querySelector('room-mode-toggle')!;
+    expect(toggle.actor === first).to.equal(true);
+    const other = document.createElement('div');
+    document.body.append(other);
+    other.append(el);
+    await tick(20);
+    expect(el.actor === first).to.equal(true);
+    expect(first!.getSnapshot().status).to.equal('active');
+    const memory2 = createMemoryRoom();
+    el.backend = memory2.join('zed', 'host');
+    await until(() => el.actor !== first && hasState(el, 'connected'));
+    expect(first!.getSnapshot().status).to.equal('stopped');
+    await until(() => toggle.actor === el.actor);
+    el.remove();
+    await tick(20);
+    expect(el.actor).to.equal(undefined);
+    other.remove();
+    memory.close();
+    memory2.close();
+  });
+});
