@@ -36,6 +36,7 @@ export interface Caller {
 export const SYSTEM_CALLER: Caller = { id: 'system', role: 'system' };
 
 interface RateWindow {
+  readonly userId: string;
   readonly start: number;
   readonly requests: number;
   readonly signals: number;
@@ -48,7 +49,8 @@ export interface AuthorityState {
   readonly seq: number;
   /** Resolved request ids, oldest first: the history is capped in count as well as in age. */
   readonly resolved: readonly string[];
-  readonly rates: Readonly<Record<string, RateWindow>>;
+  /** Open rate windows (an array: copying it per step is far cheaper than copying a keyed record). */
+  readonly rates: readonly RateWindow[];
   /** Earliest time anything may expire; sweeps are skipped before it. */
   readonly nextDeadline: number;
 }
@@ -86,7 +88,7 @@ export function createAuthority(roomId: string, config: RoomConfigInput = {}, no
     queue: [],
     seq: 0,
     resolved: [],
-    rates: {},
+    rates: [],
     nextDeadline: Infinity,
   };
 }
@@ -110,7 +112,7 @@ export function restoreAuthority(room: RoomState): AuthorityState {
     .filter((r) => r.resolvedAt !== null)
     .sort((a, b) => a.resolvedAt! - b.resolvedAt! || a.seq - b.seq)
     .map((r) => r.id);
-  const state: AuthorityState = { room, queue: pending.map((r) => r.id), seq, resolved, rates: {}, nextDeadline: 0 };
+  const state: AuthorityState = { room, queue: pending.map((r) => r.id), seq, resolved, rates: [], nextDeadline: 0 };
   return { ...state, nextDeadline: computeNextDeadline(room) };
 }
 
@@ -165,7 +167,7 @@ class Step {
   queue: string[] | null = null;
   resolved: string[] | null = null;
   seq: number;
-  rates: Record<string, RateWindow> | null = null;
+  rates: RateWindow[] | null = null;
   nextDeadline: number;
 
   constructor(
@@ -354,8 +356,9 @@ class Step {
     const windowMs = this.cfg.requestRateWindowMs;
     const max = kind === 'requests' ? this.cfg.requestRateCount : this.cfg.signalRateCount;
     const rates = this.rates ?? this.state.rates;
-    let w = Object.hasOwn(rates, userId) ? rates[userId]! : undefined;
-    if (!w || this.now - w.start >= windowMs) w = { start: this.now, requests: 0, signals: 0 };
+    const at = rates.findIndex((x) => x.userId === userId);
+    let w = at >= 0 ? rates[at] : undefined;
+    if (!w || this.now - w.start >= windowMs) w = { userId, start: this.now, requests: 0, signals: 0 };
     if (w[kind] >= max) {
       const retryAfterMs = Math.max(0, w.start + windowMs - this.now);
       return fail('rate-limited', `Too many ${kind === 'requests' ? 'seat requests' : 'signals'}; try again in ${Math.ceil(retryAfterMs / 1000)} s.`, {
@@ -364,8 +367,10 @@ class Step {
         retryAfterMs,
       });
     }
-    this.rates ??= { ...this.state.rates };
-    this.rates[userId] = { ...w, [kind]: w[kind] + 1 };
+    this.rates ??= this.state.rates.slice();
+    const next = { ...w, [kind]: w[kind] + 1 };
+    if (at >= 0) this.rates[at] = next;
+    else this.rates.push(next);
     this.deadlineAt(w.start + windowMs);
     return null;
   }
@@ -400,16 +405,13 @@ class Step {
       if (inv.resolvedAt !== null && inv.resolvedAt + keep <= now) this.d.deleteInvitation(inv.id);
     }
     const rates = this.rates ?? this.state.rates;
-    for (const [userId, w] of Object.entries(rates)) {
-      if (now - w.start >= this.cfg.requestRateWindowMs) {
-        this.rates ??= { ...this.state.rates };
-        delete this.rates[userId];
-      }
+    if (rates.some((w) => now - w.start >= this.cfg.requestRateWindowMs)) {
+      this.rates = rates.filter((w) => now - w.start < this.cfg.requestRateWindowMs);
     }
     this.nextDeadline = Infinity;
     const { room: next } = this.d.finish(now);
     this.nextDeadline = computeNextDeadline(next);
-    for (const w of Object.values(this.rates ?? this.state.rates)) this.deadlineAt(w.start + this.cfg.requestRateWindowMs);
+    for (const w of this.rates ?? this.state.rates) this.deadlineAt(w.start + this.cfg.requestRateWindowMs);
   }
 
   // ------------------------------------------------------------------ commands
