@@ -128,6 +128,24 @@ for (const target of all) {
       expect(a.media.audioBlocked).to.equal(false);
     });
 
+    it('connect fails typed: no host → host-unreachable; a forged token → not-allowed (status says why)', async () => {
+      room = createLkRoom(target);
+      const lonely = await room.make('c-a', 'audience', { hostWaitMs: 500 });
+      const errors: string[] = [];
+      lonely.onStatus((s, e) => e && errors.push(`${s}:${e.code}`));
+      const r = await lonely.connect({ name: 'A' });
+      expect(!r.ok && r.error.code).to.equal('host-unreachable');
+      expect(lonely.status).to.equal('disconnected');
+      expect(errors).to.deep.equal(['disconnected:host-unreachable']);
+      const forged = await room.make('c-b', 'audience');
+      const { LiveKitRoomBackend } = await import('@micseat/backend-livekit');
+      const [h, b, sig] = (forged as unknown as { options: { token: string } }).options.token.split('.');
+      const bad = new LiveKitRoomBackend({ url: target.url, token: `${h}.${b}.${sig!.slice(0, -4)}AAAA`, hostIdentity: 'c-host' });
+      const r2 = await bad.connect({ name: 'B' });
+      expect(!r2.ok && r2.error.code).to.equal('not-allowed');
+      expect(bad.status).to.equal('disconnected');
+    });
+
     it('the host’s own full reconnect keeps the room: listeners still get answers and changes', async () => {
       room = createLkRoom(target, { reconnectGraceMs: 10_000 });
       const host = await room.join('c-host', 'host');

@@ -27,6 +27,7 @@ import {
 } from '@micseat/core';
 import {
   ConnectionError,
+  ConnectionErrorReason,
   DataPacket_Kind,
   Room,
   RoomEvent,
@@ -136,7 +137,7 @@ export class LiveKitRoomBackend implements RoomBackend {
     } catch (e) {
       const reason = e instanceof ConnectionError ? e.reason : undefined;
       const error: RoomError =
-        reason === 1 /* NotAllowed */
+        reason === ConnectionErrorReason.NotAllowed
           ? { code: 'not-allowed', message: `The LiveKit server refused the token: ${(e as Error).message}` }
           : { code: 'host-unreachable', message: `The LiveKit server could not be reached: ${(e as Error).message}` };
       this.lk = null;
@@ -375,8 +376,9 @@ export class LiveKitRoomBackend implements RoomBackend {
   }
 
   private abort(error: RoomError): Result<never> {
-    void this.disconnect();
+    // The status carries the reason first; disconnecting after it changes nothing more.
     this.setStatus('disconnected', error);
+    void this.disconnect();
     return { ok: false, error };
   }
 
