@@ -37,3 +37,39 @@ describe('stories', () => {
     }
   }
 });
+
+describe('Live room playground, played by clicking', () => {
+  before(ignoreResizeObserverLoop);
+
+  it('mode switch, request, accept, seat menu, fault injection', async () => {
+    const story = (live as unknown as { LiveRoom: Story }).LiveRoom;
+    const el = await fixture<HTMLElement>(story.render!(story.args ?? {}));
+    const panes = [...el.querySelectorAll<HTMLElement>('micseat-room')];
+    const [host, bob, carol] = panes as unknown as { actor: { getSnapshot(): { value: unknown; context: { room: { seats: { userId: string | null }[]; mode: string } | null } } }; querySelector: HTMLElement['querySelector'] }[];
+    await until(() => panes.every((p) => (p as unknown as typeof host).actor?.getSnapshot().value === 'connected'));
+    const sr = (e: Element | null) => e!.shadowRoot!;
+    // Bob asks; the host accepts from the list
+    (sr(bob!.querySelector('cohost-request-button')).querySelector('[part~="button"]') as HTMLButtonElement).click();
+    // the virtualizer renders what is in view: bring the host's list into view first
+    host!.querySelector('request-list')!.scrollIntoView();
+    await until(() => sr(host!.querySelector('request-list')).querySelector('[part~="row"]'));
+    (sr(host!.querySelector('request-list')).querySelector('[part~="accept"]') as HTMLButtonElement).click();
+    await until(() => host!.actor.getSnapshot().context.room!.seats.some((s) => s.userId === 'bob'));
+    // the host switches to free mode; Carol taps seat 6 and sits
+    (sr(host!.querySelector('room-mode-toggle')).querySelector('[part~="base"]') as HTMLButtonElement).click();
+    await until(() => carol!.actor.getSnapshot().context.room!.mode === 'free');
+    const carolSeat = sr(carol!.querySelector('mic-seat-grid')).querySelector('mic-seat[seat="5"]:not([host])')!;
+    carolSeat.scrollIntoView();
+    (sr(carolSeat).querySelector('[part~="base"]') as HTMLButtonElement).click();
+    await until(() => carol!.actor.getSnapshot().context.room!.seats[5]!.userId === 'carol');
+    // fault panel: drop Carol's network → her seat shows reconnecting on the host's grid; resume
+    const panel = el.querySelector('micseat-fault-panel')!;
+    const dropCarol = [...sr(panel).querySelectorAll('button')].find((b) => b.closest('div')!.textContent!.includes('Carol'))!;
+    dropCarol.click();
+    const hostSeat = sr(host!.querySelector('mic-seat-grid')).querySelector('mic-seat[seat="5"]:not([host])')!;
+    await until(() => (hostSeat as unknown as { matches(s: string): boolean }).matches(':state(reconnecting)'));
+    dropCarol.click();
+    await until(() => (hostSeat as unknown as { matches(s: string): boolean }).matches(':state(occupied)'));
+    await expect(el).to.be.accessible();
+  });
+});
