@@ -235,6 +235,46 @@ for (const target of all) {
       heard.off();
     });
 
+    it('a seat muted by the host is silenced at every listener, and heard again when unmuted', async () => {
+      room = createLkRoom(target);
+      const host = await room.join('c-host', 'host');
+      await host.send({ type: 'set-mode', mode: 'free' });
+      const a = await room.join('c-a', 'audience');
+      const b = await room.join('c-b', 'audience');
+      await waitFor('free at a', () => a.room?.mode === 'free');
+      expect((await a.send({ type: 'take-seat', seat: 2 })).ok).to.equal(true);
+      // a keeps publishing whatever the seat says (a dishonest client, or one slow to obey).
+      expect((await a.media.setMic(true)).ok).to.equal(true);
+      const heard = ear(b, 'c-a');
+      await waitFor('b hears a', () => heard.state.peak > 0.05, 10_000);
+      expect(b.media.playbackVolume('c-a')).to.equal(1);
+      expect((await host.send({ type: 'mute-seat', seat: 2, muted: true })).ok).to.equal(true);
+      await waitFor('a silent at b', () => heard.state.now === 0 && b.media.playbackVolume('c-a') === 0, 5000);
+      heard.state.peak = 0;
+      await new Promise((r) => setTimeout(r, 1200));
+      expect(heard.state.peak).to.equal(0);
+      expect((await host.send({ type: 'mute-seat', seat: 2, muted: false })).ok).to.equal(true);
+      await waitFor('b hears a again', () => heard.state.peak > 0.05 && b.media.playbackVolume('c-a') === 1, 10_000);
+      heard.off();
+    });
+
+    it('a device chosen while listening is the one published once seated', async () => {
+      room = createLkRoom(target);
+      const host = await room.join('c-host', 'host');
+      await host.send({ type: 'set-mode', mode: 'free' });
+      const a = await room.join('c-a', 'audience');
+      const probe = await navigator.mediaDevices.getUserMedia({ audio: true });
+      probe.getTracks().forEach((t) => t.stop());
+      const mics = (await navigator.mediaDevices.enumerateDevices()).filter((d) => d.kind === 'audioinput' && d.deviceId !== 'default');
+      const choice = mics[mics.length - 1]!;
+      expect((await a.media.setMic(false, { deviceId: choice.deviceId })).ok).to.equal(true);
+      await waitFor('free at a', () => a.room?.mode === 'free');
+      expect((await a.send({ type: 'take-seat', seat: 0 })).ok).to.equal(true);
+      expect((await a.media.setMic(true)).ok).to.equal(true);
+      const track = [...a.lk!.localParticipant.audioTrackPublications.values()][0]!.track!;
+      expect(track.mediaStreamTrack.getSettings().deviceId).to.equal(choice.deviceId);
+    });
+
     it('a camera is refused when the room does not allow it', async () => {
       room = createLkRoom(target);
       await room.join('c-host', 'host');

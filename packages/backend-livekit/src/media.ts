@@ -43,6 +43,8 @@ export function mediaFailure(e: unknown): Result<never> {
 export class LiveKitMedia implements RoomMedia {
   private room: Room | null = null;
   private seated = new Set<string>();
+  /** Seated but muted by a moderator: kept subscribed (quick unmute), paused and silenced here. */
+  private muted = new Set<string>();
   private readonly levelListeners = new Set<(levels: ReadonlyMap<string, number>) => void>();
   private readonly blockedListeners = new Set<(b: boolean) => void>();
   private readonly elements = new Map<string, HTMLMediaElement[]>();
@@ -79,8 +81,14 @@ export class LiveKitMedia implements RoomMedia {
   applySeatMap(state: RoomState): void {
     this.allowCamera = state.config.allowCamera;
     const seated = new Set<string>();
-    for (const s of state.seats) if (s.userId && s.status === 'occupied') seated.add(s.userId);
+    const muted = new Set<string>();
+    for (const s of state.seats) {
+      if (!s.userId || s.status !== 'occupied') continue;
+      seated.add(s.userId);
+      if (s.muted) muted.add(s.userId);
+    }
     this.seated = seated;
+    this.muted = muted;
     if (!this.room) return;
     for (const p of this.room.remoteParticipants.values()) this.decideAll(p);
   }
@@ -93,6 +101,13 @@ export class LiveKitMedia implements RoomMedia {
       .map((p) => p.identity);
   }
 
+  /** The loudest playback volume of `identity`'s audio elements (null when none plays here). */
+  playbackVolume(identity: string): number | null {
+    const list = this.elements.get(identity);
+    if (!list?.length) return null;
+    return Math.max(...list.map((el) => (el.muted ? 0 : el.volume)));
+  }
+
   private decideAll(p: RemoteParticipant): void {
     for (const pub of p.trackPublications.values()) this.decide(pub, p);
   }
@@ -101,6 +116,13 @@ export class LiveKitMedia implements RoomMedia {
     if (pub.kind !== Track.Kind.Audio && pub.kind !== Track.Kind.Video) return;
     const want = this.seated.has(p.identity);
     if (pub.isDesired !== want) pub.setSubscribed(want);
+    if (!want) return;
+    // A seat muted by a moderator: the server stops forwarding (setEnabled) and, should a
+    // dishonest publisher still get through, this client plays it at volume 0.
+    const muted = this.muted.has(p.identity);
+    if (pub.isEnabled === muted) pub.setEnabled(!muted);
+    const track = pub.audioTrack as (RemoteTrack & { setVolume(v: number): void }) | undefined;
+    if (track) track.setVolume(muted ? 0 : 1);
   }
 
   private play(track: RemoteTrack, _pub: RemoteTrackPublication, p: RemoteParticipant): void {
@@ -110,6 +132,7 @@ export class LiveKitMedia implements RoomMedia {
       return;
     }
     if (track.kind !== Track.Kind.Audio) return;
+    if (this.muted.has(p.identity)) (track as RemoteTrack & { setVolume(v: number): void }).setVolume(0);
     const el = track.attach();
     const list = this.elements.get(p.identity) ?? [];
     list.push(el);
@@ -167,6 +190,7 @@ export class LiveKitMedia implements RoomMedia {
     const next = new Map<string, number>();
     const participants: Participant[] = [room.localParticipant, ...room.remoteParticipants.values()];
     for (const p of participants) {
+      if (this.muted.has(p.identity)) continue; // silenced here: no level either
       const meter = this.meters.get(p.identity);
       let level = Math.max(0, p.audioLevel || 0);
       if (meter) {
