@@ -1,7 +1,7 @@
 import type { RoomActor } from '@micseat/core';
 import type { Meta, StoryObj } from '@storybook/web-components-vite';
 import { html } from 'lit';
-import { bot, freshRoom, joined, play, snap, until, viewer, withTheme } from './support/stage.js';
+import { bot, later, freshRoom, joined, play, snap, until, viewer, withTheme } from './support/stage.js';
 
 const meta: Meta = {
   title: 'Elements/cohost-request-button',
@@ -64,7 +64,7 @@ async function askThen(room: ReturnType<typeof freshRoom>, then: (host: RoomActo
   await joined(room, 'you');
   me()?.send({ type: 'REQUEST_SEAT' });
   await until(() => Object.values(room.server.room.requests).some((r) => r.status === 'pending'));
-  setTimeout(() => then(host), 600);
+  later(() => then(host), 600);
 }
 
 /** The host declined. */
@@ -125,7 +125,7 @@ export const LostRace: Story = {
       room.setFaultsFor('you', { latencyMs: 200 });
       me()?.send({ type: 'TAKE_SEAT', seat: 2 });
       bob.send({ type: 'TAKE_SEAT', seat: 2 });
-      setTimeout(() => room.setFaultsFor('you', {}), 1000);
+      later(() => room.setFaultsFor('you', {}), 1000);
     });
     return viewer(room, 'you', 'audience', button, { name: 'You' });
   },

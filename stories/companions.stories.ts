@@ -1,7 +1,7 @@
 import type { RoomActor } from '@micseat/core';
 import type { Meta, StoryObj } from '@storybook/web-components-vite';
 import { html } from 'lit';
-import { bot, freshRoom, joined, play, snap, until, viewer, withTheme } from './support/stage.js';
+import { bot, later, freshRoom, joined, play, snap, until, viewer, withTheme } from './support/stage.js';
 
 const meta: Meta = {
   title: 'Elements/Companions',
@@ -38,7 +38,11 @@ export const ModeToggleListener: Story = {
     const room = freshRoom();
     play(async () => {
       const host = await bot(room, 'alice', 'host');
-      setInterval(() => host.getSnapshot().status === 'active' && host.send({ type: 'SET_MODE', mode: snap(host).context.room?.mode === 'free' ? 'request' : 'free' }), 3000);
+      const flip = () => {
+        host.send({ type: 'SET_MODE', mode: snap(host).context.room?.mode === 'free' ? 'request' : 'free' });
+        later(flip, 3000);
+      };
+      later(flip, 3000);
     });
     return viewer(room, 'you', 'audience', html`<room-mode-toggle></room-mode-toggle>`, { name: 'You' });
   },
@@ -105,7 +109,7 @@ function invited(config = {}, after?: (host: RoomActor) => void) {
     const host = await bot(room, 'alice', 'host', 'Alice');
     await joined(room, 'you');
     host.send({ type: 'INVITE', userId: 'you', seat: 2 });
-    if (after) setTimeout(() => after(host), 1500);
+    if (after) later(() => after(host), 1500);
   });
   return viewer(room, 'you', 'audience', html`<invitation-prompt></invitation-prompt><mic-seat-grid></mic-seat-grid>`, { name: 'You' });
 }
@@ -137,7 +141,7 @@ export const ConnectedUsersHost: Story = {
       bob.send({ type: 'TAKE_SEAT', seat: 0 });
       const carol = await bot(room, 'carol', 'audience', 'Carol');
       await bot(room, 'dave', 'audience', 'Dave');
-      setTimeout(() => carol.send({ type: 'LEAVE_ROOM' }), 2500);
+      later(() => carol.send({ type: 'LEAVE_ROOM' }), 2500);
     });
     return viewer(room, 'host', 'host', html`<connected-users></connected-users>`, { name: 'You (host)' });
   },

@@ -1,6 +1,6 @@
 import type { Meta, StoryObj } from '@storybook/web-components-vite';
 import { html } from 'lit';
-import { bot, freshRoom, joined, play, snap, until, viewer, withTheme } from './support/stage.js';
+import { bot, later, freshRoom, joined, play, snap, until, viewer, withTheme } from './support/stage.js';
 
 const grid = html`<mic-seat-grid></mic-seat-grid>`;
 
@@ -47,7 +47,7 @@ export const Occupied: Story = {
         a.send({ type: 'TAKE_SEAT', seat: i });
         if (i === 3) {
           await until(() => snap(a).context.room?.seats[i]?.userId === `p${i}`);
-          setTimeout(() => a.send({ type: 'SET_MIC', on: false }), 1500);
+          later(() => a.send({ type: 'SET_MIC', on: false }), 1500);
         }
       }
     });
@@ -195,7 +195,7 @@ export const LostRace: Story = {
       const you = document.querySelector('micseat-room')?.actor;
       you?.send({ type: 'TAKE_SEAT', seat: 1 });
       bob.send({ type: 'TAKE_SEAT', seat: 1 });
-      setTimeout(() => room.setFaultsFor('you', {}), 1000);
+      later(() => room.setFaultsFor('you', {}), 1000);
     });
     return viewer(room, 'you', 'audience', html`${grid}<cohost-request-button></cohost-request-button>`, { name: 'You' });
   },

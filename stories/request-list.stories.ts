@@ -1,7 +1,7 @@
 import { restoreAuthority, type Member, type RoomState, type SeatRequest } from '@micseat/core';
 import type { Meta, StoryObj } from '@storybook/web-components-vite';
 import { html } from 'lit';
-import { bot, freshRoom, joined, play, until, viewer, withTheme } from './support/stage.js';
+import { bot, later, freshRoom, joined, play, until, viewer, withTheme } from './support/stage.js';
 
 const meta: Meta = {
   title: 'Elements/request-list',
@@ -45,8 +45,8 @@ export const HandledByAnother: Story = {
       document.querySelector('micseat-room')?.actor?.send({ type: 'SET_COHOST', userId: 'zoe', cohost: true });
       for (const n of ['Bob', 'Carol', 'Dave']) (await bot(room, n.toLowerCase(), 'audience', n)).send({ type: 'REQUEST_SEAT' });
       await until(() => zoe.getSnapshot().context.inbox && Object.keys(room.server.room.requests).length === 3);
-      setTimeout(() => zoe.send({ type: 'ACCEPT_NEXT' }), 800);
-      setTimeout(() => zoe.send({ type: 'REJECT_REQUEST', requestId: Object.keys(room.server.room.requests)[1]! }), 1600);
+      later(() => zoe.send({ type: 'ACCEPT_NEXT' }), 800);
+      later(() => zoe.send({ type: 'REJECT_REQUEST', requestId: Object.keys(room.server.room.requests)[1]! }), 1600);
     });
     return viewer(room, 'host', 'host', list, { name: 'You (host)' });
   },

@@ -74,6 +74,12 @@ export function joined(room: MemoryRoom, id: string): Promise<void> {
   return until(() => room.server.room.members[id]?.connected);
 }
 
+/** `setTimeout` for scenarios: skipped when a newer story has replaced the room meanwhile. */
+export function later(fn: () => void, ms: number): void {
+  const gen = generation;
+  setTimeout(() => gen === generation && fn(), ms);
+}
+
 /** Runs a scenario after the story is on screen; errors are logged, not thrown into Storybook. */
 export function play(run: () => Promise<unknown>): void {
   setTimeout(() => void run().catch((e) => e instanceof Superseded || console.warn('[micseat story]', e)), 0);
