@@ -56,6 +56,14 @@ describe('theme, i18n, RTL', () => {
     expect(hasState(seats[0]!, 'empty')).to.equal(true);
   });
 
+  it('a room takes the language of its nearest ancestor with lang', async () => {
+    const memory = (await import('@micseat/backend-memory')).createMemoryRoom();
+    const el = await fixture(html`<div lang="zh-CN"><micseat-room .backend=${memory.join('h', 'host')} name="H"><room-mode-toggle></room-mode-toggle></micseat-room></div>`);
+    const toggle = el.querySelector('room-mode-toggle')!;
+    await until(() => toggle.shadowRoot!.textContent!.includes('申请上麦'));
+    memory.close();
+  });
+
   it('elements render (empty, accessible) without a room', async () => {
     const el = await fixture(html`<div>
       <mic-seat-grid></mic-seat-grid><cohost-request-button></cohost-request-button><mic-toggle></mic-toggle>

@@ -13,6 +13,7 @@ export const en: Strings = {
   lockedSeat: 'Locked',
   reservedFor: (name) => `Reserved for ${name}`,
   reservedForYou: 'Reserved for you',
+  reserved: 'Reserved',
   reconnectingSeat: 'Reconnecting',
   takeSeatN: (n) => `Take seat ${n}`,
   requestSeatN: (n) => `Request seat ${n}`,

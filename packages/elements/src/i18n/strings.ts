@@ -20,6 +20,7 @@ export interface Strings {
   lockedSeat: string;
   reservedFor: (name: string) => string;
   reservedForYou: string;
+  reserved: string;
   reconnectingSeat: string;
   takeSeatN: (n: number) => string;
   requestSeatN: (n: number) => string;

@@ -13,6 +13,7 @@ export const zh: Strings = {
   lockedSeat: '已锁定',
   reservedFor: (name) => `为 ${name} 保留`,
   reservedForYou: '为你保留',
+  reserved: '已预留',
   reconnectingSeat: '重连中',
   takeSeatN: (n) => `上 ${n} 号麦`,
   requestSeatN: (n) => `申请 ${n} 号麦`,

@@ -457,7 +457,8 @@ export class MicSeat extends MicseatElement {
         break;
       case 'reserved':
         avatar = icons.clock;
-        name = v.reservedFor ? (v.reservedFor.id === v.me ? t.reservedForYou : t.reservedFor(v.reservedFor.name)) : label;
+        // Visible: who it is held for, and the time left; screen readers hear "Reserved for X".
+        name = v.reservedFor ? (v.reservedFor.id === v.me ? t.reservedForYou : v.reservedFor.name) : t.reserved;
         status = html`<span part="countdown">${t.timeLeft(left)}</span>`;
         break;
       case 'empty':
@@ -486,7 +487,8 @@ export class MicSeat extends MicseatElement {
         : nothing;
 
     // The accessible name is the visible text plus hidden context (seat number, action, speaking).
-    const prefix = action && action !== 'menu' ? `${action.label}: ` : name === label ? '' : `${label}: `;
+    const held = kind === 'reserved' && v.reservedFor && v.reservedFor.id !== v.me ? `${t.reservedFor(v.reservedFor.name)}: ` : '';
+    const prefix = (action && action !== 'menu' ? `${action.label}: ` : name === label ? '' : `${label}: `) + held;
     const suffix = [speaking ? t.speaking : '', action === 'menu' ? t.seatActions(n) : ''].filter(Boolean).join(', ');
     const classes = {
       [kind]: true,

@@ -67,7 +67,8 @@ export class MicseatRoom extends LitElement {
   }
 
   get locale(): string {
-    return this.lang || this.docLang || 'en';
+    const near = this.parentElement?.closest('[lang]')?.getAttribute('lang');
+    return this.lang || near || this.docLang || 'en';
   }
 
   get strings(): Strings {
@@ -82,6 +83,7 @@ export class MicseatRoom extends LitElement {
       this.langObserver.observe(document.documentElement, { attributes: true, attributeFilter: ['lang'] });
     }
     if (this.backend && !this.actor) this.start();
+    this.localeProvider.setValue({ locale: this.locale, strings: this.strings });
   }
 
   override disconnectedCallback(): void {
