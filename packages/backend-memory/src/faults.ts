@@ -65,6 +65,10 @@ export class FaultyPipe<T> {
   push(message: T): void {
     const f = this.faults;
     this.stats.sent++;
+    if (!f.drop && !f.reorder && !f.duplicate && !f.latencyMs && !f.jitterMs && this.held === null) {
+      queueMicrotask(() => this.deliver(message)); // a healthy link: no dice to roll
+      return;
+    }
     if (f.drop && this.random() < f.drop) {
       this.stats.dropped++;
       return;

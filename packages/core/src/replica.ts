@@ -38,6 +38,7 @@ export class RoomReplica {
   }
 
   private drain(first: Extract<ReplicaOutcome, { kind: 'applied' }>): ReplicaOutcome {
+    if (this.ahead.size === 0) return first; // the usual case: nothing arrived early
     let events = first.events;
     for (const v of [...this.ahead.keys()]) if (v <= this.room!.version) this.ahead.delete(v);
     let next = this.ahead.get(this.room!.version + 1);
