@@ -47,7 +47,10 @@ export interface AuthorityState {
   /** Pending request ids, first come first served. Derivable from `room.requests`; kept for speed. */
   readonly queue: readonly string[];
   readonly seq: number;
-  /** Resolved request ids, oldest first: the history is capped in count as well as in age. */
+  /**
+   * Resolved request ids, oldest first, remembered longer than the room shows them: a resend of
+   * an old id is refused as already resolved instead of becoming a second request.
+   */
   readonly resolved: readonly string[];
   /** Open rate windows (an array: copying it per step is far cheaper than copying a keyed record). */
   readonly rates: readonly RateWindow[];
@@ -307,14 +310,17 @@ class Step {
     const at = q.indexOf(r.id);
     if (at >= 0) q.splice(at, 1);
     this.deadlineAt(this.now + this.cfg.historyMs);
-    // Keep the history bounded in count too, so a busy room's record stays small.
+    // The room shows only the newest resolved requests (copying a big record every step is
+    // what costs most); ids are remembered longer. Never drop one resolved in this very step:
+    // its requester must see the verdict.
     const resolved = (this.resolved ??= this.state.resolved.slice());
     resolved.push(r.id);
-    while (resolved.length > LIMITS.maxResolvedHistory) {
-      const old = resolved.shift()!;
-      const x = this.d.request(old);
-      if (x && x.status !== 'pending' && old !== r.id) this.d.deleteRequest(old);
+    const leaving = resolved[resolved.length - 1 - LIMITS.maxResolvedShown];
+    if (leaving !== undefined) {
+      const x = this.d.request(leaving);
+      if (x && x.status !== 'pending' && x.resolvedAt! < this.now) this.d.deleteRequest(leaving);
     }
+    if (resolved.length > LIMITS.maxResolvedRemembered) resolved.splice(0, resolved.length - LIMITS.maxResolvedRemembered);
     this.d.emit({ type: 'request-resolved', requestId: r.id, userId: r.userId, status, by });
   }
 
@@ -394,12 +400,7 @@ class Step {
     }
     const keep = this.cfg.historyMs;
     for (const r of Object.values(this.d.allRequests())) {
-      if (r.resolvedAt !== null && r.resolvedAt + keep <= now) {
-        this.d.deleteRequest(r.id);
-        this.resolved ??= this.state.resolved.slice();
-        const at = this.resolved.indexOf(r.id);
-        if (at >= 0) this.resolved.splice(at, 1);
-      }
+      if (r.resolvedAt !== null && r.resolvedAt + keep <= now) this.d.deleteRequest(r.id);
     }
     for (const inv of Object.values(this.d.allInvitations())) {
       if (inv.resolvedAt !== null && inv.resolvedAt + keep <= now) this.d.deleteInvitation(inv.id);
@@ -699,6 +700,9 @@ class Step {
       return ok({ request: existing, duplicate: true });
     }
     if (me.role === 'host') return fail('not-allowed', 'The host does not need a seat request.');
+    if ((this.resolved ?? this.state.resolved).includes(cmd.requestId)) {
+      return fail('request-closed', 'That request was already resolved; make a new id to ask again.', { requestId: cmd.requestId });
+    }
     const seated = this.seatOf(me.id);
     if (seated >= 0) return fail('already-seated', `You are already on seat ${seated + 1}.`, { seat: seated });
     if (cmd.seat !== 'any') {

@@ -22,8 +22,10 @@ export const LIMITS = {
   /** Shortest and longest request / invitation deadline a caller may ask for. */
   minTimeoutMs: 1_000,
   maxTimeoutMs: 10 * 60_000,
-  /** Most resolved requests kept for idempotent resends and "handled by" (oldest dropped first). */
-  maxResolvedHistory: 64,
+  /** Most resolved requests the room shows (for verdicts and "handled by"); older ones leave it. */
+  maxResolvedShown: 16,
+  /** Most resolved request ids the authority remembers, so a late resend is not a new request. */
+  maxResolvedRemembered: 1024,
 } as const;
 
 export const DEFAULT_CONFIG = {
