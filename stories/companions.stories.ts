@@ -29,7 +29,7 @@ async function seated(room: ReturnType<typeof freshRoom>) {
 /** The host's switch: click or Space. */
 export const ModeToggleHost: Story = {
   name: 'room-mode-toggle / host',
-  render: () => viewer(freshRoom(), 'host', 'host', html`<room-mode-toggle></room-mode-toggle>`, { name: 'You (host)' }),
+  render: () => viewer(freshRoom(), 'host', 'host', html`<room-mode-toggle></room-mode-toggle>`, { name: 'Alice' }),
 };
 /** A listener sees the mode, read-only. */
 export const ModeToggleListener: Story = {
@@ -143,7 +143,7 @@ export const ConnectedUsersHost: Story = {
       await bot(room, 'dave', 'audience', 'Dave');
       later(() => carol.send({ type: 'LEAVE_ROOM' }), 2500);
     });
-    return viewer(room, 'host', 'host', html`<connected-users></connected-users>`, { name: 'You (host)' });
+    return viewer(room, 'host', 'host', html`<connected-users></connected-users>`, { name: 'Alice' });
   },
 };
 

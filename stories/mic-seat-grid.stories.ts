@@ -142,7 +142,7 @@ export const HostMenu: Story = {
       }
       await bot(room, 'dave', 'audience', 'Dave (listening)');
     });
-    const el = viewer(room, 'host', 'host', html`<room-mode-toggle></room-mode-toggle>${grid}`, { name: 'You (host)' });
+    const el = viewer(room, 'host', 'host', html`<room-mode-toggle></room-mode-toggle>${grid}`, { name: 'Alice' });
     play(async () => {
       await joined(room, 'host');
       const provider = document.querySelector('micseat-room');

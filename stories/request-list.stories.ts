@@ -16,7 +16,7 @@ const list = html`<request-list></request-list>`;
 
 /** Nobody waiting. */
 export const Empty: Story = {
-  render: () => viewer(freshRoom(), 'host', 'host', list, { name: 'You (host)' }),
+  render: () => viewer(freshRoom(), 'host', 'host', list, { name: 'Alice' }),
 };
 
 /** A few listeners asking, in arrival order; more arrive every few seconds. */
@@ -31,7 +31,7 @@ export const Queue: Story = {
         await new Promise((r) => setTimeout(r, i < 4 ? 150 : 2500));
       }
     });
-    return viewer(room, 'host', 'host', html`${list}<mic-seat-grid></mic-seat-grid>`, { name: 'You (host)' });
+    return viewer(room, 'host', 'host', html`${list}<mic-seat-grid></mic-seat-grid>`, { name: 'Alice' });
   },
 };
 
@@ -48,7 +48,7 @@ export const HandledByAnother: Story = {
       later(() => zoe.send({ type: 'ACCEPT_NEXT' }), 800);
       later(() => zoe.send({ type: 'REJECT_REQUEST', requestId: Object.keys(room.server.room.requests)[1]! }), 1600);
     });
-    return viewer(room, 'host', 'host', list, { name: 'You (host)' });
+    return viewer(room, 'host', 'host', list, { name: 'Alice' });
   },
 };
 
@@ -73,6 +73,6 @@ export const TenThousand: Story = {
       const next: RoomState = { ...base, version: base.version + 1, clock: now, members, requests };
       room.server.actor.send({ type: 'RESTORE', state: restoreAuthority(next) });
     });
-    return viewer(room, 'host', 'host', list, { name: 'You (host)' });
+    return viewer(room, 'host', 'host', list, { name: 'Alice' });
   },
 };

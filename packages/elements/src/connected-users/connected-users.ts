@@ -123,12 +123,12 @@ export class ConnectedUsers extends MicseatElement {
       }
       .joined::before,
       .seated::before {
-        content: '+ ';
+        content: '+ ' / '';
         color: var(--_speaking);
       }
       .left::before,
       .unseated::before {
-        content: '− ';
+        content: '− ' / '';
         color: var(--_danger);
       }
       .none {
