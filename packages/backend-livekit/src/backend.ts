@@ -62,6 +62,8 @@ export interface LiveKitBackendOptions {
   snapshotPageBytes?: number;
   roomOptions?: RoomOptions;
   connectOptions?: RoomConnectOptions;
+  /** Fault injection (tests, demos): the share (0..1) of incoming room data packets to drop. */
+  dropIncomingData?: number;
 }
 
 /** Reads the identity (`sub`) of a LiveKit JWT without verifying it (the server does that). */
@@ -82,6 +84,8 @@ export class LiveKitRoomBackend implements RoomBackend {
   readonly media: LiveKitMedia;
   /** The livekit-client Room (null before `connect`). */
   lk: Room | null = null;
+  /** Counters for the inspector and tests: data packets dropped by fault injection, snapshots fetched. */
+  readonly stats = { droppedData: 0, snapshots: 0 };
   /** The authority, on the host only. */
   authority: LiveKitAuthority | null = null;
   private _identity: string;
@@ -271,13 +275,13 @@ export class LiveKitRoomBackend implements RoomBackend {
   }
 
   /** Fetches a snapshot from the host if it is newer than the replica (single flight). */
-  private syncNow(): Promise<Result> {
+  private syncNow(fresh = false): Promise<Result> {
     const lk = this.lk;
     if (!lk || this.authority) return Promise.resolve(ok(null));
     const deadline = Date.now() + this.opts.commandTimeoutMs;
     let result: Result = ok(null);
     const run = async () => {
-      const text = serialize(encodeSync(Math.max(0, this.replica.version)));
+      const text = serialize(encodeSync(fresh ? 0 : Math.max(0, this.replica.version)));
       if (!text.ok) return;
       const first = await this.call(lk, METHOD_SYNC, text.value, deadline);
       if (!first.ok) return void (result = first);
@@ -295,6 +299,12 @@ export class LiveKitRoomBackend implements RoomBackend {
       const decoded = decode(parts.join(''));
       if (!decoded.ok) return void (result = decoded);
       if (decoded.value.t !== 'snap') return void (result = fail('malformed', 'Expected a snapshot.'));
+      this.stats.snapshots++;
+      if (fresh) {
+        // Starting over: the new room replaces the old one in one step (never a null room).
+        this.replica = new RoomReplica();
+        fresh = false;
+      }
       this.apply(decoded.value);
     };
     if (this.syncing) {
@@ -314,6 +324,10 @@ export class LiveKitRoomBackend implements RoomBackend {
   private onData(payload: Uint8Array, participant: RemoteParticipant | undefined, topic: string | undefined): void {
     // Only the host speaks for the room; the server stamps the sender's identity.
     if (topic !== DATA_TOPIC || this.authority || participant?.identity !== this.options.hostIdentity) return;
+    if (this.options.dropIncomingData && Math.random() < this.options.dropIncomingData) {
+      this.stats.droppedData++;
+      return;
+    }
     const decoded = decode(payload);
     if (!decoded.ok) return;
     const m = decoded.value;
@@ -330,8 +344,7 @@ export class LiveKitRoomBackend implements RoomBackend {
 
   private async startOver(): Promise<void> {
     if (this._status !== 'connected' || this.syncing) return;
-    this.replica = new RoomReplica();
-    const synced = await this.syncNow();
+    const synced = await this.syncNow(true);
     const room = this.replica.room;
     if (synced.ok && room && !room.members[this._identity] && this.joinOptions && this._status === 'connected') {
       const { name, avatar } = this.joinOptions;
