@@ -161,3 +161,13 @@ for (const target of all) {
     });
   });
 }
+
+describe('liveKitOptionsFromParams', () => {
+  it('reads lk-url, lk-token, lk-host and reports what is missing or wrong', async () => {
+    const { liveKitOptionsFromParams } = await import('@micseat/backend-livekit');
+    const good = liveKitOptionsFromParams(new URLSearchParams('lk-url=wss://x.example&lk-token=t.t.t&lk-host=alice'));
+    expect(good).to.deep.equal({ ok: true, options: { url: 'wss://x.example', token: 't.t.t', hostIdentity: 'alice' } });
+    expect(liveKitOptionsFromParams({ 'lk-url': 'wss://x', 'lk-host': ' ' })).to.deep.equal({ ok: false, missing: ['lk-token', 'lk-host'] });
+    expect(liveKitOptionsFromParams({ 'lk-url': 'http://x', 'lk-token': 'a', 'lk-host': 'b' })).to.deep.equal({ ok: false, missing: ['lk-url'] });
+  });
+});

@@ -17,3 +17,4 @@ export {
   paginate,
   rpcFailure,
 } from './rpc.js';
+export { liveKitOptionsFromParams, type ParamsResult } from './params.js';
