@@ -150,6 +150,7 @@ export class LiveKitRoomBackend implements RoomBackend {
     }
     this._identity = lk.localParticipant.identity;
     await this.dataChannelOpen(lk);
+    if (this.gone(lk)) return fail('disconnected', 'Disconnected while connecting.');
     this.media.attach(lk);
 
     const joinCommand: Command = { type: 'join', name: join.name, ...(join.avatar ? { avatar: join.avatar } : {}) };
@@ -176,6 +177,7 @@ export class LiveKitRoomBackend implements RoomBackend {
     if (!synced.ok) return this.abort(synced.error);
     const joined = await this.send(joinCommand);
     if (!joined.ok) return this.abort(joined.error);
+    if (this.gone(lk)) return fail('disconnected', 'Disconnected while connecting.');
     this.setStatus('connected');
     return ok(this.replica.room!);
   }
@@ -386,6 +388,11 @@ export class LiveKitRoomBackend implements RoomBackend {
     this.media.stop();
     for (const f of [...this.inflight]) f('disconnected');
     this.setStatus('disconnected');
+  }
+
+  /** True when `disconnect()` (or the transport) ended the connection `lk` meanwhile. */
+  private gone(lk: Room): boolean {
+    return this.lk !== lk || this._status === 'disconnected';
   }
 
   private abort(error: RoomError): Result<never> {
