@@ -176,3 +176,26 @@ describe('<request-list>', () => {
     await expect(list).to.be.accessible();
   });
 });
+
+describe('<request-list> focus', () => {
+  before(ignoreResizeObserverLoop);
+  afterEach(closeRooms);
+
+  it('after accepting with the keyboard, focus moves to the row that takes its place; to the header when empty', async () => {
+    const room = makeRoom({ seatCount: 4 });
+    const host = await room.join('alice', 'host', html`<request-list></request-list>`);
+    const list = listOf(host);
+    await ask(room, 'bob', 'carol');
+    await until(() => rows(list).length === 2);
+    const focusedRow = () => (list.shadowRoot!.activeElement?.closest('[part~="row"]') as HTMLElement | null)?.dataset.index;
+    (rows(list)[0]!.querySelector('[part~="accept"]') as HTMLButtonElement).focus();
+    await sendKeys({ press: 'Enter' });
+    await until(() => rows(list).length === 1);
+    await until(() => focusedRow() === '0' && list.shadowRoot!.activeElement!.textContent!.includes('Accept'));
+    expect(rowText(rows(list)[0]!)).to.contain('Carol');
+    await sendKeys({ press: 'Tab' });
+    await sendKeys({ press: 'Enter' });
+    await until(() => part(list, 'empty'));
+    await until(() => list.shadowRoot!.activeElement === part(list, 'accept-next'));
+  });
+});

@@ -91,6 +91,12 @@ export class MicSeatGrid extends MicseatElement {
   private takeNearest(seat: number): void {
     this.dismissed = this.info.value.request;
     this.intent('seat-take', { seat }, { type: 'TAKE_SEAT', seat });
+    this.focusSeat(seat);
+  }
+
+  /** Focus stays in the grid when the notice closes: on the offered seat, or the current tab stop. */
+  private focusSeat(seat: number | null): void {
+    void this.updateComplete.then(() => this.roving.setActive(seat === null ? this.roving.active : seat + (this.noHost ? 0 : 1), true));
   }
 
   protected override render() {
@@ -122,7 +128,15 @@ export class MicSeatGrid extends MicseatElement {
                   ${t.tryNearest(lost.nearest + 1)}
                 </button>`
               : nothing}
-            <button class="btn small" @click=${() => (this.dismissed = this.info.value.request)}>${t.close}</button>
+            <button
+              class="btn small"
+              @click=${() => {
+                this.dismissed = this.info.value.request;
+                this.focusSeat(null);
+              }}
+            >
+              ${t.close}
+            </button>
           </div>`
         : nothing}
     `;

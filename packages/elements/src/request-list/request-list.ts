@@ -81,6 +81,8 @@ export class RequestList extends MicseatElement {
   @query('lit-virtualizer') private virtualizer?: LitVirtualizer<InboxItem>;
   @state() private announcement = '';
   private lastCount = -1;
+  /** Where focus goes once an accepted/rejected row leaves the list (keyboard users keep their place). */
+  private refocus: { index: number; part: string; count: number } | null = null;
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     super.willUpdate(changed);
@@ -92,6 +94,23 @@ export class RequestList extends MicseatElement {
       if (this.lastCount >= 0) this.announcement = count ? this.t.requestCount(count) : this.t.noRequests;
       this.lastCount = count;
     }
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    super.updated(changed);
+    const r = this.refocus;
+    const count = this.inbox.value.items.length;
+    if (r && count !== r.count) {
+      this.refocus = null;
+      if (count === 0) this.renderRoot.querySelector<HTMLElement>('[part~="accept-next"]')?.focus();
+      else void this.focusRow(Math.min(r.index, count - 1), r.part);
+    }
+  }
+
+  /** Acts on a row; if the row had focus, focus moves to the row that takes its place. */
+  private act(e: Event, index: number, part: 'accept' | 'reject', run: () => boolean): void {
+    const hadFocus = this.shadowRoot?.activeElement === e.currentTarget;
+    if (run() && hadFocus) this.refocus = { index, part, count: this.inbox.value.items.length };
   }
 
   private name(userId: string): string {
@@ -114,16 +133,15 @@ export class RequestList extends MicseatElement {
   /** Scrolls row `index` into view and focuses its `part` button. */
   async focusRow(index: number, part = 'accept'): Promise<void> {
     const v = this.virtualizer;
-    if (!v) return;
-    const find = () => this.renderRoot.querySelector<HTMLElement>(`[part~="row"][data-index="${index}"] [part~="${part}"]`);
+    const item = this.inbox.value.items[index];
+    if (!v || !item) return;
+    // Rows are keyed by request id; indexes move as the queue changes, ids do not.
+    const find = () => this.renderRoot.querySelector<HTMLElement>(`[data-id="${CSS.escape(item.request.id)}"] [part~="${part}"]`);
     let el = find();
-    if (!el) {
-      v.element(index)?.scrollIntoView({ block: 'nearest' });
-      for (let i = 0; i < 10 && !el; i++) {
-        await v.layoutComplete;
-        await new Promise((r) => requestAnimationFrame(r));
-        el = find();
-      }
+    for (let i = 0; i < 20 && !el; i++) {
+      if (i === 0) v.element(index)?.scrollIntoView({ block: 'nearest' });
+      await new Promise((r) => requestAnimationFrame(r));
+      el = find();
     }
     el?.scrollIntoView({ block: 'nearest' });
     el?.focus();
@@ -137,7 +155,7 @@ export class RequestList extends MicseatElement {
     const media = r.media === 'audio+camera' ? ` · ${t.withCameraShort}` : '';
     const soon = item.leftMs < 10_000;
     const count = this.inbox.value.items.length;
-    return html`<div part="row" role="listitem" aria-setsize=${count} aria-posinset=${index + 1} data-index=${index} @keydown=${this.onRowKeydown}>
+    return html`<div part="row" role="listitem" aria-setsize=${count} aria-posinset=${index + 1} data-index=${index} data-id=${r.id} @keydown=${this.onRowKeydown}>
       <span part="position">${item.position}</span>
       <span part="avatar" aria-hidden="true" style=${styleMap({ '--_hue': String(hueOf(r.userId)) })}>${initials(name)}</span>
       <span class="who">
@@ -153,7 +171,8 @@ export class RequestList extends MicseatElement {
           class="btn small primary"
           aria-label=${t.acceptNamed(name)}
           aria-disabled=${item.busy ? 'true' : 'false'}
-          @click=${() => !item.busy && this.intent('request-accept', { requestId: r.id }, { type: 'ACCEPT_REQUEST', requestId: r.id })}
+          @click=${(e: Event) =>
+            !item.busy && this.act(e, index, 'accept', () => this.intent('request-accept', { requestId: r.id }, { type: 'ACCEPT_REQUEST', requestId: r.id }))}
         >
           ${t.accept}
         </button>
@@ -162,7 +181,8 @@ export class RequestList extends MicseatElement {
           class="btn small"
           aria-label=${t.rejectNamed(name)}
           aria-disabled=${item.busy ? 'true' : 'false'}
-          @click=${() => !item.busy && this.intent('request-reject', { requestId: r.id }, { type: 'REJECT_REQUEST', requestId: r.id })}
+          @click=${(e: Event) =>
+            !item.busy && this.act(e, index, 'reject', () => this.intent('request-reject', { requestId: r.id }, { type: 'REJECT_REQUEST', requestId: r.id }))}
         >
           ${t.reject}
         </button>
