@@ -45,9 +45,11 @@ function throughput(): void {
   };
   run(20_000); // warm up
   n = 0;
-  const t0 = performance.now();
+  // CPU time of this process, not wall time: the figure is "on one core" even on a busy machine.
+  const c0 = process.cpuUsage();
   run(100_000);
-  const seconds = (performance.now() - t0) / 1000;
+  const used = process.cpuUsage(c0);
+  const seconds = (used.user + used.system) / 1e6;
   const perSecond = n / seconds;
   report('authority throughput (take/leave/request/accept mix)', perSecond, 'commands/s', '>= 200000', perSecond >= 200_000);
 }

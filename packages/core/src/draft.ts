@@ -28,20 +28,69 @@ type Rec<T> = Record<string, T>;
  * object and then deleting from it leaves V8 with a slow dictionary-mode object.
  */
 class RecordDraft<T> {
-  private readonly changes = new Map<string, T | undefined>();
+  // Created on the first write: most steps write nothing here.
+  private changes: Map<string, T | undefined> | null = null;
   private built: Rec<T> | null = null;
   constructor(private readonly base: Rec<T>) {}
 
   get(id: string): T | undefined {
-    if (this.changes.has(id)) return this.changes.get(id);
+    if (this.changes?.has(id)) return this.changes.get(id);
     return Object.hasOwn(this.base, id) ? this.base[id] : undefined;
   }
   put(id: string, value: T): void {
+    (this.changes ??= new Map()).set(id, value);
+    this.built = null;
+  }
+  delete(id: string): void {
+    (this.changes ??= new Map()).set(id, undefined);
+    this.built = null;
+  }
+  get touched(): string[] {
+    return this.changes ? [...this.changes.keys()] : [];
+  }
+  get size(): number {
+    return this.changes?.size ?? 0;
+  }
+  /** The record as it stands now (the base itself while nothing was written). */
+  record(): Rec<T> {
+    const changes = this.changes;
+    if (!changes || changes.size === 0) return this.base;
+    if (this.built) return this.built;
+    const out: Rec<T> = {};
+    for (const k in this.base) {
+      if (!changes.has(k)) out[k] = this.base[k]!;
+    }
+    for (const [k, v] of changes) if (v !== undefined) out[k] = v;
+    return (this.built = out);
+  }
+}
+
+/** Copy-on-write view of a list of records by id; arrays copy far faster than keyed objects. */
+class ListDraft<T extends { id: string }> {
+  private readonly changes = new Map<string, T | undefined>();
+  private readonly added: string[] = [];
+  private built: T[] | null = null;
+  constructor(private readonly base: readonly T[]) {}
+
+  private inBase(id: string): T | undefined {
+    for (const x of this.base) if (x.id === id) return x;
+    return undefined;
+  }
+  get(id: string): T | undefined {
+    if (this.changes.has(id)) return this.changes.get(id);
+    return this.inBase(id);
+  }
+  put(id: string, value: T): void {
+    if (!this.changes.has(id) && !this.inBase(id)) this.added.push(id);
     this.changes.set(id, value);
     this.built = null;
   }
   delete(id: string): void {
-    this.changes.set(id, undefined);
+    const at = this.added.indexOf(id);
+    if (at >= 0) {
+      this.added.splice(at, 1);
+      this.changes.delete(id);
+    } else this.changes.set(id, undefined);
     this.built = null;
   }
   get touched(): string[] {
@@ -50,21 +99,40 @@ class RecordDraft<T> {
   get size(): number {
     return this.changes.size;
   }
-  /** The record as it stands now (the base itself while nothing was written). */
-  record(): Rec<T> {
+  list(): readonly T[] {
     if (this.changes.size === 0) return this.base;
     if (this.built) return this.built;
-    const out: Rec<T> = {};
-    for (const k in this.base) {
-      if (!this.changes.has(k)) out[k] = this.base[k]!;
+    const out: T[] = [];
+    for (const x of this.base) {
+      if (!this.changes.has(x.id)) out.push(x);
+      else {
+        const v = this.changes.get(x.id);
+        if (v !== undefined) out.push(v);
+      }
     }
-    for (const [k, v] of this.changes) if (v !== undefined) out[k] = v;
+    for (const id of this.added) out.push(this.changes.get(id)!);
     return (this.built = out);
   }
 }
 
+/**
+ * The authority's working copy of a room: the public RoomState, except that requests are a
+ * list (in creation order). `materialize` turns it into the public shape when someone asks.
+ */
+export type RoomCore = Omit<RoomState, 'requests'> & { readonly requests: readonly SeatRequest[] };
+
+export function materialize(core: RoomCore): RoomState {
+  const requests: Rec<SeatRequest> = {};
+  for (const r of core.requests) requests[r.id] = r;
+  return { ...core, requests };
+}
+
+export function coreOf(room: RoomState): RoomCore {
+  return { ...room, requests: Object.values(room.requests) };
+}
+
 export class Draft {
-  readonly base: RoomState;
+  readonly base: RoomCore;
   readonly events: RoomEvent[] = [];
   mode: RoomMode;
   ended: boolean;
@@ -72,16 +140,16 @@ export class Draft {
   private seats: Seat[] | null = null;
   private readonly touchedSeats: number[] = [];
   private readonly members: RecordDraft<Member>;
-  private readonly requests: RecordDraft<SeatRequest>;
+  private readonly requests: ListDraft<SeatRequest>;
   private readonly invitations: RecordDraft<Invitation>;
 
-  constructor(base: RoomState) {
+  constructor(base: RoomCore) {
     this.base = base;
     this.mode = base.mode;
     this.ended = base.ended;
     this.hostId = base.hostId;
     this.members = new RecordDraft(base.members);
-    this.requests = new RecordDraft(base.requests);
+    this.requests = new ListDraft(base.requests);
     this.invitations = new RecordDraft(base.invitations);
   }
 
@@ -105,8 +173,8 @@ export class Draft {
   request(id: string): SeatRequest | undefined {
     return this.requests.get(id);
   }
-  allRequests(): Rec<SeatRequest> {
-    return this.requests.record();
+  allRequests(): readonly SeatRequest[] {
+    return this.requests.list();
   }
   invitation(id: string): Invitation | undefined {
     return this.invitations.get(id);
@@ -154,9 +222,9 @@ export class Draft {
   }
 
   /** The new state (version bumped) and the patch from the base to it; or the base when nothing changed. */
-  finish(now: number): { room: RoomState; patch: Patch | null } {
+  finish(now: number): { room: RoomCore; patch: Patch | null } {
     if (!this.changed) return { room: this.base, patch: null };
-    const room: RoomState = {
+    const room: RoomCore = {
       ...this.base,
       version: this.base.version + 1,
       clock: Math.max(this.base.clock, now),
@@ -165,23 +233,32 @@ export class Draft {
       hostId: this.hostId,
       seats: this.seats ?? this.base.seats,
       members: this.members.record(),
-      requests: this.requests.record(),
+      requests: this.requests.list(),
       invitations: this.invitations.record(),
     };
     const patch: Patch = {};
     if (room.mode !== this.base.mode) patch.mode = room.mode;
     if (room.ended !== this.base.ended) patch.ended = room.ended;
     if (room.hostId !== this.base.hostId) patch.hostId = room.hostId;
-    if (this.touchedSeats.length) patch.seats = [...new Set(this.touchedSeats)].sort((a, b) => a - b).map((i) => room.seats[i]!);
-    split(this.members.touched, room.members, (set, del) => {
+    const ts = this.touchedSeats;
+    if (ts.length === 1) patch.seats = [room.seats[ts[0]!]!];
+    else if (ts.length) patch.seats = [...new Set(ts)].sort((a, b) => a - b).map((i) => room.seats[i]!);
+    if (this.members.size) split(this.members.touched, room.members, (set, del) => {
       if (set.length) patch.members = set;
       if (del.length) patch.membersRemoved = del;
     });
-    split(this.requests.touched, room.requests, (set, del) => {
+    if (this.requests.size) {
+      const set: SeatRequest[] = [];
+      const del: string[] = [];
+      for (const id of this.requests.touched) {
+        const r = this.requests.get(id);
+        if (r) set.push(r);
+        else del.push(id);
+      }
       if (set.length) patch.requests = set;
       if (del.length) patch.requestsRemoved = del;
-    });
-    split(this.invitations.touched, room.invitations, (set, del) => {
+    }
+    if (this.invitations.size) split(this.invitations.touched, room.invitations, (set, del) => {
       if (set.length) patch.invitations = set;
       if (del.length) patch.invitationsRemoved = del;
     });
