@@ -37,6 +37,21 @@ for (const target of all) {
       for (let i = 1; i < versions.length; i++) expect(versions[i]!).to.be.above(versions[i - 1]!);
     });
 
+    it('read-your-writes: when a command answers ok, the caller’s room already shows it (even with every delta lost)', async () => {
+      room = createLkRoom(target);
+      const host = await room.join('c-host', 'host');
+      await host.send({ type: 'set-mode', mode: 'free' });
+      const a = await room.join('c-a', 'audience');
+      const deaf = await room.join('c-deaf', 'audience', 'Deaf', { dropIncomingData: 1 });
+      await waitFor('free at a', () => a.room?.mode === 'free');
+      expect((await a.send({ type: 'take-seat', seat: 1 })).ok).to.equal(true);
+      expect(a.room!.seats[1]!.userId).to.equal('c-a');
+      const r = await deaf.send({ type: 'take-seat', seat: 2 });
+      expect(r.ok, JSON.stringify(r)).to.equal(true);
+      expect(deaf.room!.seats[2]!.userId).to.equal('c-deaf');
+      expect(deaf.room!.seats[1]!.userId).to.equal('c-a');
+    });
+
     it('invitation: the host invites, the invitee accepts and is seated', async () => {
       room = createLkRoom(target);
       const host = await room.join('c-host', 'host');

@@ -92,7 +92,7 @@ for (const target of all) {
         method: METHOD_COMMAND,
         payload: JSON.stringify({ v: 1, t: 'cmd', id: 'x-1', cmd: { type: 'take-seat', seat: 'one' } }),
       });
-      const m = decode(bad);
+      const m = decode((JSON.parse(bad) as { res: unknown }).res);
       expect(m.ok && m.value.t === 'res' && !m.value.res.ok && m.value.res.error.code).to.equal('invalid-command');
       const system = await a.send({ type: 'presence', userId: 'c-host', connected: false });
       expect(!system.ok && system.error.code).to.equal('not-allowed');

@@ -37,7 +37,7 @@ import {
 } from 'livekit-client';
 import { LiveKitAuthority, roleFromToken, type SnapshotStore } from './host.js';
 import { LiveKitMedia } from './media.js';
-import { DATA_TOPIC, MAX_PAGES, METHOD_COMMAND, METHOD_PAGE, METHOD_SYNC, parsePage, rpcFailure } from './rpc.js';
+import { DATA_TOPIC, MAX_PAGES, METHOD_COMMAND, METHOD_PAGE, METHOD_SYNC, parseAnswer, parsePage, rpcFailure } from './rpc.js';
 
 export interface LiveKitBackendOptions {
   /** ws(s):// URL of the LiveKit server. */
@@ -77,6 +77,9 @@ export function identityOfToken(token: string): string {
     return '';
   }
 }
+
+/** Longest a command's answer waits for its own change to reach the replica. */
+const READ_YOUR_WRITES_MS = 1_000;
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
@@ -219,12 +222,15 @@ export class LiveKitRoomBackend implements RoomBackend {
       };
       const cancel = () => settle(fail('disconnected', 'You left the room.'));
       this.inflight.add(cancel);
-      void this.call(lk, METHOD_COMMAND, text.value, deadline).then((answer) => {
+      void this.call(lk, METHOD_COMMAND, text.value, deadline).then(async (answer) => {
         if (!answer.ok) return settle(answer);
-        const decoded = decode(answer.value);
+        const envelope = parseAnswer(answer.value);
+        if (!envelope) return settle(fail('malformed', 'The host answered with something unreadable.'));
+        const decoded = decode(envelope.res);
         if (!decoded.ok) return settle(decoded);
         const m = decoded.value;
         if (m.t !== 'res' || m.id !== id) return settle(fail('malformed', 'The host answered with something else.'));
+        await this.caughtUp(envelope.at);
         settle(m.res as Result);
       });
     });
@@ -260,6 +266,23 @@ export class LiveKitRoomBackend implements RoomBackend {
       }
     }
     return last;
+  }
+
+  /**
+   * Read-your-writes: waits until the replica is at `version` (the delta is normally there
+   * already: it left the host first, on the same channel); if not soon, fetches a snapshot.
+   * Never longer than READ_YOUR_WRITES_MS.
+   */
+  private async caughtUp(version: number): Promise<void> {
+    const until = Date.now() + READ_YOUR_WRITES_MS;
+    let synced = false;
+    while (this.replica.version < version && Date.now() < until && this._status !== 'disconnected') {
+      if (!synced && Date.now() > until - READ_YOUR_WRITES_MS / 2) {
+        synced = true;
+        void this.syncNow();
+      }
+      await sleep(10);
+    }
   }
 
   private async waitForHost(lk: Room, ms: number): Promise<boolean> {

@@ -282,7 +282,9 @@ export class LiveKitAuthority {
       text = serialize(encodeResult(id, small));
     }
     if (!text.ok) throw new RpcError(RPC_MALFORMED, 'result too large');
-    return text.value;
+    // `at`: the room version after the command, so the caller can make sure its replica shows
+    // the change before it hands the answer on (read-your-writes, as in the memory backend).
+    return `{"at":${this.state.version},"res":${text.value}}`;
   }
 
   private pagesOf(room: RoomState): string[] {

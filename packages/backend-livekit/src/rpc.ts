@@ -5,7 +5,7 @@
  */
 import { fail, type Result } from '@micseat/core';
 
-/** RPC: a command (payload: a `cmd` wire message; answer: a `res` wire message). */
+/** RPC: a command (payload: a `cmd` wire message; answer: `{ at, res }`, `res` a `res` wire message). */
 export const METHOD_COMMAND = 'micseat.cmd';
 /** RPC: "send me the room" (payload: a `sync` wire message; answer: page 0 of the snapshot). */
 export const METHOD_SYNC = 'micseat.sync';
@@ -112,4 +112,17 @@ export function rpcFailure(e: unknown): Result<never> {
     default:
       return fail('host-unreachable', `The host could not be reached: ${message}`, { rpc: code });
   }
+}
+
+/** Reads the host's answer to a command: `{ at: version, res: <res wire message> }`. */
+export function parseAnswer(text: string): { at: number; res: unknown } | null {
+  try {
+    const a = JSON.parse(text) as { at?: unknown; res?: unknown };
+    if (a && typeof a === 'object' && Number.isInteger(a.at) && (a.at as number) >= 0 && a.res !== undefined) {
+      return { at: a.at as number, res: a.res };
+    }
+  } catch {
+    /* fall through */
+  }
+  return null;
 }
