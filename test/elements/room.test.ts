@@ -70,3 +70,23 @@ describe('<micseat-room>', () => {
     memory2.close();
   });
 });
+
+describe('<micseat-room> errors', () => {
+  afterEach(closeRooms);
+
+  it('shows a refused action in words until closed', async () => {
+    const room = makeRoom({ seatCount: 3 });
+    const host = await room.join('alice', 'host', html``);
+    const bob = await room.join('bob', 'audience', html`<mic-seat-grid></mic-seat-grid>`);
+    host.actor.send({ type: 'SET_COHOST', userId: 'bob', cohost: true });
+    await until(() => bob.snap().context.room!.members.bob!.role === 'cohost');
+    // a co-host may not change the room mode: the authority refuses, the room says so
+    bob.actor.send({ type: 'SET_MODE', mode: 'free' });
+    await until(() => part(bob.el, 'error'));
+    expect(part(bob.el, 'error')!.textContent).to.contain('You are not allowed to do that.');
+    await until(() => announced(bob.el) === 'You are not allowed to do that.');
+    await expect(bob.el).to.be.accessible();
+    part(bob.el, 'error')!.querySelector('button')!.click();
+    await until(() => !part(bob.el, 'error'));
+  });
+});

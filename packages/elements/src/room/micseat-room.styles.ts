@@ -25,6 +25,24 @@ export const roomStyles = css`
     box-shadow: var(--_shadow);
     pointer-events: none;
   }
+  [part='error'] {
+    position: absolute;
+    inset-block-end: 8px;
+    inset-inline: 0;
+    margin-inline: auto;
+    width: max-content;
+    max-width: calc(100% - 16px);
+    z-index: 7;
+    display: flex;
+    align-items: center;
+    gap: 10px;
+    padding: 6px 6px 6px 14px;
+    border-radius: 999px;
+    background: var(--_danger-soft);
+    color: var(--_ink);
+    border: 1px solid var(--_danger);
+    box-shadow: var(--_shadow);
+  }
   [part='connection'][data-status='ended'] {
     background: var(--_surface-3);
     border-color: var(--_line);

@@ -6,7 +6,7 @@ import { createActor } from 'xstate';
 import { localeContext, roomContext, type LocaleInfo } from '../context.js';
 import { SelectorController } from '../controllers/selector.js';
 import { trackRoomClock } from '../controllers/clock.js';
-import { stringsFor, type Strings } from '../i18n/strings.js';
+import { errorText, stringsFor, type Strings } from '../i18n/strings.js';
 import { controlStyles, themeStyles } from '../styles/theme.js';
 import { roomStyles } from './micseat-room.styles.js';
 
@@ -21,6 +21,7 @@ import { roomStyles } from './micseat-room.styles.js';
  * @slot - The room's UI: any micseat elements, in any layout.
  * @csspart connection - The banner shown while connecting, reconnecting or disconnected.
  * @csspart announcer - The visually hidden polite live region.
+ * @csspart error - The last refused action, in words, with a close button (it is also announced).
  * @cssproperty --micseat-color-scheme - `light`, `dark` or `light dark` (set by the `theme` attribute).
  * @cssproperty --micseat-room-background - The room's background (default: the theme's surface; `transparent` to blend in).
  * @cssproperty --micseat-accent - Accent colour (buttons, badges, focus). All `--micseat-*` knobs are listed in the README.
@@ -38,6 +39,12 @@ export class MicseatRoom extends LitElement {
     this,
     () => this.actor,
     (s) => s.context.notice,
+    null,
+  );
+  private readonly error = new SelectorController<RoomActor, RoomSnapshot['context']['error']>(
+    this,
+    () => this.actor,
+    (s) => s.context.error,
     null,
   );
   private internals: ElementInternals;
@@ -163,6 +170,12 @@ export class MicseatRoom extends LitElement {
       status === 'connecting' ? t.connecting : status === 'reconnecting' ? t.reconnecting : status === 'disconnected' ? t.disconnected : status === 'ended' ? t.roomEnded : null;
     return html`
       ${banner ? html`<div part="connection" data-status=${status} role="status">${banner}</div>` : nothing}
+      ${this.error.value
+        ? html`<div part="error">
+            <span>${errorText(t, this.error.value.code, this.error.value.message)}</span>
+            <button class="btn small" @click=${() => this.actor?.send({ type: 'DISMISS_ERROR' })}>${t.close}</button>
+          </div>`
+        : nothing}
       <div part="announcer" class="sr-only" role="status" aria-live="polite" aria-atomic="true">${this.announcement}</div>
       <slot></slot>
     `;
