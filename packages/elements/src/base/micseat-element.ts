@@ -15,6 +15,33 @@ import { stringsFor, type Strings } from '../i18n/strings.js';
 import { formatDuration } from '../i18n/format.js';
 import { controlStyles, themeStyles } from '../styles/theme.js';
 
+/**
+ * Shared by every micseat element (not registered itself).
+ *
+ * @cssproperty --micseat-color-scheme - `light`, `dark` or `light dark` (the `theme` attribute sets it; it inherits).
+ * @cssproperty --micseat-surface - Panel background.
+ * @cssproperty --micseat-surface-raised - Raised / hovered background.
+ * @cssproperty --micseat-surface-sunken - Tracks, locked seats.
+ * @cssproperty --micseat-ink - Text.
+ * @cssproperty --micseat-ink-muted - Secondary text.
+ * @cssproperty --micseat-line - Borders.
+ * @cssproperty --micseat-accent - Primary buttons, badges, switches.
+ * @cssproperty --micseat-accent-ink - Text on the accent.
+ * @cssproperty --micseat-accent-soft - Soft accent backgrounds (menus, invitations).
+ * @cssproperty --micseat-speaking - The speaking ring.
+ * @cssproperty --micseat-danger - Destructive actions and problems.
+ * @cssproperty --micseat-danger-soft - Their soft background.
+ * @cssproperty --micseat-warning - Reservations, reconnecting, blocked audio.
+ * @cssproperty --micseat-warning-soft - Their soft background.
+ * @cssproperty --micseat-focus-ring - Focus outline.
+ * @cssproperty --micseat-radius - Corner radius of panels.
+ * @cssproperty --micseat-radius-small - Corner radius of menus.
+ * @cssproperty --micseat-font - Font family.
+ * @cssproperty --micseat-font-size - Base font size.
+ * @cssproperty --micseat-gap - Spacing.
+ * @cssproperty --micseat-shadow - Elevation shadow.
+ * @cssproperty --micseat-transition - Transition timing (0s under reduced motion).
+ */
 export class MicseatElement extends LitElement {
   static override styles = [themeStyles, controlStyles];
 
