@@ -92,6 +92,18 @@ describe('<request-list>', () => {
     await expect(list).to.be.accessible();
   });
 
+  it('waiting time and time left move once a second (the inbox machine\'s clock)', async () => {
+    const room = makeRoom({ seatCount: 4, requestTimeoutMs: 30_000 });
+    const host = await room.join('alice', 'host', html`<request-list></request-list>`);
+    const list = listOf(host);
+    await ask(room, 'bob');
+    await until(() => rows(list).length === 1);
+    const left = () => rows(list)[0]!.querySelector('[part~="time-left"]')!.textContent;
+    const first = left();
+    await until(() => left() !== first, 'countdown moved', 3000);
+    expect(left()).to.match(/2\d sec left/);
+  });
+
   it('reject all empties the queue', async () => {
     const room = makeRoom({ seatCount: 4 });
     const host = await room.join('alice', 'host', html`<request-list></request-list>`);

@@ -44,6 +44,7 @@ const EMPTY: PeopleView = { members: {}, seats: [], invitations: {}, me: '', rol
  * @csspart remove - The remove button (moderators).
  * @csspart cancel - The cancel-invitation button (moderators).
  * @csspart activity - The joined / left log.
+ * @csspart more - "and N more" when a section is longer than `max-listed`.
  * @cssstate empty - Nobody is connected.
  */
 export class ConnectedUsers extends MicseatElement {
@@ -151,6 +152,9 @@ export class ConnectedUsers extends MicseatElement {
   private prev: PeopleView | null = null;
   private nextId = 1;
 
+  /** How many people to list per section before "and N more" (default 50; large rooms stay light). */
+  @property({ type: Number, attribute: 'max-listed' }) maxListed = 50;
+
   /** How many activity lines to keep (default 6). */
   @property({ type: Number, attribute: 'activity-size' }) activitySize = 6;
 
@@ -230,7 +234,10 @@ export class ConnectedUsers extends MicseatElement {
     const listeners = all.filter((m) => m.role !== 'host' && !seatOf.has(m.id));
     const list = (people: Member[]) =>
       people.length
-        ? html`<ul>${repeat(people, (m) => m.id, (m) => this.person(m, seatOf.get(m.id) ?? null))}</ul>`
+        ? html`<ul>
+            ${repeat(people.slice(0, this.maxListed), (m) => m.id, (m) => this.person(m, seatOf.get(m.id) ?? null))}
+            ${people.length > this.maxListed ? html`<li class="none" part="more">${t.andMore(people.length - this.maxListed)}</li>` : nothing}
+          </ul>`
         : html`<p class="none">${t.nobodyHere}</p>`;
     return html`<div part="base" role="group" aria-label=${t.connectedUsers}>
       <div part="section">

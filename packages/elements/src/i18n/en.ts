@@ -115,6 +115,7 @@ export const en: Strings = {
   inviteNamed: (name) => `Invite ${name} to speak`,
   invite: 'Invite',
   offline: 'offline',
+  andMore: (n) => `and ${n} more`,
   tapToListen: 'Tap to listen',
   audioBlockedHint: 'Your browser paused the sound of this room.',
   inspector: 'Room inspector',

@@ -117,6 +117,7 @@ export interface Strings {
   inviteNamed: (name: string) => string;
   invite: string;
   offline: string;
+  andMore: (n: number) => string;
   // audio unlock
   tapToListen: string;
   audioBlockedHint: string;

@@ -115,6 +115,7 @@ export const zh: Strings = {
   inviteNamed: (name) => `邀请 ${name} 上麦`,
   invite: '邀请',
   offline: '离线',
+  andMore: (n) => `还有 ${n} 人`,
   tapToListen: '点击收听',
   audioBlockedHint: '浏览器暂停了本房间的声音。',
   inspector: '房间状态检查器',
