@@ -7,6 +7,7 @@ export * from './context.js';
 export * from './events.js';
 export { SelectorController, shallowEqual, type Equals } from './controllers/selector.js';
 export { RoomClockController, roomNow, trackRoomClock } from './controllers/clock.js';
+export { HoldController } from './controllers/hold.js';
 export { RovingTabindexController, type RovingItem, type RovingOptions } from './controllers/roving-tabindex.js';
 export { registerStrings, stringsFor, errorText, type Strings } from './i18n/strings.js';
 export { en } from './i18n/en.js';

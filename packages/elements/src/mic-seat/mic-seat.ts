@@ -5,6 +5,7 @@ import { classMap } from 'lit/directives/class-map.js';
 import { styleMap } from 'lit/directives/style-map.js';
 import { MicseatElement } from '../base/micseat-element.js';
 import { RoomClockController } from '../controllers/clock.js';
+import { HoldController } from '../controllers/hold.js';
 import { SelectorController, shallowEqual } from '../controllers/selector.js';
 import { hueOf, initials } from '../i18n/format.js';
 import { icons } from '../styles/icons.js';
@@ -169,28 +170,21 @@ export class MicSeat extends MicseatElement {
     };
   }
 
-  private lastLoudAt = 0;
+  private readonly speakingHold = new HoldController(this, SPEAKING_HOLD_MS);
   private lastLoudLevel = 0;
-  private holdTimer: ReturnType<typeof setTimeout> | null = null;
 
-  /** Speaking: loud now, or loud within the hold time (one timer re-checks when the hold ends). */
+  /** Speaking: loud now, or loud within the hold time (the hold controller re-checks when it ends). */
   private isSpeaking(): boolean {
     const v = this.view.value;
     const member = v.member;
-    if (!member || this.kind !== 'occupied' || member.mic !== 'on' || v.seat?.muted) return false;
-    const now = Date.now();
-    if (this.level.value >= SPEAKING_THRESHOLD) {
-      this.lastLoudAt = now;
-      this.lastLoudLevel = this.level.value;
+    if (!member || this.kind !== 'occupied' || member.mic !== 'on' || v.seat?.muted) {
+      this.speakingHold.reset();
+      return false;
     }
-    const on = now - this.lastLoudAt < SPEAKING_HOLD_MS;
+    const loud = this.level.value >= SPEAKING_THRESHOLD;
+    if (loud) this.lastLoudLevel = this.level.value;
+    const on = this.speakingHold.hold(loud);
     if (!on) this.lastLoudLevel = 0;
-    if (on && !this.holdTimer) {
-      this.holdTimer = setTimeout(() => {
-        this.holdTimer = null;
-        this.requestUpdate();
-      }, SPEAKING_HOLD_MS);
-    }
     return on;
   }
 
@@ -303,8 +297,6 @@ export class MicSeat extends MicseatElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     document.removeEventListener('pointerdown', this.onDocPointer);
-    if (this.holdTimer) clearTimeout(this.holdTimer);
-    this.holdTimer = null;
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
