@@ -218,6 +218,20 @@ for (const target of all) {
       await waitFor('the new host to see a', () => host.room!.members['c-a']);
     });
 
+    it('a host who ends the room (leave-room) is not restored from it later', async () => {
+      room = createLkRoom(target);
+      let host = await room.join('c-host', 'host');
+      const a = await room.join('c-a', 'audience');
+      expect((await host.send({ type: 'leave-room' })).ok).to.equal(true);
+      await waitFor('a sees the room ended', () => a.room?.ended);
+      const refused = await a.send({ type: 'take-seat', seat: 0 });
+      expect(!refused.ok && refused.error.code).to.equal('room-ended');
+      await host.disconnect();
+      host = await room.join('c-host', 'host');
+      expect(host.authority!.restored).to.equal(false);
+      expect(host.room!.ended).to.equal(false);
+    });
+
     it('a listener’s full reconnect keeps hearing the speaker (subscriptions are restored)', async () => {
       room = createLkRoom(target, { reconnectGraceMs: 10_000 });
       const host = await room.join('c-host', 'host');
