@@ -31,7 +31,6 @@ export interface Strings {
   speaking: string;
   timeLeft: (duration: string) => string;
   seatActions: (n: number) => string;
-  seatMenu: (label: string) => string;
   removeFromSeat: string;
   lockSeat: string;
   unlockSeat: string;
@@ -72,7 +71,6 @@ export interface Strings {
   requestCancelled: string;
   requestTimeout: string;
   requestFailed: (message: string) => string;
-  hostCannotRequest: string;
   // request list
   requests: string;
   requestCount: (n: number) => string;
@@ -91,7 +89,6 @@ export interface Strings {
   handledBy: (name: string, status: string) => string;
   statusWord: Record<'accepted' | 'rejected' | 'cancelled' | 'timeout' | 'pending', string>;
   recentlyHandled: string;
-  moderatorsOnly: string;
   // mode toggle
   roomMode: string;
   modeName: Record<RoomMode, string>;

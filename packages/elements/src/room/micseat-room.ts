@@ -127,6 +127,9 @@ export class MicseatRoom extends LitElement {
       this.announce(text);
     }
     const status = this.status.value;
+    // The room is a labelled group for assistive technology ("Audio room").
+    this.internals.role = 'group';
+    this.internals.ariaLabel = this.strings.roomLabel;
     try {
       for (const s of ['connected', 'reconnecting', 'ended']) {
         if (s === status) this.internals.states?.add(s);
