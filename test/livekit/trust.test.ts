@@ -4,6 +4,7 @@
  */
 import { expect } from '@open-wc/testing';
 import { decode, encodeDelta } from '@micseat/core';
+import { RoomEvent } from 'livekit-client';
 import { DATA_TOPIC, METHOD_COMMAND, rpcFailure } from '@micseat/backend-livekit';
 import { skippedReason, targets, waitFor } from '../emulator/livekit-env.js';
 import { createLkRoom, type LkRoom } from './harness.js';
@@ -144,6 +145,32 @@ for (const target of all) {
       const r2 = await bad.connect({ name: 'B' });
       expect(!r2.ok && r2.error.code).to.equal('not-allowed');
       expect(bad.status).to.equal('disconnected');
+    });
+
+    it('autoplay: a blocked playback is reported and unlockAudio asks the Room to start audio', async () => {
+      // Chromium here runs with autoplay allowed, so the block is staged on the Room itself:
+      // this checks the wiring (event → audioBlocked → unlockAudio → room.startAudio).
+      room = createLkRoom(target);
+      await room.join('c-host', 'host');
+      const a = await room.join('c-a', 'audience');
+      const lk = a.lk!;
+      let blocked = true;
+      let started = 0;
+      Object.defineProperty(lk, 'canPlaybackAudio', { configurable: true, get: () => !blocked });
+      const realStart = lk.startAudio.bind(lk);
+      lk.startAudio = async () => {
+        started++;
+        blocked = false;
+        await realStart();
+      };
+      const seen: boolean[] = [];
+      a.media.onAudioBlocked((b) => seen.push(b));
+      lk.emit(RoomEvent.AudioPlaybackStatusChanged, false);
+      expect(a.media.audioBlocked).to.equal(true);
+      await a.media.unlockAudio();
+      expect(started).to.equal(1);
+      expect(a.media.audioBlocked).to.equal(false);
+      expect(seen).to.deep.equal([true, false]);
     });
 
     it('the host’s own full reconnect keeps the room: listeners still get answers and changes', async () => {
