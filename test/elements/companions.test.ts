@@ -161,10 +161,12 @@ describe('<invitation-prompt>', () => {
     await until(() => p.hidden);
   });
 
-  it('decline', async () => {
+  it('decline (keyboard)', async () => {
     const { host, p, bob } = await invited();
     const ev = oneEvent(bob.el, 'invitation-decline');
-    part<HTMLButtonElement>(p, 'decline')!.click();
+    part<HTMLButtonElement>(p, 'accept')!.focus();
+    await sendKeys({ press: 'Tab' });
+    await sendKeys({ press: 'Enter' });
     await ev;
     await until(() => p.hidden);
     await until(() => host.snap().context.room!.seats[1]!.status === 'empty');
@@ -200,9 +202,10 @@ describe('<connected-users>', () => {
     await until(() => words(cu).includes('Listening (1)'));
     await until(() => part(cu, 'activity')?.textContent?.includes('Bob joined'));
     await expect(cu).to.be.accessible();
-    // invite bob
+    // invite bob (keyboard)
     const inv = oneEvent(host.el, 'seat-invite');
-    part<HTMLButtonElement>(cu, 'invite')!.click();
+    part<HTMLButtonElement>(cu, 'invite')!.focus();
+    await sendKeys({ press: 'Enter' });
     expect((await inv).detail).to.deep.equal({ seat: 'any', userId: 'bob' });
     await until(() => Object.values(bob.snap().context.invitations).length === 1);
     await until(() => part(cu, 'cancel'));
@@ -236,7 +239,8 @@ describe('<audio-unlock>', () => {
     expect(part(au, 'button')!.textContent).to.contain('Tap to listen');
     await expect(au).to.be.accessible();
     const ev = oneEvent(carol.el, 'audio-unlock');
-    part<HTMLButtonElement>(au, 'button')!.click();
+    part<HTMLButtonElement>(au, 'button')!.focus();
+    await sendKeys({ press: 'Space' });
     await ev;
     await until(() => au.hidden);
     expect(carol.snap().context.audioBlocked).to.equal(false);
