@@ -152,6 +152,25 @@ export const HostMenu: Story = {
   },
 };
 
+/** The host opened the menu of Bob's seat. */
+export const HostMenuOpen: Story = {
+  render: () => {
+    const room = freshRoom({ seatCount: 8 });
+    play(async () => {
+      await joined(room, 'host');
+      const provider = document.querySelector('micseat-room');
+      provider?.actor?.send({ type: 'SET_MODE', mode: 'free' });
+      const bob = await bot(room, 'bob', 'audience', 'Bob');
+      await until(() => snap(bob).context.room?.mode === 'free');
+      bob.send({ type: 'TAKE_SEAT', seat: 1 });
+      await until(() => snap(bob).context.room?.members.bob?.mic === 'on');
+      const seat = provider?.querySelector('mic-seat-grid')?.shadowRoot?.querySelector('mic-seat[seat="1"]:not([host])');
+      (seat?.shadowRoot?.querySelector('[part~="base"]') as HTMLButtonElement | null)?.click();
+    });
+    return viewer(room, 'host', 'host', grid, { name: 'Alice' });
+  },
+};
+
 /** Two people: the host and one guest, big tiles. */
 export const Duo: Story = {
   render: () => {
