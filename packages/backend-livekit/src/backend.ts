@@ -54,7 +54,7 @@ export interface LiveKitBackendOptions {
   storageKeyPrefix?: string;
   /** Give up on a command after this long (default 10,000 ms; LiveKit's floor is 8,000). */
   commandTimeoutMs?: number;
-  /** How long to wait for the host to appear before calling it unreachable (default 3,000 ms). */
+  /** How long to wait for the host to appear before calling it unreachable (default 4,000 ms: a real server announces a returning host within ~3 s). */
   hostWaitMs?: number;
   /** How often the host announces its version (default 2,000 ms). */
   beaconMs?: number;
@@ -108,7 +108,7 @@ export class LiveKitRoomBackend implements RoomBackend {
     this._identity = identityOfToken(options.token);
     this.opts = {
       commandTimeoutMs: options.commandTimeoutMs ?? 10_000,
-      hostWaitMs: options.hostWaitMs ?? 3_000,
+      hostWaitMs: options.hostWaitMs ?? 4_000,
       beaconMs: options.beaconMs ?? 2_000,
       storageKeyPrefix: options.storageKeyPrefix ?? 'micseat:livekit:',
     };
