@@ -293,6 +293,18 @@ class Step {
     return -1;
   }
 
+  /** A user's pending requests (one pass over the list; at most one by the rules). */
+  pendingOf(userId: string): SeatRequest[] {
+    const out: SeatRequest[] = [];
+    for (const r of this.d.allRequests()) if (r.status === 'pending' && r.userId === userId) out.push(r);
+    return out;
+  }
+
+  /** Every pending request, first come first served. */
+  pendingInOrder(): SeatRequest[] {
+    return this.d.allRequests().filter((r) => r.status === 'pending').sort((a, b) => a.seq - b.seq);
+  }
+
   /** Writes a seat, recomputing its status and deadline from its fields and its occupant. */
   writeSeat(index: number, fields: Partial<Seat>): void {
     const s = { ...this.d.seat(index), ...fields };
@@ -354,9 +366,8 @@ class Step {
     if (s.reservedFor && s.reservedFor !== userId) this.cancelReservationOf(i);
     this.writeSeat(i, { userId, reservedFor: null, deadline: null });
     this.d.emit({ type: 'seat-taken', seat: i, userId });
-    const mine = (this.queue ?? this.state.queue).filter((id) => this.d.request(id)!.userId === userId);
-    for (const id of mine) {
-      const r = this.d.request(id)!;
+    for (const r of this.pendingOf(userId)) {
+      const id = r.id;
       if (id === via.request) this.resolveRequest(r, 'accepted', via.by ?? null, { seatIndex: i });
       else this.resolveRequest(r, 'cancelled', null, { reason: 'seated' });
     }
@@ -421,8 +432,7 @@ class Step {
   dropMember(userId: string, reason: 'left' | 'removed' | 'dropped'): void {
     const seat = this.seatOf(userId);
     if (seat >= 0) this.unseat(seat, reason === 'left' ? 'exited' : reason === 'removed' ? 'terminated' : 'dropped');
-    const mine = (this.queue ?? this.state.queue).filter((id) => this.d.request(id)!.userId === userId);
-    for (const id of mine) this.resolveRequest(this.d.request(id)!, 'cancelled', null, { reason });
+    for (const r of this.pendingOf(userId)) this.resolveRequest(r, 'cancelled', null, { reason });
     for (const inv of Object.values(this.d.allInvitations())) {
       if (inv.userId === userId && inv.status === 'pending') this.resolveInvitation(inv, 'cancelled', null);
     }
@@ -461,10 +471,9 @@ class Step {
     const now = this.now;
     if (now < this.nextDeadline) return;
     const room = this.d.base;
-    for (const id of this.q().slice()) {
-      const r = this.d.request(id)!;
-      if (r.deadline <= now) this.resolveRequest(r, 'timeout', null);
-    }
+    const due = this.d.allRequests().filter((r) => r.status === 'pending' && r.deadline <= now);
+    due.sort((a, b) => a.seq - b.seq);
+    for (const r of due) this.resolveRequest(r, 'timeout', null);
     for (const inv of Object.values(room.invitations)) {
       if (inv.status === 'pending' && inv.deadline <= now) this.resolveInvitation(inv, 'timeout', null);
     }
@@ -548,8 +557,9 @@ class Step {
         return this.rejectRequest(cmd, me);
       case 'reject-all': {
         if (!isModerator(me)) return fail('not-allowed', 'Only the host or a cohost can reject requests.');
-        const ids = this.q().slice();
-        for (const id of ids) this.resolveRequest(this.d.request(id)!, 'rejected', me.id, { reason: cmd.reason ?? null });
+        const pending = this.pendingInOrder();
+        for (const r of pending) this.resolveRequest(r, 'rejected', me.id, { reason: cmd.reason ?? null });
+        const ids = pending.map((r) => r.id);
         return ok({ rejected: ids });
       }
       case 'invite':
@@ -649,7 +659,7 @@ class Step {
 
   leaveRoom(me: Member): Result {
     if (me.role === 'host') {
-      for (const id of this.q().slice()) this.resolveRequest(this.d.request(id)!, 'cancelled', null, { reason: 'room-ended' });
+      for (const r of this.pendingInOrder()) this.resolveRequest(r, 'cancelled', null, { reason: 'room-ended' });
       for (const inv of Object.values(this.d.allInvitations())) {
         if (inv.status === 'pending') this.resolveInvitation(inv, 'cancelled', null);
       }
@@ -792,7 +802,7 @@ class Step {
     if (cmd.media === 'audio+camera' && !this.cfg.allowCamera) {
       return fail('not-allowed', 'This room allows audio only.', { media: cmd.media });
     }
-    const pending = (this.queue ?? this.state.queue).find((id) => this.d.request(id)!.userId === me.id);
+    const pending = this.pendingOf(me.id)[0]?.id;
     if (pending) return fail('request-pending', 'You already have a pending request.', { requestId: pending });
     if (this.q().length >= this.cfg.maxPendingRequests) {
       return fail('queue-full', `The queue is full (${this.cfg.maxPendingRequests} waiting); try again later.`, { limit: this.cfg.maxPendingRequests });
@@ -861,11 +871,11 @@ class Step {
   acceptAll(me: Member): Result {
     if (!isModerator(me)) return fail('not-allowed', 'Only the host or a cohost can accept requests.');
     const accepted: string[] = [];
-    for (const id of this.q().slice()) {
-      const seat = this.pickSeat(this.d.request(id)!);
+    for (const r of this.pendingInOrder()) {
+      const seat = this.pickSeat(r);
       if (seat < 0) break;
-      this.sit(this.d.request(id)!.userId, seat, { request: id, by: me.id });
-      accepted.push(id);
+      this.sit(r.userId, seat, { request: r.id, by: me.id });
+      accepted.push(r.id);
     }
     if (accepted.length === 0 && this.q().length > 0) return fail('no-free-seat', 'No seat is free; free or unlock one first.');
     return ok({ accepted, remaining: this.q().length });
