@@ -19,6 +19,10 @@ const ROLES: readonly string[] = ['host', 'cohost', 'audience'];
 export function serveOverBroadcastChannel(server: MemoryRoomServer, channelName: string): () => void {
   const channel = new BroadcastChannel(channelName);
   const clients = new Map<string, string>(); // tab client key → identity
+  let open = true;
+  const post = (env: Envelope) => {
+    if (open) channel.postMessage(env);
+  };
   channel.onmessage = (ev: MessageEvent<Envelope>) => {
     const env = ev.data;
     if (!env || typeof env !== 'object') return;
@@ -32,7 +36,7 @@ export function serveOverBroadcastChannel(server: MemoryRoomServer, channelName:
       server.attach({
         identity: env.identity,
         role: env.role,
-        push: (m) => channel.postMessage({ dir: 'down', to: env.from, data: JSON.stringify(m) } satisfies Envelope),
+        push: (m) => post({ dir: 'down', to: env.from, data: JSON.stringify(m) }),
       });
     } else if (env.kind === 'close') {
       clients.delete(env.from);
@@ -43,10 +47,13 @@ export function serveOverBroadcastChannel(server: MemoryRoomServer, channelName:
     }
   };
   const offLevels = server.onLevels((levels) => {
-    for (const [identity, level] of levels) channel.postMessage({ dir: 'level', identity, level } satisfies Envelope);
+    for (const [identity, level] of levels) post({ dir: 'level', identity, level });
   });
   return () => {
     offLevels();
+    open = false;
+    for (const identity of clients.values()) server.detach(identity);
+    clients.clear();
     channel.close();
   };
 }
