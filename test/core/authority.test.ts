@@ -54,6 +54,19 @@ describe('seats', () => {
     assert.equal(r.room.seats[0]!.userId, 'u1');
   });
 
+  test('a moderator moves a speaker in one step; a listener cannot move someone else', () => {
+    const r = Room.withMembers(2);
+    r.ok(host, { type: 'set-mode', mode: 'free' });
+    r.ok(user(1), { type: 'take-seat', seat: 0 });
+    r.err(user(2), { type: 'switch-seat', to: 3, userId: 'u1' }, 'not-allowed');
+    const v = r.room.version;
+    r.ok(host, { type: 'switch-seat', to: 3, userId: 'u1' });
+    assert.equal(r.room.version, v + 1);
+    assert.equal(r.room.seats[3]!.userId, 'u1');
+    assert.equal(r.room.seats[0]!.userId, null);
+    r.err(host, { type: 'switch-seat', to: 4, userId: 'u2' }, 'not-seated');
+  });
+
   test('kick tells the occupant terminated; only moderators may kick', () => {
     const r = Room.withMembers(2);
     r.ok(host, { type: 'set-mode', mode: 'free' });

@@ -77,6 +77,7 @@ const commandArb = fc.oneof(
   fc.record({ type: fc.constant('take-seat'), seat }),
   fc.record({ type: fc.constant('leave-seat') }),
   fc.record({ type: fc.constant('switch-seat'), to: seat }),
+  fc.record({ type: fc.constant('switch-seat'), to: seat, userId: uid }),
   fc.record({ type: fc.constant('kick-seat'), seat }),
   fc.record({ type: fc.constant('lock-seat'), seat, locked: fc.boolean() }),
   fc.record({ type: fc.constant('mute-seat'), seat, muted: fc.boolean() }),
