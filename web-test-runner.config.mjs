@@ -2,7 +2,7 @@
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { fileURLToPath } from 'node:url';
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { chromiumPath } from './scripts/chromium-path.mjs';
 
 const tsconfig = fileURLToPath(new URL('./tsconfig.json', import.meta.url));
@@ -22,10 +22,16 @@ const groups = [
   { name: 'elements', files: 'test/elements/**/*.test.ts' },
   { name: 'emulator', files: 'test/emulator/**/*.test.ts' },
   { name: 'livekit', files: 'test/livekit/**/*.test.ts' },
+  // Benchmarks run only when asked for (npm run bench), never in the test run.
+  { name: 'bench', files: ['bench/browser/**/*.bench.ts', 'test/elements/request-list.test.ts', 'test/livekit/bench.test.ts'] },
 ]
-  .filter((g) => !groupFilter || g.name === groupFilter)
+  .filter((g) => (groupFilter ? g.name === groupFilter : g.name !== 'bench'))
   // A group whose folder holds no test yet is left out (the runner refuses empty globs).
-  .filter((g) => readdirSync(g.files.split('/**')[0], { recursive: true }).some((f) => String(f).endsWith('.test.ts')));
+  .filter((g) => [g.files].flat().some((glob) => {
+    const dir = glob.split('/**')[0];
+    if (!glob.includes('/**')) return existsSync(glob);
+    return existsSync(dir) && readdirSync(dir, { recursive: true }).some((f) => /\.(test|bench)\.ts$/.test(String(f)));
+  }));
 
 export default {
   nodeResolve: { exportConditions: ['browser', 'development'] },

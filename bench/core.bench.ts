@@ -44,14 +44,19 @@ function throughput(): void {
     }
   };
   run(20_000); // warm up
-  n = 0;
   // CPU time of this process, not wall time: the figure is "on one core" even on a busy machine.
-  const c0 = process.cpuUsage();
-  run(100_000);
-  const used = process.cpuUsage(c0);
-  const seconds = (used.user + used.system) / 1e6;
-  const perSecond = n / seconds;
-  report('authority throughput (take/leave/request/accept mix)', perSecond, 'commands/s', '>= 200000', perSecond >= 200_000);
+  // Median of 5 rounds of 100,000 iterations (500,000 commands each).
+  const rates: number[] = [];
+  for (let round = 0; round < 5; round++) {
+    n = 0;
+    const c0 = process.cpuUsage();
+    run(100_000);
+    const used = process.cpuUsage(c0);
+    rates.push(n / ((used.user + used.system) / 1e6));
+  }
+  rates.sort((a, b) => a - b);
+  const perSecond = rates[2]!;
+  report('authority throughput (take/leave/request/accept mix, median of 5)', perSecond, 'commands/s', '>= 200000', perSecond >= 200_000);
 }
 
 // ---------------------------------------------------------------- heap
