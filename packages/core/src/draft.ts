@@ -224,13 +224,15 @@ export class Draft {
   /** The new state (version bumped) and the patch from the base to it; or the base when nothing changed. */
   finish(now: number): { room: RoomCore; patch: Patch | null } {
     if (!this.changed) return { room: this.base, patch: null };
+    // Spelled out (not spread): one object shape for every step keeps V8 on its fast path.
     const room: RoomCore = {
-      ...this.base,
+      roomId: this.base.roomId,
       version: this.base.version + 1,
       clock: Math.max(this.base.clock, now),
       mode: this.mode,
       ended: this.ended,
       hostId: this.hostId,
+      config: this.base.config,
       seats: this.seats ?? this.base.seats,
       members: this.members.record(),
       requests: this.requests.list(),
