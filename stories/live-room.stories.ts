@@ -2,6 +2,7 @@ import type { MemoryRoom } from '@micseat/backend-memory';
 import type { Meta, StoryObj } from '@storybook/web-components-vite';
 import { css, html, LitElement } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
+import { until } from 'lit/directives/until.js';
 import { freshRoom, withTheme } from './support/stage.js';
 
 const PEOPLE = [
@@ -214,5 +215,51 @@ export const LiveRoom: StoryObj<{ seatCount: number; requestTimeoutS: number; re
       <micseat-fault-panel .room=${room}></micseat-fault-panel>
       <div class="panes">${PEOPLE.map((p) => pane(room, p, args.seatCount))}</div>
     </div>`;
+  },
+};
+
+/**
+ * The same room UI on a real LiveKit room (one person per browser tab). Give the LiveKit URL, a
+ * token minted for this person (see packages/backend-livekit/README.md, "Tokens") and the host's
+ * identity — as story controls, or in the preview URL:
+ *   iframe.html?id=playground-live-room--live-room-on-live-kit&lk-url=wss://…&lk-token=…&lk-host=alice
+ * Open one tab per person (the host first). livekit-client is loaded only here, on demand.
+ */
+export const LiveRoomOnLiveKit: StoryObj<{ lkUrl: string; lkToken: string; lkHost: string; name: string }> = {
+  name: 'Live room on LiveKit (URL + token)',
+  args: { lkUrl: '', lkToken: '', lkHost: '', name: '' },
+  render: (args) => {
+    const q = new URLSearchParams(globalThis.location?.search ?? '');
+    const pick = (arg: string, key: string) => arg || q.get(key) || '';
+    const params = { 'lk-url': pick(args.lkUrl, 'lk-url'), 'lk-token': pick(args.lkToken, 'lk-token'), 'lk-host': pick(args.lkHost, 'lk-host') };
+    const name = pick(args.name, 'name') || 'Guest';
+    const loading = import('@micseat/backend-livekit').then(({ liveKitOptionsFromParams, LiveKitRoomBackend }) => {
+      const parsed = liveKitOptionsFromParams(params);
+      if (!parsed.ok) {
+        return html`<p role="status" style="font: 14px system-ui; padding: 16px">
+          To play on LiveKit, give ${parsed.missing.map((m, i) => html`${i ? ', ' : ''}<code>${m}</code>`)} (story controls or
+          URL parameters). See packages/backend-livekit/README.md for minting tokens.
+        </p>`;
+      }
+      const backend = new LiveKitRoomBackend(parsed.options);
+      return html`<section class="pane" style="padding: 16px; max-width: 520px">
+        <micseat-room .backend=${backend} name=${name}>
+          <div style="display: grid; gap: 12px">
+            <audio-unlock></audio-unlock>
+            <invitation-prompt></invitation-prompt>
+            <mic-seat-grid></mic-seat-grid>
+            <div style="display: flex; flex-wrap: wrap; gap: 10px">
+              <room-mode-toggle></room-mode-toggle>
+              <cohost-request-button></cohost-request-button>
+              <mic-toggle></mic-toggle>
+            </div>
+            <request-list style="--micseat-request-list-height: 200px"></request-list>
+            <connected-users></connected-users>
+            <room-inspector></room-inspector>
+          </div>
+        </micseat-room>
+      </section>`;
+    });
+    return html`${until(loading, html`<p style="font: 14px system-ui; padding: 16px">Loading the LiveKit backend…</p>`)}`;
   },
 };
