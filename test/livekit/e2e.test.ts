@@ -289,6 +289,34 @@ for (const target of all) {
       expect(track.mediaStreamTrack.getSettings().deviceId).to.equal(choice.deviceId);
     });
 
+    it('a camera is published when chosen and the room allows it (a cohost token grants camera)', async () => {
+      room = createLkRoom(target, { allowCamera: true });
+      const host = await room.join('c-host', 'host');
+      // Simulcast off: the emulator forwards no video and negotiates no simulcast (see its README).
+      const a = await room.join('c-a', 'cohost', 'A', { roomOptions: { publishDefaults: { simulcast: false } } });
+      expect((await host.send({ type: 'set-mode', mode: 'free' })).ok).to.equal(true);
+      await waitFor('free mode at a', () => a.room?.mode === 'free');
+      const took = await a.send({ type: 'take-seat', seat: 1 });
+      expect(took.ok, JSON.stringify(took)).to.equal(true);
+      const res = await a.media.setMic(true, { camera: true });
+      expect(res.ok, JSON.stringify(res)).to.equal(true);
+      expect(a.lk!.localParticipant.isCameraEnabled).to.equal(true);
+      await waitFor('the host sees the camera publication', () =>
+        [...(host.lk!.remoteParticipants.get('c-a')?.trackPublications.values() ?? [])].some((p) => p.source === 'camera'),
+      );
+      expect((await a.media.setMic(false)).ok).to.equal(true);
+      expect(a.lk!.localParticipant.isCameraEnabled).to.equal(false);
+    });
+
+    it('a camera the server refuses fails the preparation cleanly: typed error naming the camera, mic closed again', async () => {
+      room = createLkRoom(target, { allowCamera: true });
+      await room.join('c-host', 'host');
+      const a = await room.join('c-a', 'audience'); // listener tokens grant the microphone only
+      const res = await a.media.setMic(true, { camera: true });
+      expect(!res.ok && res.error.message).to.match(/camera/);
+      expect(a.lk!.localParticipant.isMicrophoneEnabled).to.equal(false);
+    });
+
     it('a camera is refused when the room does not allow it', async () => {
       room = createLkRoom(target);
       await room.join('c-host', 'host');

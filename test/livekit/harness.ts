@@ -25,7 +25,8 @@ export function grantsFor(role: MemberRole, room: string): Grants {
     ? { room, canPublish: true, canSubscribe: true, canPublishData: true, canUpdateOwnMetadata: false }
     : // Host-authority mode: nobody can grant publish at run time, so listeners may publish;
       // honest clients only subscribe to seated identities.
-      { room, canPublish: true, canPublishSources: ['microphone'], canSubscribe: true, canPublishData: true, canUpdateOwnMetadata: false };
+      // As the README recipe: listeners the mic only, cohosts mic and camera.
+      { room, canPublish: true, canPublishSources: role === 'cohost' ? ['microphone', 'camera'] : ['microphone'], canSubscribe: true, canPublishData: true, canUpdateOwnMetadata: false };
 }
 
 export interface LkRoom {

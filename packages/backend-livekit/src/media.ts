@@ -231,7 +231,16 @@ export class LiveKitMedia implements RoomMedia {
         true,
         this.deviceId ? { deviceId: { exact: this.deviceId } } : undefined,
       );
-      if (options.camera !== undefined) await lp.setCameraEnabled(options.camera);
+      if (options.camera !== undefined) {
+        try {
+          await lp.setCameraEnabled(options.camera);
+        } catch (e) {
+          // A seat asked for with the camera is not half-prepared: close the mic too and say why.
+          await lp.setMicrophoneEnabled(false).catch(() => undefined);
+          const failure = mediaFailure(e);
+          return failure.ok ? failure : fail(failure.error.code, failure.error.message.replace('microphone', 'camera'), failure.error.details as Record<string, unknown>);
+        }
+      }
       const track = pub?.track?.mediaStreamTrack;
       if (track) this.meter(this.identity(), track);
       return ok('on');
