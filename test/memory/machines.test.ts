@@ -16,6 +16,22 @@ const ctx = (a: RoomActor) => a.getSnapshot().context;
 const until = (probe: () => unknown, what: string, ms = 3000) => waitFor(() => probe(), ms, what);
 const requestState = (a: RoomActor) => ctx(a).request?.getSnapshot().value;
 
+/** A host and Ann, both connected. */
+async function hostAndAnn(media: MemoryMediaOptions = {}) {
+  const host = client('host', 'host');
+  const ann = client('ann', 'audience', media);
+  await until(() => ctx(ann).status === 'connected' && ctx(host).status === 'connected', 'connected');
+  return { host, ann };
+}
+
+/** Ann asks, the host accepts the next request; resolves when Ann's request reaches `until`. */
+async function annAccepted(host: RoomActor, ann: RoomActor, state = 'onSeat') {
+  ann.send({ type: 'REQUEST_SEAT' });
+  await until(() => requestState(ann) === 'pending', 'pending');
+  host.send({ type: 'ACCEPT_NEXT' });
+  await until(() => requestState(ann) === state, state);
+}
+
 beforeEach(() => {
   room = createMemoryRoom({ config: { requestTimeoutMs: 5000 } });
 });
@@ -64,22 +80,15 @@ describe('room machine on the memory backend', () => {
   });
 
   it('mic permission denied: the seat is given back and the request fails with mic-denied', async () => {
-    const host = client('host', 'host');
-    const ann = client('ann', 'audience', { micFailure: 'denied' });
-    await until(() => ctx(ann).status === 'connected' && ctx(host).status === 'connected', 'connected');
-    ann.send({ type: 'REQUEST_SEAT' });
-    await until(() => requestState(ann) === 'pending', 'pending');
-    host.send({ type: 'ACCEPT_NEXT' });
-    await until(() => requestState(ann) === 'failed', 'failed');
+    const { host, ann } = await hostAndAnn({ micFailure: 'denied' });
+    await annAccepted(host, ann, 'failed');
     expect(ctx(ann).request!.getSnapshot().context.error!.code).to.equal('mic-denied');
     await until(() => ctx(host).room!.seats.every((s) => s.userId === null), 'seat freed');
     expect(ctx(host).room!.members.ann!.mic).to.equal('denied');
   });
 
   it('cancel while pending', async () => {
-    const host = client('host', 'host');
-    const ann = client('ann');
-    await until(() => ctx(ann).status === 'connected' && ctx(host).status === 'connected', 'connected');
+    const { host, ann } = await hostAndAnn();
     ann.send({ type: 'REQUEST_SEAT' });
     await until(() => requestState(ann) === 'pending', 'pending');
     ann.send({ type: 'CANCEL_REQUEST' });
@@ -113,9 +122,7 @@ describe('room machine on the memory backend', () => {
   });
 
   it('invitation: the invitee accepts and is seated with the mic on', async () => {
-    const host = client('host', 'host');
-    const ann = client('ann');
-    await until(() => ctx(ann).status === 'connected' && ctx(host).status === 'connected', 'connected');
+    const { host, ann } = await hostAndAnn();
     host.send({ type: 'INVITE', userId: 'ann', seat: 2 });
     await until(() => Object.keys(ctx(ann).invitations).length === 1, 'invitation arrives');
     expect(ctx(ann).notice?.code).to.equal('invited');
@@ -126,25 +133,16 @@ describe('room machine on the memory backend', () => {
   });
 
   it('a kicked speaker is told, and their mic is closed', async () => {
-    const host = client('host', 'host');
-    const ann = client('ann');
-    await until(() => ctx(ann).status === 'connected' && ctx(host).status === 'connected', 'connected');
-    ann.send({ type: 'REQUEST_SEAT' });
-    await until(() => requestState(ann) === 'pending', 'pending');
-    host.send({ type: 'ACCEPT_NEXT' });
-    await until(() => requestState(ann) === 'onSeat', 'on seat');
+    const { host, ann } = await hostAndAnn();
+    await annAccepted(host, ann);
     host.send({ type: 'KICK_SEAT', seat: 0 });
     await until(() => ctx(ann).notice?.code === 'removed-from-seat', 'told removed');
     await until(() => !(ctx(ann).backend.media as unknown as { micOn: boolean }).micOn, 'mic closed');
   });
 
   it('a muted seat closes the occupant’s mic and refuses to reopen it', async () => {
-    const host = client('host', 'host');
-    const ann = client('ann');
-    await until(() => ctx(ann).status === 'connected' && ctx(host).status === 'connected', 'connected');
-    ann.send({ type: 'REQUEST_SEAT' });
-    await until(() => requestState(ann) === 'pending', 'pending');
-    host.send({ type: 'ACCEPT_NEXT' });
+    const { host, ann } = await hostAndAnn();
+    await annAccepted(host, ann);
     await until(() => ctx(host).room!.members.ann?.mic === 'on', 'mic on');
     host.send({ type: 'MUTE_SEAT', seat: 0, muted: true });
     await until(() => ctx(host).room!.members.ann?.mic === 'off', 'mic off after mute');
@@ -153,9 +151,7 @@ describe('room machine on the memory backend', () => {
   });
 
   it('a dropped speaker shows reconnecting, then returns to the same seat', async () => {
-    const host = client('host', 'host');
-    const ann = client('ann');
-    await until(() => ctx(ann).status === 'connected' && ctx(host).status === 'connected', 'connected');
+    const { host, ann } = await hostAndAnn();
     host.send({ type: 'SET_MODE', mode: 'free' });
     await until(() => ctx(ann).room!.mode === 'free', 'free');
     ann.send({ type: 'TAKE_SEAT', seat: 1 });
