@@ -7,8 +7,7 @@
 // Every benchmark prints JSON lines {name, value, unit, target, ok}; this collects them.
 import { build } from 'esbuild';
 import { spawn } from 'node:child_process';
-import { mkdirSync, readdirSync, writeFileSync, readFileSync } from 'node:fs';
-import { gzipSync } from 'node:zlib';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { ensureChromium } from './chromium-path.mjs';
 
 const results = [];
@@ -44,18 +43,11 @@ for (const file of readdirSync('bench').filter((f) => f.endsWith('.bench.ts')).s
   if (code !== 0) console.error(out);
 }
 
-// 2. The single-file bundle, as a CMS page would load it
+// 2. The single-file bundle, as a CMS page would load it (the same build as `npm run bundle`)
 {
-  const entry = '.cache/bench/bundle-entry.ts';
-  writeFileSync(
-    entry,
-    "export * from '@micseat/elements';\nexport * from '@micseat/core';\nexport { createMemoryRoom, joinOverBroadcastChannel } from '@micseat/backend-memory';\n",
-  );
-  await build({ entryPoints: [entry], bundle: true, format: 'esm', minify: true, target: 'es2022', outfile: '.cache/bench/micseat.js', tsconfig: 'tsconfig.json', logLevel: 'error' });
-  const bytes = readFileSync('.cache/bench/micseat.js');
-  const gz = gzipSync(bytes, { level: 9 }).length / 1024;
-  results.push({ name: 'single-file bundle (elements + core + memory backend), minified', value: Math.round((bytes.length / 1024) * 10) / 10, unit: 'kB', target: '(reference)', ok: true });
-  results.push({ name: 'single-file bundle (elements + core + memory backend), gzip', value: Math.round(gz * 10) / 10, unit: 'kB', target: '<= 30', ok: gz <= 30 });
+  const { code, out } = await run('node', ['scripts/bundle.mjs', '--json']);
+  collect(out);
+  if (code !== 0) console.error(out);
 }
 
 // 3. Browser benchmarks
