@@ -2,7 +2,7 @@
  * The core RoomBackend conformance suite against LiveKitRoomBackend: real livekit-client
  * participants in Chromium, against the emulator (and a real server when LIVEKIT_* is set).
  */
-import { defineConformanceSuite } from '@micseat/core';
+import { defineConformanceSuite } from '@micseat/core/conformance';
 import { skippedReason, targets } from '../emulator/livekit-env.js';
 import { createLkRoom } from './harness.js';
 

@@ -4,7 +4,8 @@
  */
 import { expect } from '@open-wc/testing';
 import { createActor, type Actor } from 'xstate';
-import { roomMachine, waitFor, type MemberRole, type RoomActor } from '@micseat/core';
+import { roomMachine, type MemberRole, type RoomActor } from '@micseat/core';
+import { waitFor } from '@micseat/core/conformance';
 import { skippedReason, targets } from '../emulator/livekit-env.js';
 import { createLkRoom, type LkRoom } from './harness.js';
 

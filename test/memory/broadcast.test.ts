@@ -1,5 +1,5 @@
 import { expect } from '@open-wc/testing';
-import { waitFor } from '@micseat/core';
+import { waitFor } from '@micseat/core/conformance';
 import { createMemoryRoom, joinOverBroadcastChannel, BroadcastTransport } from '@micseat/backend-memory';
 
 // Two BroadcastChannel objects with one name talk to each other even inside one page,

@@ -1,4 +1,4 @@
-import { defineConformanceSuite } from '@micseat/core';
+import { defineConformanceSuite } from '@micseat/core/conformance';
 import { createMemoryRoom, type MemoryRoom } from '@micseat/backend-memory';
 
 defineConformanceSuite(describe, it, {

@@ -1,7 +1,8 @@
 import { expect } from '@open-wc/testing';
 import fc from 'fast-check';
 import { createActor, type Actor } from 'xstate';
-import { roomMachine, waitFor, type RoomActor } from '@micseat/core';
+import { roomMachine, type RoomActor } from '@micseat/core';
+import { waitFor } from '@micseat/core/conformance';
 import { createMemoryRoom, FaultyPipe } from '@micseat/backend-memory';
 
 const ctx = (a: RoomActor) => a.getSnapshot().context;

@@ -1,6 +1,7 @@
 import { expect } from '@open-wc/testing';
 import { createActor, SimulatedClock, type Actor } from 'xstate';
-import { roomMachine, inboxItems, waitFor, type RoomActor } from '@micseat/core';
+import { roomMachine, inboxItems, type RoomActor } from '@micseat/core';
+import { waitFor } from '@micseat/core/conformance';
 import { createMemoryRoom, type MemoryRoom, type MemoryMediaOptions } from '@micseat/backend-memory';
 
 let room: MemoryRoom;

@@ -13,4 +13,3 @@ export * from './machines/invitation.js';
 export * from './machines/inbox.js';
 export * from './machines/room.js';
 export { prepareSeat, rollbackSeat } from './machines/prepare.js';
-export * from './conformance.js';
