@@ -205,10 +205,10 @@ export class LiveKitAuthority {
   private onOutcome(outcome: StepOutcome): void {
     if (!outcome.patch) return;
     const room = outcome.state.room;
-    this.save();
     const sent = this.publish(encodeDelta(room.version, room.clock, outcome.patch, outcome.events));
     // A delta too large for one data packet is skipped: the beacon makes clients fetch a snapshot.
     if (!sent) this.publish(encodeSync(room.version));
+    this.save(); // after the delta has left: saving for a reload must not delay everyone else
     for (const l of this.outcomeListeners) l(outcome);
   }
 
