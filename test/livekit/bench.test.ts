@@ -78,6 +78,9 @@ for (const target of all) {
         await a.media.setMic(false);
         await a.send({ type: 'leave-seat' });
         await waitFor('seat left at a', () => !a.room!.seats.some((s) => s.userId === 'c-a'));
+        // Let the unpublish / unsubscribe renegotiation finish, so each sample is one accept in a
+        // settled room (measured: overlapping renegotiations add 5–15 ms to the data path).
+        await new Promise((r) => setTimeout(r, 300));
       }
       const line = [
         `[bench ${target.name}] LiveKit RPC round trip (transport): ${fmt(rtt)}`,
