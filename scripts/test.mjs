@@ -1,4 +1,4 @@
-// The one test command: node tests for core, then browser tests in Chromium.
+// The one test command: the typecheck, node tests for core, then browser tests in Chromium.
 // Prints a closing "N passed, N failed" line summing both runners.
 import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
@@ -21,6 +21,14 @@ const strip = (s) => s.replace(/\x1b\[[0-9;]*m/g, '');
 let passed = 0;
 let failed = 0;
 let ok = true;
+
+// Types first: a type error fails the run like a failing test.
+const types = await run('npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']);
+if (types.code !== 0) {
+  ok = false;
+  failed += 1;
+  console.error('typecheck: tsc reported errors (above)');
+} else console.log('typecheck: ok');
 
 const node = await run('node', ['--import', 'tsx', '--test', '--test-reporter=spec', ...listTests('test/core')]);
 {
