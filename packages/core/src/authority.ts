@@ -73,7 +73,7 @@ export interface StepOutcome {
 
 export type RoomConfigInput = Partial<RoomConfig>;
 
-/** A new, empty room. Throws a RoomErrorException-free TypeError only on programmer error; use `validateConfig` for user input. */
+/** A new, empty room. Throws a TypeError on an invalid config (programmer error); check user input with `validateConfig`. */
 export function createAuthority(roomId: string, config: RoomConfigInput = {}, now = 0): AuthorityState {
   const checked = validateConfig(config);
   if (!checked.ok) throw new TypeError(checked.error.message);
@@ -1006,11 +1006,4 @@ export function utf8Length(s: string): number {
     } else n += 3;
   }
   return n;
-}
-
-/** Where each user's request stands in the queue (1-based), from any copy of the room. */
-export function queueOf(room: RoomState): SeatRequest[] {
-  return Object.values(room.requests)
-    .filter((r) => r.status === 'pending')
-    .sort((a, b) => a.seq - b.seq);
 }

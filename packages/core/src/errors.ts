@@ -62,15 +62,3 @@ export const fail = (code: ErrorCode, message: string, details?: Record<string, 
   ok: false,
   error: roomError(code, message, details),
 });
-
-/** An Error carrying a RoomError, for APIs that must throw (e.g. element attribute setters). */
-export class RoomErrorException extends Error {
-  readonly code: ErrorCode;
-  readonly details?: Readonly<Record<string, unknown>>;
-  constructor(error: RoomError) {
-    super(error.message);
-    this.name = 'RoomError';
-    this.code = error.code;
-    this.details = error.details;
-  }
-}

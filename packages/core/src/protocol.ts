@@ -4,7 +4,7 @@
  */
 import * as v from 'valibot';
 import type { Patch } from './draft.js';
-import { fail, ok, type ErrorCode, type Result } from './errors.js';
+import { ERROR_CODES, fail, ok, type Result } from './errors.js';
 import { RoomEventSchema, type RoomEvent } from './events.js';
 import { LIMITS } from './limits.js';
 import {
@@ -19,7 +19,6 @@ import {
   type Command,
   type RoomState,
 } from './schema.js';
-import { ERROR_CODES, type RoomError } from './errors.js';
 import { utf8Length } from './authority.js';
 
 export const PROTOCOL_VERSION = 1;
@@ -145,8 +144,3 @@ function tooLarge(bytes: number): Result<never> {
     limit: LIMITS.maxMessageBytes,
   });
 }
-
-export function isRoomError(x: unknown): x is RoomError {
-  return !!x && typeof x === 'object' && typeof (x as RoomError).code === 'string' && typeof (x as RoomError).message === 'string';
-}
-export type { ErrorCode };

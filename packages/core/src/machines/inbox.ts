@@ -37,7 +37,6 @@ export type InboxEvent =
   | { type: 'ACCEPT_ALL' }
   | { type: 'REJECT_ALL' }
   | { type: 'DISMISS_ERROR' }
-  | { type: 'TICK'; elapsedMs: number }
   | { type: 'DONE'; key: string; result: Result };
 
 const TICK_MS = 1000;
