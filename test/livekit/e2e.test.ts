@@ -268,7 +268,16 @@ for (const target of all) {
       await new Promise((r) => setTimeout(r, 1200));
       expect(heard.state.peak).to.equal(0);
       expect((await host.send({ type: 'mute-seat', seat: 2, muted: false })).ok).to.equal(true);
-      await waitFor('b hears a again', () => heard.state.peak > 0.05 && b.media.playbackVolume('c-a') === 1, 10_000);
+      // Two steps, so a failure says which part broke: b's view of the seat, or the audio path.
+      const seen = () =>
+        `seat at b ${JSON.stringify(b.room?.seats[2])}, volume ${b.media.playbackVolume('c-a')}, ` +
+        `subscribed ${JSON.stringify(b.media.subscribed)}, level now ${heard.state.now}, peak ${heard.state.peak}`;
+      try {
+        await waitFor('b sees the seat unmuted and plays a at full volume', () => b.room?.seats[2]?.muted === false && b.media.playbackVolume('c-a') === 1, 5000);
+        await waitFor('b hears a again', () => heard.state.peak > 0.05, 15_000);
+      } catch (e) {
+        throw new Error(`${(e as Error).message} (${seen()})`);
+      }
       heard.off();
     });
 
