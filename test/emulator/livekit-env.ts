@@ -216,6 +216,14 @@ export async function disconnectAll(): Promise<void> {
   await Promise.all(rooms.map((r) => r.disconnect().catch(() => undefined)));
 }
 
+/**
+ * The peak level above which a listener counts as hearing Chromium's fake microphone. The fake
+ * device beeps, and the publisher's audio processing (noise suppression, gain control) can turn a
+ * repeating beep down: a clean-clone CI run measured peaks of only 0.049 once a track had been
+ * publishing for a while. A silenced or absent track measures 0, so this stays clearly above silence.
+ */
+export const AUDIBLE = 0.01;
+
 /** Resolves when `check()` is truthy (polled), or rejects after `timeoutMs` naming `what`. */
 export async function waitFor<T>(what: string, check: () => T | undefined | null | false, timeoutMs = 5000): Promise<T> {
   const until = Date.now() + timeoutMs;

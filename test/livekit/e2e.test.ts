@@ -5,7 +5,7 @@
 import { expect } from '@open-wc/testing';
 import type { RoomState } from '@micseat/core';
 import type { LiveKitRoomBackend } from '@micseat/backend-livekit';
-import { skippedReason, targets, waitFor } from '../emulator/livekit-env.js';
+import { AUDIBLE, skippedReason, targets, waitFor } from '../emulator/livekit-env.js';
 import { createLkRoom, type LkRoom } from './harness.js';
 
 const all = await targets();
@@ -47,7 +47,7 @@ for (const target of all) {
       expect(mic, JSON.stringify(mic)).to.deep.equal({ ok: true, value: 'on' });
       expect((await a.send({ type: 'set-mic', mic: 'on' })).ok).to.equal(true);
       const heard = ear(b, 'c-a');
-      await waitFor('b to hear a', () => heard.state.peak > 0.05, 10_000);
+      await waitFor('b to hear a', () => heard.state.peak > AUDIBLE, 10_000);
       heard.off();
       expect(b.media.subscribed).to.include('c-a');
       expect(b.room!.members['c-a']!.mic).to.equal('on');
@@ -102,7 +102,7 @@ for (const target of all) {
       expect((await a.send({ type: 'take-seat', seat: 1 })).ok).to.equal(true);
       expect((await a.media.setMic(true)).ok).to.equal(true);
       const heard = ear(b, 'c-a');
-      await waitFor('b to hear a', () => heard.state.peak > 0.05, 10_000);
+      await waitFor('b to hear a', () => heard.state.peak > AUDIBLE, 10_000);
       const terminated: string[] = [];
       a.onUpdate((u) => u.events.forEach((e) => e.type === 'seat-left' && terminated.push(e.reason)));
       expect((await host.send({ type: 'kick-seat', seat: 1 })).ok).to.equal(true);
@@ -245,7 +245,7 @@ for (const target of all) {
       await b.lk!.simulateScenario('full-reconnect');
       await waitFor('b connected again', () => b.status === 'connected' && b.lk!.remoteParticipants.has('c-a'), 15_000);
       const heard = ear(b, 'c-a');
-      await waitFor('b to hear a after its reconnect', () => heard.state.peak > 0.05, 10_000);
+      await waitFor('b to hear a after its reconnect', () => heard.state.peak > AUDIBLE, 10_000);
       heard.off();
     });
 
@@ -260,7 +260,7 @@ for (const target of all) {
       // a keeps publishing whatever the seat says (a dishonest client, or one slow to obey).
       expect((await a.media.setMic(true)).ok).to.equal(true);
       const heard = ear(b, 'c-a');
-      await waitFor('b hears a', () => heard.state.peak > 0.05, 10_000);
+      await waitFor('b hears a', () => heard.state.peak > AUDIBLE, 10_000);
       expect(b.media.playbackVolume('c-a')).to.equal(1);
       expect((await host.send({ type: 'mute-seat', seat: 2, muted: true })).ok).to.equal(true);
       await waitFor('a silent at b', () => heard.state.now === 0 && b.media.playbackVolume('c-a') === 0, 5000);
@@ -274,7 +274,7 @@ for (const target of all) {
         `subscribed ${JSON.stringify(b.media.subscribed)}, level now ${heard.state.now}, peak ${heard.state.peak}`;
       try {
         await waitFor('b sees the seat unmuted and plays a at full volume', () => b.room?.seats[2]?.muted === false && b.media.playbackVolume('c-a') === 1, 5000);
-        await waitFor('b hears a again', () => heard.state.peak > 0.05, 15_000);
+        await waitFor('b hears a again', () => heard.state.peak > AUDIBLE, 15_000);
       } catch (e) {
         throw new Error(`${(e as Error).message} (${seen()})`);
       }

@@ -6,7 +6,7 @@ import { expect } from '@open-wc/testing';
 import { createActor, type Actor } from 'xstate';
 import { roomMachine, type MemberRole, type RoomActor } from '@micseat/core';
 import { waitFor } from '@micseat/core/conformance';
-import { skippedReason, targets } from '../emulator/livekit-env.js';
+import { AUDIBLE, skippedReason, targets } from '../emulator/livekit-env.js';
 import { createLkRoom, type LkRoom } from './harness.js';
 
 const all = await targets();
@@ -45,7 +45,7 @@ for (const target of all) {
       host.send({ type: 'ACCEPT_NEXT' });
       await until(() => requestState(ann) === 'onSeat', 'on seat', 12_000);
       await until(() => ctx(host).room!.members['c-ann']!.mic === 'on', 'mic on at the host');
-      await until(() => (ctx(bob).levels.get('c-ann') ?? 0) > 0.05, 'bob hears ann', 10_000);
+      await until(() => (ctx(bob).levels.get('c-ann') ?? 0) > AUDIBLE, 'bob hears ann', 10_000);
     });
 
     it('with the host offline a request fails as host-unreachable, never rejected', async () => {
