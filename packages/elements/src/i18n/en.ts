@@ -1,6 +1,8 @@
 import type { Strings } from './strings.js';
 
 export const en: Strings = {
+  labelSep: ': ',
+  listSep: ', ',
   roomLabel: 'Audio room',
   connecting: 'Connecting…',
   reconnecting: 'Reconnecting…',
@@ -154,6 +156,17 @@ export const en: Strings = {
     disconnected: 'You are not connected.',
     'mic-denied': 'Microphone permission was denied.',
     'no-device': 'No microphone was found.',
+    'seat-out-of-range': 'That seat does not exist in this room.',
+    'not-member': 'That person is not in the room.',
+    'host-exists': 'This room already has a host.',
+    'unknown-request': 'That request no longer exists.',
+    'id-conflict': 'That action clashed with another one; try again.',
+    'unknown-invitation': 'That invitation no longer exists.',
+    'invitation-closed': 'That invitation was already answered or withdrawn.',
+    'invalid-command': 'The room could not understand that action.',
+    malformed: 'A message from the room could not be read.',
+    'unsupported-version': 'This app is out of date for this room; please update it.',
+    'too-large': 'That message is too large to send.',
     'media-failed': 'The microphone could not be opened.',
   },
   unknownError: 'Something went wrong.',

@@ -6,6 +6,11 @@
 import type { ErrorCode, MicReport, RoomMode } from '@micseat/core';
 
 export interface Strings {
+  // punctuation
+  /** Between a label and its value, e.g. `Mode: free` (en ': ', zh '：'). */
+  labelSep: string;
+  /** Between items of an inline list, e.g. `Seat 2, with camera` (en ', ', zh '，'). */
+  listSep: string;
   // room / connection
   roomLabel: string;
   connecting: string;
@@ -138,7 +143,8 @@ export interface Strings {
     'mode-changed': (mode: RoomMode) => string;
     error: (message: string) => string;
   };
-  errors: Partial<Record<ErrorCode, string>>;
+  /** One message per RoomError code; a full Record, so a table cannot miss a code. */
+  errors: Record<ErrorCode, string>;
   unknownError: string;
 }
 

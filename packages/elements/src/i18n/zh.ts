@@ -1,6 +1,8 @@
 import type { Strings } from './strings.js';
 
 export const zh: Strings = {
+  labelSep: '：',
+  listSep: '，',
   roomLabel: '语音房间',
   connecting: '正在连接…',
   reconnecting: '正在重新连接…',
@@ -154,6 +156,17 @@ export const zh: Strings = {
     disconnected: '你尚未连接。',
     'mic-denied': '麦克风权限被拒绝。',
     'no-device': '未找到麦克风。',
+    'seat-out-of-range': '该麦位不存在。',
+    'not-member': '此人不在房间内。',
+    'host-exists': '本房间已有房主。',
+    'unknown-request': '该申请已不存在。',
+    'id-conflict': '该操作与另一个操作冲突，请重试。',
+    'unknown-invitation': '该邀请已不存在。',
+    'invitation-closed': '该邀请已被处理或已撤回。',
+    'invalid-command': '房间无法识别该操作。',
+    malformed: '无法读取来自房间的消息。',
+    'unsupported-version': '当前应用版本与本房间不兼容，请更新。',
+    'too-large': '消息过大，无法发送。',
     'media-failed': '无法打开麦克风。',
   },
   unknownError: '出错了。',
