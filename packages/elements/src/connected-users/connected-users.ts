@@ -241,11 +241,11 @@ export class ConnectedUsers extends MicseatElement {
         : html`<p class="none">${t.nobodyHere}</p>`;
     return html`<div part="base" role="group" aria-label=${t.connectedUsers}>
       <div part="section">
-        <h3 part="heading">${t.onSeats} (${speakers.length})</h3>
+        <h3 part="heading">${t.withCount(t.onSeats, speakers.length)}</h3>
         ${list(speakers)}
       </div>
       <div part="section">
-        <h3 part="heading">${t.listening} (${listeners.length})</h3>
+        <h3 part="heading">${t.withCount(t.listening, listeners.length)}</h3>
         ${list(listeners)}
       </div>
       ${this.log.length

@@ -11,6 +11,10 @@ export interface Strings {
   labelSep: string;
   /** Between items of an inline list, e.g. `Seat 2, with camera` (en ', ', zh '，'). */
   listSep: string;
+  /** Between a name and its explanation, e.g. `Free seating — Listeners take…` (en ' — ', zh '——'). */
+  dashSep: string;
+  /** A heading with a count, e.g. `Listening (3)` (zh uses full-width parentheses). */
+  withCount: (label: string, n: number) => string;
   // room / connection
   roomLabel: string;
   connecting: string;
@@ -125,6 +129,15 @@ export interface Strings {
   audioBlockedHint: string;
   // inspector
   inspector: string;
+  inspectorRow: Record<
+    'room' | 'identity' | 'version' | 'seats' | 'request' | 'invitations' | 'inbox' | 'busy' | 'levels' | 'audio' | 'error' | 'notice',
+    string
+  >;
+  /** The summary's request part, given the request machine's state. */
+  inspectorRequest: (state: string) => string;
+  inspectorNoRequest: string;
+  inspectorAudio: Record<'blocked' | 'playing', string>;
+  inspectorLog: string;
   // announcements (lifecycle)
   notice: {
     'request-sent': string;

@@ -142,7 +142,7 @@ export class InvitationPrompt extends MicseatElement {
         </button>`;
     } else {
       const key = s as keyof typeof t.invitationStatus;
-      const text = s === 'failed' && error ? `${t.invitationStatus.failed}: ${errorText(t, error.code, error.message)}` : (t.invitationStatus[key] ?? s);
+      const text = s === 'failed' && error ? `${t.invitationStatus.failed}${t.labelSep}${errorText(t, error.code, error.message)}` : (t.invitationStatus[key] ?? s);
       const closed = s === 'cancelled' || s === 'timeout' || s === 'failed';
       actions = html`<span part="status">${text}</span>
         ${closed ? html`<button class="btn small" @click=${() => (this.dismissed = this.room.value.ref)}>${t.close}</button>` : nothing}`;

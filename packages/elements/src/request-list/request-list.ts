@@ -224,7 +224,7 @@ export class RequestList extends MicseatElement {
         ${handled.length
           ? html`<ul part="recent" aria-label=${t.recentlyHandled}>
               ${handled.slice(0, 5).map(
-                (r) => html`<li>${this.name(r.userId)}: ${t.handledBy(this.name(r.handledBy!), t.statusWord[r.status])}</li>`,
+                (r) => html`<li>${this.name(r.userId)}${t.labelSep}${t.handledBy(this.name(r.handledBy!), t.statusWord[r.status])}</li>`,
               )}
             </ul>`
           : nothing}

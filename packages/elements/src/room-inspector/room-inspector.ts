@@ -27,6 +27,7 @@ const valueOf = (ref: AnyActorRef | null | undefined): string => {
  * @csspart table - The current states.
  * @csspart log - The transition log.
  * @cssstate open - The panel is expanded.
+ * @cssproperty --micseat-mono-font - The monospace font stack of the panel (default `ui-monospace, 'SFMono-Regular', Menlo, Consolas, monospace`).
  */
 export class RoomInspector extends MicseatElement {
   static override styles = [
@@ -148,40 +149,41 @@ export class RoomInspector extends MicseatElement {
   protected override render() {
     const t = this.t;
     const snap = this.actor?.getSnapshot();
-    if (!snap) return html`<details part="base"><summary part="summary">${t.inspector}: —</summary></details>`;
+    if (!snap) return html`<details part="base"><summary part="summary">${t.inspector}${t.labelSep}—</summary></details>`;
     const ctx = snap.context;
     const room = ctx.room;
     const req = ctx.request?.getSnapshot();
     const inbox = ctx.inbox?.getSnapshot();
     const pending = room ? Object.values(room.requests).filter((r) => r.status === 'pending').length : 0;
+    const r = t.inspectorRow;
     const rows: [string, string][] = [
-      ['room', `${valueOf(this.actor)} · status ${ctx.status}`],
-      ['identity', `${ctx.identity} (${room?.members[ctx.identity]?.role ?? '—'})`],
-      ['version', room ? `v${room.version} · clock ${room.clock} · mode ${room.mode}` : '—'],
-      ['seats', room ? room.seats.map((s) => `${s.index + 1}:${s.status}${s.userId ? `(${s.userId})` : ''}${s.muted ? '·muted' : ''}`).join(' ') : '—'],
+      [r.room, `${valueOf(this.actor)} · status ${ctx.status}`],
+      [r.identity, `${ctx.identity} (${room?.members[ctx.identity]?.role ?? '—'})`],
+      [r.version, room ? `v${room.version} · clock ${room.clock} · mode ${room.mode}` : '—'],
+      [r.seats, room ? room.seats.map((s) => `${s.index + 1}:${s.status}${s.userId ? `(${s.userId})` : ''}${s.muted ? '·muted' : ''}`).join(' ') : '—'],
       [
-        'request',
+        r.request,
         req
           ? `${valueOf(ctx.request)} · ${req.context.kind} seat ${String(req.context.seat)} · pos ${req.context.position ?? '—'} · deadline ${req.context.deadline ?? '—'}${req.context.error ? ` · ${req.context.error.code}` : ''}`
           : '—',
       ],
-      ['invitations', Object.entries(ctx.invitations).map(([id, ref]) => `${id.slice(0, 8)}:${valueOf(ref)}`).join(', ') || '—'],
-      ['inbox', inbox ? `${valueOf(ctx.inbox)} · ${pending} pending · busy ${Object.keys(inbox.context.busy).length}` : '—'],
-      ['busy', Object.entries(ctx.busy).map(([k, n]) => `${k}×${n}`).join(', ') || '—'],
-      ['levels', [...ctx.levels].map(([id, l]) => `${id}:${l.toFixed(2)}`).join(' ') || '—'],
-      ['audio', ctx.audioBlocked ? 'blocked' : 'playing'],
-      ['error', ctx.error ? `${ctx.error.code}: ${ctx.error.message}` : '—'],
-      ['notice', ctx.notice ? `#${ctx.notice.seq} ${ctx.notice.code}` : '—'],
+      [r.invitations, Object.entries(ctx.invitations).map(([id, ref]) => `${id.slice(0, 8)}:${valueOf(ref)}`).join(', ') || '—'],
+      [r.inbox, inbox ? `${valueOf(ctx.inbox)} · ${pending} pending · busy ${Object.keys(inbox.context.busy).length}` : '—'],
+      [r.busy, Object.entries(ctx.busy).map(([k, n]) => `${k}×${n}`).join(', ') || '—'],
+      [r.levels, [...ctx.levels].map(([id, l]) => `${id}:${l.toFixed(2)}`).join(' ') || '—'],
+      [r.audio, ctx.audioBlocked ? t.inspectorAudio.blocked : t.inspectorAudio.playing],
+      [r.error, ctx.error ? `${ctx.error.code}: ${ctx.error.message}` : '—'],
+      [r.notice, ctx.notice ? `#${ctx.notice.seq} ${ctx.notice.code}` : '—'],
     ];
     return html`<details part="base" ?open=${this.open} @toggle=${this.toggle}>
-      <summary part="summary">${t.inspector}: ${valueOf(this.actor)} · ${req ? `request ${valueOf(ctx.request)}` : 'no request'}</summary>
+      <summary part="summary">${t.inspector}${t.labelSep}${valueOf(this.actor)} · ${req ? t.inspectorRequest(valueOf(ctx.request)) : t.inspectorNoRequest}</summary>
       ${this.open
         ? html`<table part="table">
               <tbody>
                 ${rows.map(([k, v]) => html`<tr><th scope="row">${k}</th><td>${v}</td></tr>`)}
               </tbody>
             </table>
-            <ul part="log" aria-label="log">
+            <ul part="log" aria-label=${t.inspectorLog}>
               ${this.log.map((l) => html`<li>${new Date(l.at).toISOString().slice(11, 23)} ${l.text}</li>`)}
             </ul>`
         : nothing}

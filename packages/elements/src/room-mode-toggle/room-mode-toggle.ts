@@ -65,7 +65,7 @@ export class RoomModeToggle extends MicseatElement {
       <span part="track" aria-hidden="true"><span part="thumb"></span></span>
       <span part="label">
         <span>${t.roomMode}</span>
-        <span part="hint" id="hint">${t.modeName[mode]} — ${isHost ? t.modeHint[mode] : t.onlyHostSwitches}</span>
+        <span part="hint" id="hint">${t.modeName[mode]}${t.dashSep}${isHost ? t.modeHint[mode] : t.onlyHostSwitches}</span>
       </span>
     </button>`;
   }
