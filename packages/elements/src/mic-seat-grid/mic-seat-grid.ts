@@ -25,15 +25,25 @@ const SEAT_PARTS = ['base', 'avatar', 'initials', 'picture', 'badge', 'mic', 'na
  * @summary The seat grid.
  * @fires seat-take - (from the seats and the lost-race offer) Cancelable. detail: `{ seat }`
  * @fires seat-request - (from the seats) Cancelable. detail: `{ seat, media }`
+ * @fires seat-switch - (from the seats) Cancelable. detail: `{ from, to, userId }`
+ * @fires seat-leave - (from the seats) Cancelable. detail: `{ seat }`
+ * @fires seat-kick - (from the seats, moderators) Cancelable. detail: `{ seat, userId }`
+ * @fires seat-lock - (from the seats, moderators) Cancelable. detail: `{ seat, locked }`
+ * @fires seat-mute - (from the seats, moderators) Cancelable. detail: `{ seat, muted }`
+ * @fires seat-invite - (from the seats, moderators) Cancelable. detail: `{ seat, userId }`
+ * @fires invitation-cancel - (from the seats, moderators) Cancelable. detail: `{ invitationId }`
  * @csspart base - The grid.
  * @csspart host - The host's `<mic-seat>`.
  * @csspart seat - Every guest `<mic-seat>` (style inside them with `mic-seat::part(...)`).
  * @csspart notice - The "seat just taken — try seat N" message.
  * @csspart notice-action - Its "take seat N" button.
+ * @csspart notice-close - Its close button.
  * @csspart seat-avatar - Every seat's avatar (and likewise `seat-base`, `seat-name`, `seat-status`, `seat-badge`, `seat-mic`, `seat-countdown`, `seat-menu`, `seat-menu-item`, `seat-initials`, `seat-picture`).
  * @cssproperty --micseat-gap - Space between seats.
  * @cssproperty --micseat-duo-avatar-size - Avatar size in the two-person layout (default 96px).
  * @cssproperty --micseat-large-avatar-size - Avatar size for more than 9 seats (default 48px).
+ * @cssproperty --micseat-large-seat-width - Narrowest seat column for more than 9 seats (default 84px).
+ * @cssproperty --micseat-compact-avatar-size - Avatar size when the grid is narrower than 460px (default 48px).
  * @cssstate lost-race - The "seat just taken" message is showing.
  */
 export class MicSeatGrid extends MicseatElement {
@@ -129,6 +139,7 @@ export class MicSeatGrid extends MicseatElement {
                 </button>`
               : nothing}
             <button
+              part="notice-close"
               class="btn small"
               @click=${() => {
                 this.dismissed = this.info.value.request;

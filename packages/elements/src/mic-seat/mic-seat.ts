@@ -479,9 +479,9 @@ export class MicSeat extends MicseatElement {
         : nothing;
 
     // The accessible name is the visible text plus hidden context (seat number, action, speaking).
-    const held = kind === 'reserved' && v.reservedFor && v.reservedFor.id !== v.me ? `${t.reservedFor(v.reservedFor.name)}: ` : '';
-    const prefix = (action && action !== 'menu' ? `${action.label}: ` : name === label ? '' : `${label}: `) + held;
-    const suffix = [speaking ? t.speaking : '', action === 'menu' ? t.seatActions(n) : ''].filter(Boolean).join(', ');
+    const held = kind === 'reserved' && v.reservedFor && v.reservedFor.id !== v.me ? `${t.reservedFor(v.reservedFor.name)}${t.labelSep}` : '';
+    const prefix = (action && action !== 'menu' ? `${action.label}${t.labelSep}` : name === label ? '' : `${label}${t.labelSep}`) + held;
+    const suffix = [speaking ? t.speaking : '', action === 'menu' ? t.seatActions(n) : ''].filter(Boolean).join(t.listSep);
     const classes = {
       [kind]: true,
       speaking,
@@ -506,9 +506,9 @@ export class MicSeat extends MicseatElement {
         >
         ${prefix ? html`<span class="sr-only">${prefix}</span>` : nothing}
         <span part="name">${name}</span>
-        <span class="sr-only">, </span>
+        <span class="sr-only">${t.listSep}</span>
         <span part="status">${status}</span>
-        ${suffix ? html`<span class="sr-only">, ${suffix}</span>` : nothing}
+        ${suffix ? html`<span class="sr-only">${t.listSep}${suffix}</span>` : nothing}
       </button>
       ${this.renderMenu()}
     `;
