@@ -29,6 +29,8 @@ export interface MicseatEventDetails {
   'invitation-accept': { invitationId: string };
   'invitation-decline': { invitationId: string };
   'member-remove': { userId: string };
+  /** The host makes a member a co-host (`cohost: true`) or takes it back (`false`). */
+  'cohost-change': { userId: string; cohost: boolean };
   'audio-unlock': Record<string, never>;
 }
 

@@ -27,12 +27,14 @@ const EMPTY: PeopleView = { members: {}, seats: [], invitations: {}, me: '', rol
 /**
  * Who is here: the people on seats (with their seat and mic), the listeners, and a short log of
  * who joined, left, took or left a seat since you opened the room. Moderators can invite a
- * listener to speak, withdraw an invitation, or remove someone from the room.
+ * listener to speak, withdraw an invitation, or remove someone from the room; the host can also
+ * make someone a co-host (a moderator) or take that back.
  *
  * @summary Connected users, with joins and leaves.
  * @fires seat-invite - Before inviting a listener to any seat. Cancelable. detail: `{ seat: 'any', userId }`
  * @fires invitation-cancel - Before withdrawing an invitation. Cancelable. detail: `{ invitationId }`
  * @fires member-remove - Before removing someone from the room. Cancelable. detail: `{ userId }`
+ * @fires cohost-change - Before the host makes someone a co-host or takes it back. Cancelable. detail: `{ userId, cohost }`
  * @csspart base - The panel.
  * @csspart section - "On seats" and "Listening".
  * @csspart heading - Section headings.
@@ -42,6 +44,7 @@ const EMPTY: PeopleView = { members: {}, seats: [], invitations: {}, me: '', rol
  * @csspart meta - Seat, role, mic or offline.
  * @csspart invite - The invite button (moderators).
  * @csspart remove - The remove button (moderators).
+ * @csspart cohost - The "make co-host" / "remove co-host" button (the host only).
  * @csspart cancel - The cancel-invitation button (moderators).
  * @csspart activity - The joined / left log.
  * @csspart more - "and N more" when a section is longer than `max-listed`.
@@ -216,12 +219,23 @@ export class ConnectedUsers extends MicseatElement {
           ? html`<button part="cancel" class="btn small"
               @click=${() => this.intent('invitation-cancel', { invitationId: pending.id }, { type: 'CANCEL_INVITATION', invitationId: pending.id })}>${t.cancelInvitation}</button>`
           : nothing}
+        ${v.role === 'host' && m.id !== v.me && m.role !== 'host'
+          ? this.cohostButton(m)
+          : nothing}
         ${canAct
           ? html`<button part="remove" class="btn small danger" aria-label=${t.removeFromRoom(m.name)}
               @click=${() => this.intent('member-remove', { userId: m.id }, { type: 'REMOVE_MEMBER', userId: m.id })}>${icons.x}</button>`
           : nothing}
       </span>
     </li>`;
+  }
+
+  private cohostButton(m: Member) {
+    const t = this.t;
+    const cohost = m.role !== 'cohost';
+    return html`<button part="cohost" class="btn small"
+      aria-label=${cohost ? t.makeCohostNamed(m.name) : t.removeCohostNamed(m.name)}
+      @click=${() => this.intent('cohost-change', { userId: m.id, cohost }, { type: 'SET_COHOST', userId: m.id, cohost })}>${cohost ? t.makeCohost : t.removeCohost}</button>`;
   }
 
   protected override render() {

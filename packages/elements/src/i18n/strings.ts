@@ -121,6 +121,10 @@ export interface Strings {
   activity: string;
   removeFromRoom: (name: string) => string;
   inviteNamed: (name: string) => string;
+  makeCohost: string;
+  removeCohost: string;
+  makeCohostNamed: (name: string) => string;
+  removeCohostNamed: (name: string) => string;
   invite: string;
   offline: string;
   andMore: (n: number) => string;
