@@ -6,7 +6,11 @@
  */
 export * from '@micseat/elements';
 export * from '@micseat/core';
+import { connectDemoRooms } from '@micseat/backend-memory';
+
 export {
+  connectDemoRooms,
+  closeDemoRooms,
   createMemoryRoom,
   joinOverBroadcastChannel,
   MemoryRoomBackend,
@@ -14,3 +18,11 @@ export {
   type MemoryRoom,
   type FaultConfig,
 } from '@micseat/backend-memory';
+
+// A page with no script of its own can wire demo rooms with attributes alone
+// (<micseat-room demo-room="party" demo-user="alice" demo-role="host">). Module scripts run once
+// the page is parsed, so the elements are there; later ones can call connectDemoRooms() again.
+if (typeof document !== 'undefined') {
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', () => connectDemoRooms(), { once: true });
+  else connectDemoRooms();
+}

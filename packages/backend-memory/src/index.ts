@@ -89,3 +89,5 @@ export function joinOverBroadcastChannel(
 }
 
 export type { RoomConfigInput };
+
+export { connectDemoRooms, closeDemoRooms, type DemoWiring } from './demo.js';

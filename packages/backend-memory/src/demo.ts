@@ -1,0 +1,81 @@
+/**
+ * Declarative demo rooms, for pages without a line of script (a CMS page loading dist/micseat.js):
+ *
+ *   <micseat-room demo-room="party" demo-user="alice" demo-role="host" name="Alice">…</micseat-room>
+ *   <micseat-room demo-room="party" demo-user="bob" name="Bob">…</micseat-room>
+ *
+ * Every `<micseat-room>` with a `demo-room` attribute and no backend yet joins an in-page memory
+ * room of that name (one per name, made on first use; `demo-seats` on the first element sets the
+ * seat count). For demos only: a real page gives each room element a LiveKit backend instead.
+ */
+import { roomError, validateConfig, type MemberRole, type RoomError } from '@micseat/core';
+import { createMemoryRoom, type MemoryRoom } from './index.js';
+
+const ROLES: readonly MemberRole[] = ['host', 'cohost', 'audience'];
+const rooms = new Map<string, MemoryRoom>();
+let anonymous = 0;
+
+/** What `connectDemoRooms` did: the elements it wired, and each refusal with its element. */
+export interface DemoWiring {
+  readonly connected: Element[];
+  readonly refused: { readonly element: Element; readonly error: RoomError }[];
+}
+
+/**
+ * Gives a memory backend to every `micseat-room[demo-room]` under `root` that has none. Bad
+ * attributes are refused with a typed error (logged with `console.error`, and returned) and that
+ * element is left alone; the others still connect.
+ */
+export function connectDemoRooms(root: ParentNode = document): DemoWiring {
+  const connected: Element[] = [];
+  const refused: DemoWiring['refused'] = [];
+  for (const el of root.querySelectorAll('micseat-room[demo-room]')) {
+    const target = el as Element & { backend?: unknown };
+    if (target.backend) continue;
+    const wired = wire(el);
+    if (wired.error) {
+      refused.push({ element: el, error: wired.error });
+      console.error(`micseat: <micseat-room demo-room> not connected: ${wired.error.message}`, wired.error);
+      continue;
+    }
+    target.backend = wired.backend;
+    connected.push(el);
+  }
+  return { connected, refused };
+}
+
+function wire(el: Element): { backend?: unknown; error?: RoomError } {
+  const name = (el.getAttribute('demo-room') ?? '').trim();
+  if (!name || name.length > 64) {
+    return { error: roomError('invalid-command', 'demo-room must name the room (1 to 64 characters).', { attribute: 'demo-room' }) };
+  }
+  const role = (el.getAttribute('demo-role') ?? 'audience').trim() as MemberRole;
+  if (!ROLES.includes(role)) {
+    return { error: roomError('invalid-command', `demo-role must be one of ${ROLES.join(', ')}.`, { attribute: 'demo-role', value: role }) };
+  }
+  const user = (el.getAttribute('demo-user') ?? '').trim() || `guest-${++anonymous}`;
+  if (user.length > 64) {
+    return { error: roomError('invalid-command', 'demo-user must be at most 64 characters.', { attribute: 'demo-user' }) };
+  }
+  let room = rooms.get(name);
+  if (!room) {
+    const seats = el.getAttribute('demo-seats');
+    const config = seats === null ? {} : { seatCount: Number(seats) };
+    const checked = validateConfig(config);
+    if (!checked.ok) {
+      return { error: roomError('invalid-command', `demo-seats: ${checked.error.message}`, { attribute: 'demo-seats', value: seats }) };
+    }
+    room = createMemoryRoom({ config });
+    rooms.set(name, room);
+  }
+  if (room.clients.has(user)) {
+    return { error: roomError('id-conflict', `demo-user "${user}" is already in demo room "${name}".`, { attribute: 'demo-user', value: user }) };
+  }
+  return { backend: room.join(user, role) };
+}
+
+/** Closes every demo room (for tests and single-page apps leaving the page). */
+export function closeDemoRooms(): void {
+  for (const room of rooms.values()) room.close();
+  rooms.clear();
+}

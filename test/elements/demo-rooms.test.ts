@@ -1,0 +1,66 @@
+/**
+ * Declarative demo rooms (packages/backend-memory/src/demo.ts): a CMS page wires rooms with
+ * attributes alone, through the single-file bundle's entry.
+ */
+import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import { closeDemoRooms, connectDemoRooms } from '@micseat/backend-memory';
+import '@micseat/elements';
+import type { MicseatRoom } from '@micseat/elements';
+
+const connectedOf = (el: Element) => (el as MicseatRoom).actor?.getSnapshot().value === 'connected';
+
+describe('demo rooms wired by attributes', () => {
+  afterEach(closeDemoRooms);
+
+  it('the bundle entry connects every <micseat-room demo-room> on load; same name, same room', async () => {
+    const page = await fixture(html`<div>
+      <micseat-room demo-room="party" demo-user="alice" demo-role="host" demo-seats="4" name="Alice"><mic-seat-grid></mic-seat-grid></micseat-room>
+      <micseat-room demo-room="party" demo-user="bob" name="Bob"><mic-seat-grid></mic-seat-grid></micseat-room>
+      <micseat-room demo-room="other" name="Carol"></micseat-room>
+    </div>`);
+    await import('../../scripts/bundle-entry.js');
+    const [alice, bob, carol] = [...page.querySelectorAll('micseat-room')] as MicseatRoom[];
+    await waitUntil(() => connectedOf(alice!) && connectedOf(bob!) && connectedOf(carol!), 'all three connected');
+    // Alice and Bob share one room of 4 seats, with Alice as its host; Carol is alone in hers.
+    await waitUntil(() => !!bob!.actor!.getSnapshot().context.room?.members['alice'], 'bob sees alice');
+    const room = bob!.actor!.getSnapshot().context.room!;
+    expect(room.hostId).to.equal('alice');
+    expect(room.config.seatCount).to.equal(4);
+    expect(Object.keys(carol!.actor!.getSnapshot().context.room!.members)).to.have.length(1);
+    // Running it again connects nothing twice.
+    expect(connectDemoRooms(page).connected).to.have.length(0);
+  });
+
+  it('bad attributes are typed refusals; that element stays unconnected and the others connect', async () => {
+    const page = await fixture(html`<div>
+      <micseat-room demo-room="bad" demo-role="king" name="X"></micseat-room>
+      <micseat-room demo-room="   " name="Y"></micseat-room>
+      <micseat-room demo-room="seats" demo-seats="-3" name="Z"></micseat-room>
+      <micseat-room demo-room="dup" demo-user="sam" name="Sam"></micseat-room>
+      <micseat-room demo-room="dup" demo-user="sam" name="Sam again"></micseat-room>
+      <micseat-room demo-room="${'x'.repeat(65)}" name="Long"></micseat-room>
+    </div>`);
+    const logged: unknown[] = [];
+    const original = console.error;
+    console.error = (...args: unknown[]) => logged.push(args[0]);
+    let wiring;
+    try {
+      wiring = connectDemoRooms(page);
+    } finally {
+      console.error = original;
+    }
+    const els = [...page.querySelectorAll('micseat-room')] as MicseatRoom[];
+    expect(wiring.connected).to.deep.equal([els[3]]);
+    expect(wiring.refused.map((r) => [els.indexOf(r.element as MicseatRoom), r.error.code, r.error.details?.['attribute']])).to.deep.equal([
+      [0, 'invalid-command', 'demo-role'],
+      [1, 'invalid-command', 'demo-room'],
+      [2, 'invalid-command', 'demo-seats'],
+      [4, 'id-conflict', 'demo-user'],
+      [5, 'invalid-command', 'demo-room'],
+    ]);
+    expect(wiring.refused[0]!.error.message).to.contain('host, cohost, audience');
+    expect(logged).to.have.length(5);
+    for (const i of [0, 1, 2, 4, 5]) expect(els[i]!.backend).to.equal(undefined);
+    await waitUntil(() => connectedOf(els[3]!), 'the good one connects');
+  });
+});
