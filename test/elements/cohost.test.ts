@@ -1,7 +1,7 @@
 import { expect, html, oneEvent } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
-import type { ConnectedUsers, RequestList } from '@micseat/elements';
-import { closeRooms, ignoreResizeObserverLoop, makeRoom, part, tick, until, type Person } from './helpers.js';
+import type { ConnectedUsers, InvitationPrompt, RequestList } from '@micseat/elements';
+import { closeRooms, hasState, ignoreResizeObserverLoop, makeRoom, part, tick, until, type Person } from './helpers.js';
 
 const usersOf = (p: Person) => p.el.querySelector('connected-users')! as ConnectedUsers;
 const listOf = (p: Person) => p.el.querySelector('request-list')! as RequestList;
@@ -117,5 +117,42 @@ describe('<connected-users> co-host action', () => {
     expect(words(hu)).to.contain('麦上（1）');
     expect(words(hu)).to.contain('收听中（1）');
     await expect(hu).to.be.accessible();
+  });
+});
+
+describe('<invitation-prompt> announces the outcome', () => {
+  afterEach(closeRooms);
+
+  async function invited(config = {}) {
+    const room = makeRoom({ seatCount: 3, ...config });
+    const host = await room.join('alice', 'host', html``);
+    const bob = await room.join('bob', 'audience', html`<invitation-prompt></invitation-prompt>`);
+    const p = bob.el.querySelector('invitation-prompt')! as InvitationPrompt;
+    host.actor.send({ type: 'INVITE', userId: 'bob', seat: 1 });
+    await until(() => hasState(p, 'pending'));
+    // the live region is there, empty, before anything is said in it
+    const region = part(p, 'status')!;
+    expect(region.getAttribute('role')).to.equal('status');
+    expect(region.getAttribute('aria-live')).to.equal('polite');
+    expect(region.textContent!.trim()).to.equal('');
+    return { host, bob, p, region };
+  }
+
+  it('"withdrawn" is said in the same live region when the host withdraws it', async () => {
+    const { host, p, region } = await invited();
+    const id = Object.keys(host.snap().context.room!.invitations)[0]!;
+    host.actor.send({ type: 'CANCEL_INVITATION', invitationId: id });
+    await until(() => hasState(p, 'closed'));
+    expect(part(p, 'status')).to.equal(region);
+    expect(region.textContent).to.contain('The invitation was withdrawn');
+    await expect(p).to.be.accessible();
+  });
+
+  it('"expired" is said in the same live region when it times out', async () => {
+    const { p, region } = await invited({ invitationTimeoutMs: 1000 });
+    await until(() => hasState(p, 'closed'), 'expired', 5000);
+    expect(part(p, 'status')).to.equal(region);
+    expect(region.textContent).to.contain('The invitation expired');
+    await expect(p).to.be.accessible();
   });
 });

@@ -29,7 +29,7 @@ interface InvitationView {
  * @csspart countdown - The time left.
  * @csspart accept - The Join button.
  * @csspart decline - The Not now button.
- * @csspart status - The outcome line.
+ * @csspart status - The outcome line (a polite live region: withdrawn, expired, joining… are announced).
  * @cssstate pending - Waiting for your answer.
  * @cssstate preparing - Accepted; opening the mic.
  * @cssstate closed - Withdrawn, expired or failed (message shown until dismissed).
@@ -131,26 +131,30 @@ export class InvitationPrompt extends MicseatElement {
     const from = this.room.value.members[invitation.from]?.name ?? invitation.from;
     const seat = typeof invitation.seat === 'number' ? invitation.seat + 1 : null;
     const id = invitation.id;
-    let actions: unknown;
-    if (s === 'pending') {
-      actions = html`<span part="countdown">${t.timeLeft(this.duration(this.clock.left(invitation.deadline)))}</span>
-        <button part="accept" class="btn primary" @click=${() => this.intent('invitation-accept', { invitationId: id }, { type: 'ACCEPT_INVITATION', invitationId: id })}>
-          ${t.acceptInvitation}
-        </button>
-        <button part="decline" class="btn" @click=${() => this.intent('invitation-decline', { invitationId: id }, { type: 'DECLINE_INVITATION', invitationId: id })}>
-          ${t.declineInvitation}
-        </button>`;
-    } else {
+    let text = '';
+    if (s !== 'pending') {
       const key = s as keyof typeof t.invitationStatus;
-      const text = s === 'failed' && error ? `${t.invitationStatus.failed}${t.labelSep}${errorText(t, error.code, error.message)}` : (t.invitationStatus[key] ?? s);
-      const closed = s === 'cancelled' || s === 'timeout' || s === 'failed';
-      actions = html`<span part="status">${text}</span>
-        ${closed ? html`<button class="btn small" @click=${() => (this.dismissed = this.room.value.ref)}>${t.close}</button>` : nothing}`;
+      text = s === 'failed' && error ? `${t.invitationStatus.failed}${t.labelSep}${errorText(t, error.code, error.message)}` : (t.invitationStatus[key] ?? s);
     }
+    const closed = s === 'cancelled' || s === 'timeout' || s === 'failed';
+    // The status line is a polite live region that stays in the DOM from the moment the
+    // invitation shows, so "withdrawn", "expired", "joining…" are announced when they appear.
     return html`<div part="base" role="group" aria-label=${t.invitation}>
       <span part="icon" aria-hidden="true">${icons.hand}</span>
       <span part="message">${t.invitedBy(from, seat)}</span>
-      <span class="actions">${actions}</span>
+      <span class="actions">
+        ${s === 'pending'
+          ? html`<span part="countdown">${t.timeLeft(this.duration(this.clock.left(invitation.deadline)))}</span>
+              <button part="accept" class="btn primary" @click=${() => this.intent('invitation-accept', { invitationId: id }, { type: 'ACCEPT_INVITATION', invitationId: id })}>
+                ${t.acceptInvitation}
+              </button>
+              <button part="decline" class="btn" @click=${() => this.intent('invitation-decline', { invitationId: id }, { type: 'DECLINE_INVITATION', invitationId: id })}>
+                ${t.declineInvitation}
+              </button>`
+          : nothing}
+        <span part="status" role="status" aria-live="polite" class=${text ? '' : 'sr-only'}>${text}</span>
+        ${closed ? html`<button class="btn small" @click=${() => (this.dismissed = this.room.value.ref)}>${t.close}</button>` : nothing}
+      </span>
     </div>`;
   }
 }
