@@ -36,7 +36,8 @@ export const roomStyles = css`
     display: flex;
     align-items: center;
     gap: 10px;
-    padding: 6px 6px 6px 14px;
+    padding-block: 6px;
+    padding-inline: 14px 6px;
     border-radius: 999px;
     background: var(--_danger-soft);
     color: var(--_ink);

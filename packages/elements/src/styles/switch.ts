@@ -8,7 +8,8 @@ export const switchStyles = css`
     display: inline-flex;
     align-items: center;
     gap: 10px;
-    padding: 6px 12px 6px 6px;
+    padding-block: 6px;
+    padding-inline: 6px 12px;
     border-radius: 999px;
     border: 1px solid var(--_line);
     background: var(--_surface);
