@@ -146,6 +146,8 @@ describe('<invitation-prompt> announces the outcome', () => {
     expect(part(p, 'status')).to.equal(region);
     expect(region.textContent).to.contain('The invitation was withdrawn');
     await expect(p).to.be.accessible();
+    part<HTMLButtonElement>(p, 'close')!.click();
+    await until(() => p.hidden);
   });
 
   it('"expired" is said in the same live region when it times out', async () => {
@@ -154,5 +156,35 @@ describe('<invitation-prompt> announces the outcome', () => {
     expect(part(p, 'status')).to.equal(region);
     expect(region.textContent).to.contain('The invitation expired');
     await expect(p).to.be.accessible();
+  });
+});
+
+describe('parts and error messages', () => {
+  afterEach(closeRooms);
+
+  it('"Nobody yet" has a part; a refused action shows a localized message with a Close part', async () => {
+    const room = makeRoom({ seatCount: 3 });
+    const host = await room.join('alice', 'host', html`<connected-users></connected-users>`);
+    const hu = usersOf(host);
+    await until(() => part(hu, 'nobody'));
+    expect(part(hu, 'nobody')!.textContent).to.equal('Nobody yet');
+    // not-member had no text of its own before; now every error code has one
+    host.actor.send({ type: 'SET_COHOST', userId: 'ghost', cohost: true });
+    const error = () => host.el.shadowRoot!.querySelector<HTMLElement>('[part~="error"]');
+    await until(() => error());
+    expect(error()!.textContent).to.contain('That person is not in the room.');
+    await expect(host.el).to.be.accessible();
+    host.el.shadowRoot!.querySelector<HTMLButtonElement>('[part~="error-close"]')!.click();
+    await until(() => !error());
+  });
+
+  it('the same in Chinese', async () => {
+    const room = makeRoom({ seatCount: 3 });
+    const host = await room.join('alice', 'host', html``, { lang: 'zh' });
+    host.actor.send({ type: 'SET_COHOST', userId: 'ghost', cohost: true });
+    const error = () => host.el.shadowRoot!.querySelector<HTMLElement>('[part~="error"]');
+    await until(() => error());
+    expect(error()!.textContent).to.contain('此人不在房间内。');
+    expect(host.el.shadowRoot!.querySelector('[part~="error-close"]')!.textContent).to.equal('关闭');
   });
 });

@@ -48,6 +48,7 @@ const EMPTY: PeopleView = { members: {}, seats: [], invitations: {}, me: '', rol
  * @csspart cancel - The cancel-invitation button (moderators).
  * @csspart activity - The joined / left log.
  * @csspart more - "and N more" when a section is longer than `max-listed`.
+ * @csspart nobody - The "Nobody yet" placeholder of an empty section.
  * @cssstate empty - Nobody is connected.
  */
 export class ConnectedUsers extends MicseatElement {
@@ -252,7 +253,7 @@ export class ConnectedUsers extends MicseatElement {
             ${repeat(people.slice(0, this.maxListed), (m) => m.id, (m) => this.person(m, seatOf.get(m.id) ?? null))}
             ${people.length > this.maxListed ? html`<li class="none" part="more">${t.andMore(people.length - this.maxListed)}</li>` : nothing}
           </ul>`
-        : html`<p class="none">${t.nobodyHere}</p>`;
+        : html`<p class="none" part="nobody">${t.nobodyHere}</p>`;
     return html`<div part="base" role="group" aria-label=${t.connectedUsers}>
       <div part="section">
         <h3 part="heading">${t.withCount(t.onSeats, speakers.length)}</h3>

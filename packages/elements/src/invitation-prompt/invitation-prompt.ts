@@ -29,6 +29,7 @@ interface InvitationView {
  * @csspart countdown - The time left.
  * @csspart accept - The Join button.
  * @csspart decline - The Not now button.
+ * @csspart close - The Close button under a withdrawn, expired or failed invitation.
  * @csspart status - The outcome line (a polite live region: withdrawn, expired, joining… are announced).
  * @cssstate pending - Waiting for your answer.
  * @cssstate preparing - Accepted; opening the mic.
@@ -153,7 +154,7 @@ export class InvitationPrompt extends MicseatElement {
               </button>`
           : nothing}
         <span part="status" role="status" aria-live="polite" class=${text ? '' : 'sr-only'}>${text}</span>
-        ${closed ? html`<button class="btn small" @click=${() => (this.dismissed = this.room.value.ref)}>${t.close}</button>` : nothing}
+        ${closed ? html`<button part="close" class="btn small" @click=${() => (this.dismissed = this.room.value.ref)}>${t.close}</button>` : nothing}
       </span>
     </div>`;
   }

@@ -22,6 +22,7 @@ import { roomStyles } from './micseat-room.styles.js';
  * @csspart connection - The banner shown while connecting, reconnecting or disconnected.
  * @csspart announcer - The visually hidden polite live region.
  * @csspart error - The last refused action, in words, with a close button (it is also announced).
+ * @csspart error-close - The error's Close button.
  * @cssproperty --micseat-color-scheme - `light`, `dark` or `light dark` (set by the `theme` attribute).
  * @cssproperty --micseat-room-background - The room's background (default: the theme's surface; `transparent` to blend in).
  * @cssproperty --micseat-accent - Accent colour (buttons, badges, focus). All `--micseat-*` knobs are listed in the README.
@@ -176,7 +177,7 @@ export class MicseatRoom extends LitElement {
       ${this.error.value
         ? html`<div part="error">
             <span>${errorText(t, this.error.value.code, this.error.value.message)}</span>
-            <button class="btn small" @click=${() => this.actor?.send({ type: 'DISMISS_ERROR' })}>${t.close}</button>
+            <button part="error-close" class="btn small" @click=${() => this.actor?.send({ type: 'DISMISS_ERROR' })}>${t.close}</button>
           </div>`
         : nothing}
       <div part="announcer" class="sr-only" role="status" aria-live="polite" aria-atomic="true">${this.announcement}</div>
