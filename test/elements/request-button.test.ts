@@ -14,6 +14,32 @@ async function setup(config = {}, media = {}) {
   return { room, host, bob, b: btnOf(bob) };
 }
 
+/** Holds `id`'s commands of one type on the way to the room (a stalled link) until the returned function is called. */
+function holdCommand(room: ReturnType<typeof makeRoom>, id: string, type: string): () => void {
+  const backend = room.memory.clients.get(id)!;
+  const real = backend.send.bind(backend);
+  let open!: () => void;
+  const gate = new Promise<void>((r) => (open = r));
+  backend.send = async (command) => {
+    if (command.type === type) await gate;
+    return real(command);
+  };
+  return open;
+}
+
+/** Holds opening `id`'s mic (as a browser's permission prompt does) until the returned function is called. */
+function holdMic(room: ReturnType<typeof makeRoom>, id: string): () => void {
+  const media = room.memory.clients.get(id)!.media;
+  const real = media.setMic.bind(media);
+  let open!: () => void;
+  const gate = new Promise<void>((r) => (open = r));
+  media.setMic = async (on: boolean, ...rest: unknown[]) => {
+    if (on) await gate;
+    return (real as (on: boolean, ...r: unknown[]) => ReturnType<typeof real>)(on, ...rest);
+  };
+  return open;
+}
+
 describe('<cohost-request-button>', () => {
   afterEach(closeRooms);
 
@@ -66,6 +92,41 @@ describe('<cohost-request-button>', () => {
     main(b).click();
     expect((await leave).detail).to.deep.equal({ seat: 0 });
     await until(() => hasState(b, 'idle') && !hasState(b, 'on-seat'));
+  });
+
+  it('sending: "Sending…" while the request is on its way; a second click sends nothing more', async () => {
+    const { room, host, b } = await setup();
+    await until(() => main(b)?.textContent!.includes('Request to speak'));
+    const release = holdCommand(room, 'bob', 'request-seat');
+    main(b).click();
+    await until(() => hasState(b, 'sending'));
+    expect(hasState(b, 'idle')).to.equal(false);
+    expect(main(b).textContent).to.contain('Sending…');
+    await expect(b).to.be.accessible();
+    main(b).click();
+    await tick(50);
+    expect(Object.keys(host.snap().context.room!.requests)).to.have.length(0);
+    release();
+    await until(() => hasState(b, 'pending'));
+    expect(Object.keys(host.snap().context.room!.requests)).to.have.length(1);
+  });
+
+  // Skipped: fails today. The button's phase checks "on a seat" before "preparing"
+  // (packages/elements/src/cohost-request-button/cohost-request-button.ts:159), and the
+  // authority seats you as it accepts, so while the mic opens (and while it rolls back) the
+  // button says "Leave seat" and :state(preparing) is never set. Unskip once that is fixed.
+  it.skip('preparing: "Getting your mic ready…" while the browser opens the mic', async () => {
+    const { room, host, b } = await setup();
+    const release = holdMic(room, 'bob');
+    main(b).click();
+    await until(() => hasState(b, 'pending'));
+    host.actor.send({ type: 'ACCEPT_NEXT' });
+    await until(() => host.snap().context.room!.seats.some((s) => s.userId === 'bob'));
+    await until(() => hasState(b, 'preparing') || hasState(b, 'on-seat'));
+    expect(main(b).textContent).to.contain('Getting your mic ready…');
+    expect(hasState(b, 'preparing')).to.equal(true);
+    release();
+    await until(() => hasState(b, 'on-seat'));
   });
 
   it('rejected: a clear message, can ask again', async () => {
