@@ -1,7 +1,7 @@
 import type { RoomActor } from '@micseat/core';
 import type { Meta, StoryObj } from '@storybook/web-components-vite';
 import { html } from 'lit';
-import { bot, later, freshRoom, joined, play, snap, until, viewer, withTheme } from './support/stage.js';
+import { bot, later, freshRoom, joined, permissionPrompt, play, snap, stalled, until, viewer, withTheme } from './support/stage.js';
 
 const meta: Meta = {
   title: 'Elements/cohost-request-button',
@@ -41,6 +41,21 @@ export const WithCamera: Story = {
     const room = freshRoom({ allowCamera: true });
     play(() => bot(room, 'alice', 'host'));
     return viewer(room, 'you', 'audience', button, { name: 'You' });
+  },
+};
+
+/** The request is on its way (held here on a stalled link): "Sending…", nothing to click twice. */
+export const Sending: Story = {
+  render: () => {
+    const room = freshRoom();
+    play(async () => {
+      await bot(room, 'alice', 'host');
+      await joined(room, 'you');
+      me()?.send({ type: 'REQUEST_SEAT' });
+    });
+    const el = viewer(room, 'you', 'audience', button, { name: 'You' });
+    stalled(room, 'you', 'request-seat');
+    return el;
   },
 };
 
@@ -109,6 +124,17 @@ export const OnSeat: Story = {
     const room = freshRoom();
     play(() => askThen(room, (h) => h.send({ type: 'ACCEPT_NEXT' })));
     return viewer(room, 'you', 'audience', html`${button}<mic-toggle></mic-toggle>`, { name: 'You' });
+  },
+};
+
+/** Accepted; the browser is asking for the microphone (its prompt is left unanswered here): "Getting your mic ready…". */
+export const Preparing: Story = {
+  render: () => {
+    const room = freshRoom();
+    play(() => askThen(room, (h) => h.send({ type: 'ACCEPT_NEXT' })));
+    const el = viewer(room, 'you', 'audience', html`${button}<mic-toggle></mic-toggle>`, { name: 'You' });
+    permissionPrompt(room, 'you');
+    return el;
   },
 };
 

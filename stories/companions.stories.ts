@@ -1,7 +1,7 @@
 import type { RoomActor } from '@micseat/core';
 import type { Meta, StoryObj } from '@storybook/web-components-vite';
 import { html } from 'lit';
-import { bot, later, freshRoom, joined, play, snap, until, viewer, withTheme } from './support/stage.js';
+import { bot, later, freshRoom, joined, permissionPrompt, play, snap, until, viewer, withTheme } from './support/stage.js';
 
 const meta: Meta = {
   title: 'Elements/Companions',
@@ -67,6 +67,18 @@ export const MicOn: Story = {
     return viewer(room, 'you', 'audience', html`<mic-toggle></mic-toggle>`, { name: 'You' });
   },
 };
+/** On a seat, mic off (toggle it on). */
+export const MicOff: Story = {
+  name: 'mic-toggle / off',
+  render: () => {
+    const room = freshRoom();
+    play(async () => {
+      await seated(room);
+      me()?.send({ type: 'SET_MIC', on: false });
+    });
+    return viewer(room, 'you', 'audience', html`<mic-toggle></mic-toggle>`, { name: 'You' });
+  },
+};
 /** The host muted your seat. */
 export const MicMutedByHost: Story = {
   name: 'mic-toggle / muted by host',
@@ -103,7 +115,7 @@ export const MicNoDevice: Story = {
 };
 
 // ---- invitation-prompt
-function invited(config = {}, after?: (host: RoomActor) => void) {
+function invited(config = {}, after?: (host: RoomActor) => void, media: { micFailure?: 'denied' | 'no-device' } = {}, prompt = false) {
   const room = freshRoom({ seatCount: 6, invitationTimeoutMs: 60_000, ...config });
   play(async () => {
     const host = await bot(room, 'alice', 'host', 'Alice');
@@ -111,8 +123,16 @@ function invited(config = {}, after?: (host: RoomActor) => void) {
     host.send({ type: 'INVITE', userId: 'you', seat: 2 });
     if (after) later(() => after(host), 1500);
   });
-  return viewer(room, 'you', 'audience', html`<invitation-prompt></invitation-prompt><mic-seat-grid></mic-seat-grid>`, { name: 'You' });
+  const el = viewer(room, 'you', 'audience', html`<invitation-prompt></invitation-prompt><mic-seat-grid></mic-seat-grid>`, { name: 'You', media });
+  if (prompt) permissionPrompt(room, 'you');
+  return el;
 }
+/** You press Join (played here after a moment). */
+const join = () => {
+  const you = me();
+  const id = you && Object.keys(snap(you).context.invitations)[0];
+  if (id) you.send({ type: 'ACCEPT_INVITATION', invitationId: id });
+};
 /** Alice invites you to seat 3: Join or Not now, with the time left. */
 export const InvitationPending: Story = { name: 'invitation-prompt / pending', render: () => invited() };
 /** The host withdrew it. */
@@ -126,6 +146,17 @@ export const InvitationWithdrawn: Story = {
 };
 /** It expired (5 s here). */
 export const InvitationExpired: Story = { name: 'invitation-prompt / expired', render: () => invited({ invitationTimeoutMs: 5000 }) };
+
+/** You joined; the browser is asking for the microphone (its prompt is left unanswered here): "Getting your mic ready…". */
+export const InvitationPreparing: Story = {
+  name: 'invitation-prompt / preparing',
+  render: () => invited({}, join, {}, true),
+};
+/** You joined but the browser denied the microphone: the seat is given back, the prompt says why until closed. */
+export const InvitationFailed: Story = {
+  name: 'invitation-prompt / failed',
+  render: () => invited({}, join, { micFailure: 'denied' }),
+};
 
 // ---- connected-users
 /** People come and go; the host can invite or remove. */
@@ -145,6 +176,28 @@ export const ConnectedUsersHost: Story = {
     });
     return viewer(room, 'host', 'host', html`<connected-users></connected-users>`, { name: 'Alice' });
   },
+};
+
+/** A listener's view: who is on the seats and who listens, without invite or remove buttons. */
+export const ConnectedUsersListener: Story = {
+  name: 'connected-users / listener',
+  render: () => {
+    const room = freshRoom({ seatCount: 6 });
+    play(async () => {
+      const host = await bot(room, 'alice', 'host', 'Alice');
+      host.send({ type: 'SET_MODE', mode: 'free' });
+      const bob = await bot(room, 'bob', 'audience', 'Bob');
+      await until(() => snap(bob).context.room?.mode === 'free');
+      bob.send({ type: 'TAKE_SEAT', seat: 0 });
+      await bot(room, 'carol', 'audience', 'Carol');
+    });
+    return viewer(room, 'you', 'audience', html`<connected-users></connected-users>`, { name: 'You' });
+  },
+};
+/** The host alone in the room: nobody on the seats but the host, nobody listening yet. */
+export const ConnectedUsersEmpty: Story = {
+  name: 'connected-users / empty room',
+  render: () => viewer(freshRoom({ seatCount: 6 }), 'host', 'host', html`<connected-users></connected-users>`, { name: 'Alice' }),
 };
 
 // ---- audio-unlock

@@ -62,3 +62,16 @@ export const MicDenied: Story = { render: seatStory(6) };
 export const NoDevice: Story = { render: seatStory(7) };
 export const Host: Story = { render: seatStory('host') };
 
+
+/** The host's network dropped: the host's place is held for the grace period, with a countdown. */
+export const HostReconnecting: Story = {
+  render: () => {
+    const room = freshRoom({ seatCount: 4, reconnectGraceMs: 300_000 });
+    play(async () => {
+      await bot(room, 'alice', 'host', 'Alice Chen');
+      await joined(room, 'you');
+      room.drop('alice');
+    });
+    return viewer(room, 'you', 'audience', html`<mic-seat host></mic-seat>`, { name: 'You', style: 'display:inline-block;padding:16px;border-radius:16px' });
+  },
+};

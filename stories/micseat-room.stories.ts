@@ -1,6 +1,6 @@
 import type { Meta, StoryObj } from '@storybook/web-components-vite';
 import { html } from 'lit';
-import { bot, later, freshRoom, joined, play, viewer, withTheme } from './support/stage.js';
+import { bot, later, freshRoom, joined, play, snap, until, viewer, withTheme } from './support/stage.js';
 
 const meta: Meta = {
   title: 'Elements/micseat-room',
@@ -56,6 +56,27 @@ export const Ended: Story = {
       later(() => host.send({ type: 'LEAVE_ROOM' }), 500);
     });
     return viewer(room, 'you', 'audience', inside, { name: 'You' });
+  },
+};
+
+/** A refused action, in words, with a close button (also announced): here the browser denied the mic you turned on. */
+export const ErrorBanner: Story = {
+  render: () => {
+    const room = freshRoom({ seatCount: 4 });
+    play(async () => {
+      const host = await bot(room, 'alice', 'host');
+      host.send({ type: 'SET_MODE', mode: 'free' });
+      await joined(room, 'you');
+      const you = document.querySelector('micseat-room')!.actor!;
+      await until(() => snap(you).context.room?.mode === 'free');
+      you.send({ type: 'TAKE_SEAT', seat: 0 });
+      await until(() => snap(you).context.room?.members.you?.mic === 'on');
+      you.send({ type: 'SET_MIC', on: false });
+      await until(() => snap(you).context.room?.members.you?.mic === 'off');
+      room.clients.get('you')!.media.configure({ micFailure: 'denied' });
+      you.send({ type: 'SET_MIC', on: true });
+    });
+    return viewer(room, 'you', 'audience', html`${inside}<mic-toggle></mic-toggle>`, { name: 'You' });
   },
 };
 

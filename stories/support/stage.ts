@@ -91,3 +91,21 @@ export const withTheme: Decorator = (story, context) => {
   document.documentElement.style.setProperty('--micseat-color-scheme', theme === 'system' ? 'light dark' : theme);
   return story();
 };
+
+/**
+ * Holds opening `id`'s microphone, as a browser does while its permission prompt is up and
+ * nobody has answered it yet: whatever is opening the mic stays in its "preparing" state.
+ */
+export function permissionPrompt(room: MemoryRoom, id: string): void {
+  const media = room.clients.get(id)!.media;
+  const real = media.setMic.bind(media);
+  media.setMic = (on: boolean, ...rest: unknown[]) =>
+    on ? new Promise<never>(() => {}) : (real as (on: boolean, ...r: unknown[]) => ReturnType<typeof real>)(on, ...rest);
+}
+
+/** Holds `id`'s commands of one type on their way to the room, as a stalled link would (they never arrive). */
+export function stalled(room: MemoryRoom, id: string, type: string): void {
+  const backend = room.clients.get(id)!;
+  const real = backend.send.bind(backend);
+  backend.send = (command) => (command.type === type ? new Promise<never>(() => {}) : real(command));
+}

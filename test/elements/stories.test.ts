@@ -21,8 +21,81 @@ interface Story {
 
 const modules = [grid, seat, provider, button, list, companions, live] as unknown as StoryModule[];
 
+/** micseat-room stories that end connected (the others show a connection banner). */
+const connectedProviderStories = new Set(['Connected', 'DarkChinese', 'ErrorBanner']);
+
+const shadowOf = (root: Element, selector: string) => root.querySelector(selector)?.shadowRoot ?? null;
+const text = (el: Node | null | undefined) => (el?.textContent ?? '').replace(/\s+/g, ' ').trim();
+const inState = (el: Element | null | undefined, s: string) => !!el && (el as unknown as { matches(q: string): boolean }).matches(`:state(${s})`);
+
+/**
+ * What a story promises to show, checked once it is on screen (keyed by module title and
+ * export name). A story that silently shows something else fails here.
+ */
+const shows: Record<string, (el: HTMLElement) => Promise<void>> = {
+  'Elements/mic-seat / MicDenied': async (el) => {
+    const s = el.querySelector('mic-seat')!;
+    await until(() => text(s.shadowRoot!.querySelector('[part~="status"]')) === 'Mic blocked', 'seat says Mic blocked', 8000);
+    expect(inState(s, 'mic-off')).to.equal(true);
+  },
+  'Elements/mic-seat / NoDevice': async (el) => {
+    const s = el.querySelector('mic-seat')!;
+    await until(() => text(s.shadowRoot!.querySelector('[part~="status"]')) === 'No microphone', 'seat says No microphone', 8000);
+    expect(inState(s, 'mic-off')).to.equal(true);
+  },
+  'Elements/mic-seat / HostReconnecting': async (el) => {
+    const s = el.querySelector('mic-seat[host]')!;
+    await until(() => inState(s, 'reconnecting'), 'host place reconnecting', 8000);
+    expect(text(s.shadowRoot!.querySelector('[part~="countdown"]'))).to.match(/^Reconnecting · \d+ min/);
+  },
+  'Elements/micseat-room / ErrorBanner': async (el) => {
+    await until(() => text(el.shadowRoot!.querySelector('[part="error"]')).includes('Microphone permission was denied.'), 'error banner', 8000);
+  },
+  'Elements/cohost-request-button / Sending': async (el) => {
+    const b = el.querySelector('cohost-request-button')!;
+    await until(() => inState(b, 'sending'), 'sending', 8000);
+    expect(text(b.shadowRoot!.querySelector('[part~="button"]'))).to.contain('Sending…');
+  },
+  'Elements/cohost-request-button / Preparing': async (el) => {
+    // The request is accepted and the mic is opening. (The button itself should say "Getting
+    // your mic ready…" with :state(preparing); today it says "Leave seat": see the skipped
+    // preparing test in request-button.test.ts.)
+    const room = el as unknown as { actor: { getSnapshot(): { context: { request: { getSnapshot(): { value: unknown } } | null } } } };
+    await until(() => room.actor.getSnapshot().context.request?.getSnapshot().value === 'preparing', 'request preparing', 8000);
+  },
+  'Elements/Companions / MicOff': async (el) => {
+    await until(() => inState(el.querySelector('mic-toggle'), 'off'), 'mic off', 8000);
+    expect(text(shadowOf(el, 'mic-toggle'))).to.contain('Microphone off');
+  },
+  'Elements/Companions / InvitationPreparing': async (el) => {
+    const p = el.querySelector('invitation-prompt')!;
+    await until(() => text(p.shadowRoot!.querySelector('[part~="status"]')) === 'Getting your mic ready…', 'preparing', 8000);
+    expect(inState(p, 'preparing')).to.equal(true);
+  },
+  'Elements/Companions / InvitationFailed': async (el) => {
+    const p = el.querySelector('invitation-prompt')!;
+    await until(() => inState(p, 'closed'), 'failed', 8000);
+    expect(text(p.shadowRoot!.querySelector('[part~="status"]'))).to.equal('Could not join: Microphone permission was denied.');
+  },
+  'Elements/Companions / ConnectedUsersListener': async (el) => {
+    const cu = el.querySelector('connected-users')!;
+    await until(() => text(cu.shadowRoot).includes('On seats (2)') && text(cu.shadowRoot).includes('Listening (2)'), 'lists', 8000);
+    expect(cu.shadowRoot!.querySelector('[part~="invite"], [part~="remove"]'), 'no moderator buttons').to.equal(null);
+  },
+  'Elements/Companions / ConnectedUsersEmpty': async (el) => {
+    const cu = el.querySelector('connected-users')!;
+    await until(() => text(cu.shadowRoot).includes('On seats (1)') && text(cu.shadowRoot).includes('Listening (0)'), 'host alone', 8000);
+    expect(text(cu.shadowRoot)).to.contain('Nobody yet');
+  },
+};
+
 describe('stories', () => {
   before(ignoreResizeObserverLoop);
+
+  it('every state check names a story', () => {
+    const names = modules.flatMap((m) => Object.keys(m).map((k) => `${m.default.title} / ${k}`));
+    expect(Object.keys(shows).filter((k) => !names.includes(k))).to.deep.equal([]);
+  });
 
   for (const mod of modules) {
     for (const [name, value] of Object.entries(mod)) {
@@ -40,7 +113,7 @@ describe('stories', () => {
           return;
         }
         const rooms = () => [...el.querySelectorAll('micseat-room'), ...(el.matches('micseat-room') ? [el] : [])];
-        const expected = mod === (provider as unknown) && name !== 'Connected' && name !== 'DarkChinese' ? null : 'connected';
+        const expected = mod === (provider as unknown) && !connectedProviderStories.has(name) ? null : 'connected';
         if (expected) {
           await until(() => rooms().length > 0 && rooms().every((r) => (r as unknown as { actor?: { getSnapshot(): { value: unknown } } }).actor?.getSnapshot().value === 'connected'), 'rooms connected', 8000);
           await tick(1200);
@@ -49,6 +122,7 @@ describe('stories', () => {
           await tick(1500);
           expect(rooms()[0]!.shadowRoot!.querySelector('[part="connection"]'), `${name}: connection banner`).not.to.equal(null);
         }
+        await shows[`${mod.default.title} / ${name}`]?.(el);
         await expect(el).to.be.accessible();
       });
     }
