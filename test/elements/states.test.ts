@@ -12,7 +12,7 @@ import type { MemoryRoomBackend } from '@micseat/backend-memory';
 import type { InvitationPrompt, MicSeat } from '@micseat/elements';
 import { closeRooms, hasState, makeRoom, part, until, type Person, type TestRoom } from './helpers.js';
 
-const words = (el: Element | null | undefined) => (el?.textContent ?? '').replace(/\s+/g, ' ').trim();
+const words = (el: Node | null | undefined) => (el?.textContent ?? '').replace(/\s+/g, ' ').trim();
 const client = (room: TestRoom, id: string) => room.memory.clients.get(id)! as MemoryRoomBackend;
 
 /** A gate: `wait` resolves once `open()` is called. */
@@ -213,7 +213,7 @@ describe('<invitation-prompt> after Join: preparing, rolling back, failed', () =
     expect(host.snap().context.room!.seats[1]!.userId).to.equal(null);
     await expect(p).to.be.accessible();
     // shown until dismissed
-    const close = p.shadowRoot!.querySelector<HTMLButtonElement>('.actions button')!;
+    const close = part<HTMLButtonElement>(p, 'close')!;
     expect(words(close)).to.equal('Close');
     close.click();
     await until(() => p.hidden, 'dismissed');
@@ -226,5 +226,74 @@ describe('<invitation-prompt> after Join: preparing, rolling back, failed', () =
     expect(words(part(p, 'status'))).to.equal('Could not join: No microphone was found.');
     await until(() => hasState(hostSeat, 'empty'), 'seat given back');
     await expect(p).to.be.accessible();
+  });
+});
+
+describe('<mic-toggle> while the mic is opening', () => {
+  afterEach(closeRooms);
+
+  it('busy: aria-busy, a second click asks nothing more, then on', async () => {
+    const room = makeRoom({ seatCount: 2 });
+    const host = await room.join('alice', 'host', html`<mic-toggle></mic-toggle>`);
+    const t = host.el.querySelector('mic-toggle')!;
+    await until(() => hasState(t, 'off'));
+    const mic = holdMic(room, 'alice');
+    const base = part<HTMLButtonElement>(t, 'base')!;
+    let asked = 0;
+    host.el.addEventListener('mic-change', () => asked++);
+    base.click();
+    await until(() => hasState(t, 'busy'), 'busy');
+    expect(mic.held()).to.equal(true);
+    expect(base.getAttribute('aria-busy')).to.equal('true');
+    expect(hasState(t, 'off')).to.equal(true);
+    await expect(t).to.be.accessible();
+    base.click();
+    expect(asked).to.equal(1);
+    mic.release();
+    await until(() => hasState(t, 'on') && !hasState(t, 'busy'), 'on');
+    expect(base.getAttribute('aria-busy')).to.equal('false');
+    expect(base.getAttribute('aria-checked')).to.equal('true');
+  });
+});
+
+describe('<connected-users> for a listener, and in an empty room', () => {
+  afterEach(closeRooms);
+
+  it('a listener sees who is on the seats and who listens, with no invite or remove buttons', async () => {
+    const room = makeRoom({ seatCount: 3 });
+    const host = await room.join('alice', 'host', html``);
+    host.actor.send({ type: 'SET_MODE', mode: 'free' });
+    const bob = await room.join('bob', 'audience', html``);
+    await until(() => bob.snap().context.room!.mode === 'free');
+    bob.actor.send({ type: 'TAKE_SEAT', seat: 1 });
+    const vic = await room.join('vic', 'audience', html`<connected-users></connected-users>`, { name: 'Vic' });
+    const cu = vic.el.querySelector('connected-users')!;
+    await until(() => words(cu.shadowRoot).includes('On seats (2)') && words(cu.shadowRoot).includes('Listening (1)'), 'sections');
+    const people = [...cu.shadowRoot!.querySelectorAll('[part~="person"]')].map((p) => words(p));
+    expect(people).to.have.length(3);
+    expect(people[0]).to.contain('Alice').and.to.contain('Host');
+    expect(people[1]).to.contain('Bob').and.to.contain('Seat 2');
+    expect(people[2]).to.contain('Vic (you)');
+    expect(cu.shadowRoot!.querySelector('[part~="invite"], [part~="remove"], [part~="cancel"]')).to.equal(null);
+    await expect(cu).to.be.accessible();
+    // someone joins and leaves: the listener's log says so too
+    const carol = await room.join('carol', 'audience', html``);
+    await until(() => words(part(cu, 'activity')).includes('Carol joined'));
+    carol.actor.send({ type: 'LEAVE_ROOM' });
+    await until(() => words(part(cu, 'activity')).includes('Carol left'));
+    expect(cu.shadowRoot!.querySelector('[part~="invite"], [part~="remove"], [part~="cancel"]')).to.equal(null);
+  });
+
+  it('the host alone: "Nobody yet" under Listening, nobody else in the log', async () => {
+    const room = makeRoom({ seatCount: 3 });
+    const host = await room.join('alice', 'host', html`<connected-users></connected-users>`);
+    const cu = host.el.querySelector('connected-users')!;
+    await until(() => words(cu.shadowRoot).includes('On seats (1)') && words(cu.shadowRoot).includes('Listening (0)'), 'sections');
+    const nobody = cu.shadowRoot!.querySelectorAll('[part~="nobody"]');
+    expect(nobody).to.have.length(1);
+    expect(words(nobody[0])).to.equal('Nobody yet');
+    // (the log may hold your own arrival; nobody else's)
+    expect(words(part(cu, 'activity')).replace('Alice joined', '')).not.to.match(/joined|left|took/);
+    await expect(cu).to.be.accessible();
   });
 });
