@@ -111,11 +111,7 @@ describe('<cohost-request-button>', () => {
     expect(Object.keys(host.snap().context.room!.requests)).to.have.length(1);
   });
 
-  // Skipped: fails today. The button's phase checks "on a seat" before "preparing"
-  // (packages/elements/src/cohost-request-button/cohost-request-button.ts:159), and the
-  // authority seats you as it accepts, so while the mic opens (and while it rolls back) the
-  // button says "Leave seat" and :state(preparing) is never set. Unskip once that is fixed.
-  it.skip('preparing: "Getting your mic ready…" while the browser opens the mic', async () => {
+  it('preparing: "Getting your mic ready…" while the browser opens the mic', async () => {
     const { room, host, b } = await setup();
     const release = holdMic(room, 'bob');
     main(b).click();

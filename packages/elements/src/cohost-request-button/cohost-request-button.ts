@@ -156,11 +156,13 @@ export class CohostRequestButton extends MicseatElement {
 
   private get phase(): string {
     const r = this.room.value;
-    if (r.mySeat >= 0) return 'on-seat';
     const s = this.request.value.state;
+    // Before "on a seat": the authority seats you as it accepts, while the mic is still opening
+    // (or being rolled back); until that settles the button says so instead of "Leave seat".
+    if (s === 'accepted' || s === 'preparing' || s === 'rollingBack') return 'preparing';
+    if (r.mySeat >= 0) return 'on-seat';
     if (s === 'none' || s === 'onSeat') return 'idle';
     if (s === 'cancelling') return 'pending';
-    if (s === 'accepted' || s === 'preparing' || s === 'rollingBack') return 'preparing';
     return s === 'lostRace' ? 'lost-race' : s;
   }
 
