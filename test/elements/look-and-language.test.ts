@@ -47,6 +47,9 @@ describe('theme, i18n, RTL', () => {
     await until(() => grid.shadowRoot!.querySelectorAll('mic-seat').length === 4);
     const seats = [...grid.shadowRoot!.querySelectorAll<MicSeat>('mic-seat:not([host])')];
     expect(part(seats[0]!, 'name')!.textContent).to.equal('1 号麦');
+    // The host's own place: the name marked as theirs with full-width brackets and no space.
+    const own = grid.shadowRoot!.querySelector<MicSeat>('mic-seat[host]')!;
+    await until(() => part(own, 'name')!.textContent === 'Alice（你）');
     expect(seats[0]!.getBoundingClientRect().left).to.be.greaterThan(seats[1]!.getBoundingClientRect().left);
     expect(host.el.querySelector('room-mode-toggle')!.shadowRoot!.textContent).to.contain('申请上麦');
     await expect(host.el).to.be.accessible();

@@ -208,7 +208,7 @@ export class ConnectedUsers extends MicseatElement {
     return html`<li part="person" class=${m.connected ? '' : 'offline'}>
       <span part="avatar" aria-hidden="true" style=${styleMap({ '--_hue': String(hueOf(m.id)) })}>${initials(m.name)}</span>
       <span class="who">
-        <span part="name">${m.name}${m.id === v.me ? ` ${t.youSuffix}` : ''}</span>
+        <span part="name">${m.id === v.me ? t.withYou(m.name) : m.name}</span>
         <span part="meta">${meta}</span>
       </span>
       <span class="actions">

@@ -22,7 +22,7 @@ export const en: Strings = {
   takeSeatN: (n) => `Take seat ${n}`,
   requestSeatN: (n) => `Request seat ${n}`,
   moveToSeatN: (n) => `Move to seat ${n}`,
-  youSuffix: '(you)',
+  withYou: (name) => `${name} (you)`,
   hostBadge: 'Host',
   cohostBadge: 'Co-host',
   speaking: 'speaking',

@@ -34,7 +34,8 @@ export interface Strings {
   takeSeatN: (n: number) => string;
   requestSeatN: (n: number) => string;
   moveToSeatN: (n: number) => string;
-  youSuffix: string;
+  /** A name marked as the viewer's own, e.g. "Ann (you)". */
+  withYou: (name: string) => string;
   hostBadge: string;
   cohostBadge: string;
   speaking: string;

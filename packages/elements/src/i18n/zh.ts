@@ -22,7 +22,7 @@ export const zh: Strings = {
   takeSeatN: (n) => `上 ${n} 号麦`,
   requestSeatN: (n) => `申请 ${n} 号麦`,
   moveToSeatN: (n) => `换到 ${n} 号麦`,
-  youSuffix: '（你）',
+  withYou: (name) => `${name}（你）`,
   hostBadge: '房主',
   cohostBadge: '管理员',
   speaking: '正在说话',

@@ -463,7 +463,7 @@ export class MicSeat extends MicseatElement {
         avatar = m.avatar
           ? html`<img part="picture" src=${m.avatar} alt="" />`
           : html`<span part="initials" aria-hidden="true">${initials(m.name)}</span>`;
-        name = isMe ? `${m.name} ${t.youSuffix}` : m.name;
+        name = isMe ? t.withYou(m.name) : m.name;
         if (kind === 'reconnecting') status = html`<span part="countdown">${t.reconnectingSeat} · ${left}</span>`;
         else status = muted ? t.mic['muted-by-host'] : t.mic[m.mic];
       }
