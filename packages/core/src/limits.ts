@@ -9,6 +9,8 @@ export const LIMITS = {
   maxIdentityLength: 128,
   /** Longest display name, in characters. */
   maxNameLength: 64,
+  /** Longest avatar URL, in characters. */
+  maxAvatarLength: 512,
   /** Longest client-made request / invitation id, in characters. */
   maxIdLength: 64,
   /** Largest encoded wire message, in bytes (UTF-8). LiveKit data packets stop at ~64 KB. */

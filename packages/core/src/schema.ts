@@ -44,7 +44,7 @@ const cmd = <T extends string, E extends v.ObjectEntries>(type: T, entries: E) =
   v.strictObject({ type: v.literal(type), ...entries });
 
 export const CommandSchema = v.variant('type', [
-  cmd('join', { name: NameSchema, avatar: v.optional(str(512)) }),
+  cmd('join', { name: NameSchema, avatar: v.optional(str(LIMITS.maxAvatarLength)) }),
   cmd('leave-room', {}),
   cmd('take-seat', { seat: SeatIndexSchema }),
   cmd('leave-seat', {}),
@@ -104,7 +104,7 @@ export type Seat = v.InferOutput<typeof SeatSchema>;
 export const MemberSchema = v.strictObject({
   id: IdentitySchema,
   name: NameSchema,
-  avatar: v.optional(str(512)),
+  avatar: v.optional(str(LIMITS.maxAvatarLength)),
   role: MemberRoleSchema,
   connected: v.boolean(),
   joinedAt: time,

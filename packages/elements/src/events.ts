@@ -4,6 +4,7 @@
  * `preventDefault()` stops the intent (e.g. to confirm first, or to route it elsewhere).
  */
 import type { MediaWanted, RoomMode, WantedSeat } from '@micseat/core';
+import type { AttributeErrorDetail } from './attributes.js';
 
 export interface MicseatEventDetails {
   /** Take a seat directly (free mode, a reserved seat, or a moderator). */
@@ -34,10 +35,17 @@ export interface MicseatEventDetails {
   'audio-unlock': Record<string, never>;
 }
 
+/** Not an intent (nothing to cancel): an attribute held a value the element could not use. */
+export interface MicseatErrorEventDetails {
+  'attribute-error': AttributeErrorDetail;
+}
+
 export type MicseatEventName = keyof MicseatEventDetails;
 export type MicseatEvent<K extends MicseatEventName> = CustomEvent<MicseatEventDetails[K]>;
 
-type MicseatDomEvents = { [K in MicseatEventName]: MicseatEvent<K> };
+type MicseatDomEvents = { [K in MicseatEventName]: MicseatEvent<K> } & {
+  [K in keyof MicseatErrorEventDetails]: CustomEvent<MicseatErrorEventDetails[K]>;
+};
 
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-empty-interface

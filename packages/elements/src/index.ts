@@ -6,6 +6,7 @@
 export * from './context.js';
 export * from './events.js';
 export { SelectorController, shallowEqual, type Equals } from './controllers/selector.js';
+export { type AttributeErrorDetail, type AttributeRule, type AttributeRules } from './attributes.js';
 export { RoomClockController, roomNow, trackRoomClock } from './controllers/clock.js';
 export { HoldController } from './controllers/hold.js';
 export { RovingTabindexController, type RovingItem, type RovingOptions } from './controllers/roving-tabindex.js';

@@ -6,8 +6,9 @@
  */
 import { consume } from '@lit/context';
 import type { RoomActor, RoomIntent, RoomSnapshot } from '@micseat/core';
-import { LitElement } from 'lit';
+import { LitElement, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
+import { checkAttributes, languageTag, themeRule, type AttributeRules } from '../attributes.js';
 import { localeContext, roomContext, type LocaleInfo } from '../context.js';
 import { SelectorController, type Equals } from '../controllers/selector.js';
 import type { MicseatEventDetails, MicseatEventName } from '../events.js';
@@ -18,6 +19,7 @@ import { controlStyles, themeStyles } from '../styles/theme.js';
 /**
  * Shared by every micseat element (not registered itself).
  *
+ * @fires attribute-error - An attribute held a value the element cannot use; it kept its last good value. detail: `{ code: 'invalid-attribute', attribute, value, expected, message }`
  * @cssproperty --micseat-color-scheme - `light`, `dark` or `light dark` (the `theme` attribute sets it; it inherits).
  * @cssproperty --micseat-surface - Panel background.
  * @cssproperty --micseat-surface-raised - Raised / hovered background.
@@ -45,6 +47,9 @@ import { controlStyles, themeStyles } from '../styles/theme.js';
 export class MicseatElement extends LitElement {
   static override styles = [themeStyles, controlStyles];
 
+  /** What each checked attribute accepts (subclasses add theirs). */
+  static attributeRules: AttributeRules = { lang: languageTag(), theme: themeRule };
+
   /** The room actor, from the nearest `<micseat-room>` (or set directly). */
   @consume({ context: roomContext, subscribe: true })
   @property({ attribute: false })
@@ -65,6 +70,11 @@ export class MicseatElement extends LitElement {
   constructor() {
     super();
     this.internals = this.attachInternals();
+  }
+
+  protected override willUpdate(changed: PropertyValues): void {
+    super.willUpdate(changed);
+    checkAttributes(this, changed, (this.constructor as typeof MicseatElement).attributeRules);
   }
 
   /** A selector on the room actor's snapshot; the host updates only when the slice changes. */

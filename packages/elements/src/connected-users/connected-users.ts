@@ -3,6 +3,7 @@ import { css, html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { styleMap } from 'lit/directives/style-map.js';
+import { wholeNumber } from '../attributes.js';
 import { MicseatElement } from '../base/micseat-element.js';
 import { shallowEqual } from '../controllers/selector.js';
 import { hueOf, initials } from '../i18n/format.js';
@@ -155,6 +156,12 @@ export class ConnectedUsers extends MicseatElement {
   @state() private log: Activity[] = [];
   private prev: PeopleView | null = null;
   private nextId = 1;
+
+  static override attributeRules = {
+    ...MicseatElement.attributeRules,
+    maxListed: wholeNumber('max-listed', 1, 10_000, 50),
+    activitySize: wholeNumber('activity-size', 0, 100, 6),
+  };
 
   /** How many people to list per section before "and N more" (default 50; large rooms stay light). */
   @property({ type: Number, attribute: 'max-listed' }) maxListed = 50;

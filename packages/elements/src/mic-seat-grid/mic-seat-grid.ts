@@ -2,6 +2,7 @@ import type { RoomSnapshot } from '@micseat/core';
 import { html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
+import { oneOf } from '../attributes.js';
 import { MicseatElement } from '../base/micseat-element.js';
 import { RovingTabindexController, type RovingItem } from '../controllers/roving-tabindex.js';
 import { SelectorController, shallowEqual } from '../controllers/selector.js';
@@ -48,6 +49,7 @@ const SEAT_PARTS = ['base', 'avatar', 'initials', 'picture', 'badge', 'mic', 'na
  */
 export class MicSeatGrid extends MicseatElement {
   static override styles = [...MicseatElement.styles, gridStyles];
+  static override attributeRules = { ...MicseatElement.attributeRules, layout: oneOf('layout', ['duo', 'group', 'large']) };
 
   private readonly info = this.selectRoom(
     (s) => ({ count: s.context.room?.config.seatCount ?? 0, request: s.context.request, connected: s.value === 'connected' }),
@@ -80,6 +82,8 @@ export class MicSeatGrid extends MicseatElement {
   protected override willUpdate(changed: PropertyValues<this>): void {
     super.willUpdate(changed);
     if (changed.has('layout') && changed.get('layout') !== undefined && this.layout) this.autoLayout = false;
+    // No layout (never set, or a bad value put back to none): choose from the seat count.
+    if (!this.layout) this.autoLayout = true;
     const count = this.info.value.count;
     if (this.autoLayout) {
       const next: Layout = count <= 1 ? 'duo' : count <= 9 ? 'group' : 'large';
@@ -90,7 +94,7 @@ export class MicSeatGrid extends MicseatElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
-    if (this.hasAttribute('layout')) this.autoLayout = false;
+    if (MicSeatGrid.attributeRules.layout!.valid(this.getAttribute('layout'))) this.autoLayout = false;
   }
 
   private get lostOffer() {

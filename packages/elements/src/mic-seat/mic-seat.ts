@@ -3,6 +3,8 @@ import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import { classMap } from 'lit/directives/class-map.js';
 import { styleMap } from 'lit/directives/style-map.js';
+import { LIMITS } from '@micseat/core';
+import { wholeNumber } from '../attributes.js';
 import { MicseatElement } from '../base/micseat-element.js';
 import { RoomClockController } from '../controllers/clock.js';
 import { HoldController } from '../controllers/hold.js';
@@ -97,6 +99,7 @@ type Kind = 'empty' | 'occupied' | 'locked' | 'reserved' | 'reconnecting';
  */
 export class MicSeat extends MicseatElement {
   static override styles = [...MicseatElement.styles, seatStyles];
+  static override attributeRules = { ...MicseatElement.attributeRules, seat: wholeNumber('seat', 0, LIMITS.maxSeats - 1, 0) };
 
   private readonly view = this.selectRoom<SeatView>((s) => this.pick(s), EMPTY_VIEW, shallowEqual);
   private readonly level = this.selectRoom<number>(

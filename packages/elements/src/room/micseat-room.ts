@@ -1,8 +1,9 @@
 import { ContextProvider, ContextRoot } from '@lit/context';
-import { roomMachine, type RoomActor, type RoomBackend, type RoomSnapshot } from '@micseat/core';
+import { LIMITS, roomMachine, type RoomActor, type RoomBackend, type RoomSnapshot } from '@micseat/core';
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { createActor } from 'xstate';
+import { checkAttributes, imageUrl, languageTag, text, themeRule, type AttributeRules } from '../attributes.js';
 import { localeContext, roomContext, type LocaleInfo } from '../context.js';
 import { SelectorController } from '../controllers/selector.js';
 import { trackRoomClock } from '../controllers/clock.js';
@@ -19,6 +20,7 @@ import { roomStyles } from './micseat-room.styles.js';
  *
  * @summary Creates the room actor for a backend and shares it with the elements inside.
  * @slot - The room's UI: any micseat elements, in any layout.
+ * @fires attribute-error - `name`, `avatar`, `lang` or `theme` held a value it cannot use; the last good value is kept. detail: `{ code: 'invalid-attribute', attribute, value, expected, message }`
  * @csspart connection - The banner shown while connecting, reconnecting or disconnected.
  * @csspart announcer - The visually hidden polite live region.
  * @csspart error - The last refused action, in words, with a close button (it is also announced).
@@ -103,7 +105,15 @@ export class MicseatRoom extends LitElement {
     });
   }
 
+  static attributeRules: AttributeRules = {
+    name: text('name', LIMITS.maxNameLength),
+    avatar: imageUrl('avatar'),
+    lang: languageTag(),
+    theme: themeRule,
+  };
+
   protected override willUpdate(changed: PropertyValues): void {
+    checkAttributes(this, changed, MicseatRoom.attributeRules);
     if (changed.has('backend') && this.isConnected) {
       const old = changed.get('backend');
       if (old !== this.backend || !this.actor) {
@@ -150,7 +160,12 @@ export class MicseatRoom extends LitElement {
   private start(): void {
     if (!this.backend) return;
     this.actor = createActor(roomMachine, {
-      input: { backend: this.backend, name: this.name || this.backend.identity, ...(this.avatar ? { avatar: this.avatar } : {}) },
+      // Checked here too: the room may start (connectedCallback) before the first willUpdate.
+      input: {
+        backend: this.backend,
+        name: this.name.trim() && MicseatRoom.attributeRules.name!.valid(this.name) ? this.name.trim() : this.backend.identity,
+        ...(this.avatar && MicseatRoom.attributeRules.avatar!.valid(this.avatar) ? { avatar: this.avatar } : {}),
+      },
     });
     this.actor.start();
     trackRoomClock(this.actor);
