@@ -161,6 +161,30 @@ describe('<invitation-prompt>', () => {
     await until(() => p.hidden);
   });
 
+  it('an arriving invitation moves nothing on the page (overlay by default); placement="inline" takes its place in the flow', async () => {
+    const room = makeRoom({ seatCount: 3 });
+    const host = await room.join('alice', 'host', html``);
+    const bob = await room.join('bob', 'audience', html`<invitation-prompt></invitation-prompt><mic-seat-grid></mic-seat-grid>`);
+    const p = q(bob, 'invitation-prompt') as InvitationPrompt;
+    const grid = q(bob, 'mic-seat-grid')!;
+    await until(() => grid.shadowRoot!.querySelectorAll('mic-seat').length === 4);
+    const before = grid.getBoundingClientRect().top;
+    host.actor.send({ type: 'INVITE', userId: 'bob', seat: 1 });
+    await until(() => hasState(p, 'pending'));
+    expect(p.placement).to.equal('overlay');
+    expect(part(p, 'base')!.getBoundingClientRect().height).to.be.greaterThan(30);
+    expect(grid.getBoundingClientRect().top).to.equal(before);
+    // The prompt sits inside the room, over its bottom edge.
+    const roomBox = bob.el.getBoundingClientRect();
+    const box = part(p, 'base')!.getBoundingClientRect();
+    expect(box.bottom).to.be.at.most(roomBox.bottom);
+    expect(box.top).to.be.at.least(roomBox.top);
+    await expect(p).to.be.accessible();
+    p.placement = 'inline';
+    await p.updateComplete;
+    expect(grid.getBoundingClientRect().top).to.be.greaterThan(before + 30);
+  });
+
   it('decline (keyboard)', async () => {
     const { host, p, bob } = await invited();
     const ev = oneEvent(bob.el, 'invitation-decline');

@@ -1,6 +1,7 @@
 import type { Invitation, RoomError, RoomSnapshot } from '@micseat/core';
 import { css, html, nothing, type PropertyValues } from 'lit';
-import { state } from 'lit/decorators.js';
+import { property, state } from 'lit/decorators.js';
+import { oneOf } from '../attributes.js';
 import { MicseatElement } from '../base/micseat-element.js';
 import { RoomClockController } from '../controllers/clock.js';
 import { SelectorController, shallowEqual } from '../controllers/selector.js';
@@ -34,6 +35,7 @@ interface InvitationView {
  * @cssstate pending - Waiting for your answer.
  * @cssstate preparing - Accepted; opening the mic.
  * @cssstate closed - Withdrawn, expired or failed (message shown until dismissed).
+ * @cssproperty --micseat-overlay-offset - With `placement="overlay"`: distance from the room's bottom edge (default 12px).
  */
 export class InvitationPrompt extends MicseatElement {
   static override styles = [
@@ -41,6 +43,23 @@ export class InvitationPrompt extends MicseatElement {
     css`
       :host {
         display: block;
+      }
+      /* An invitation arrives unasked: as an overlay it pushes nothing on the page around. */
+      :host([placement='overlay']) {
+        position: absolute;
+        inset-inline: 12px;
+        inset-block-end: var(--micseat-overlay-offset, 12px);
+        z-index: 6;
+        display: flex;
+        justify-content: center;
+        pointer-events: none;
+      }
+      :host([placement='overlay'][hidden]) {
+        display: none;
+      }
+      :host([placement='overlay']) [part~='base'] {
+        pointer-events: auto;
+        width: min(100%, 460px);
       }
       [part~='base'] {
         display: grid;
@@ -105,6 +124,14 @@ export class InvitationPrompt extends MicseatElement {
     shallowEqual,
   );
   private readonly clock = new RoomClockController(this, () => this.actor, () => this.invitation.value.state === 'pending');
+
+  static override attributeRules = { ...MicseatElement.attributeRules, placement: oneOf('placement', ['overlay', 'inline'], 'overlay') };
+
+  /**
+   * `overlay` (default): floats over the bottom of the enclosing `<micseat-room>` when an invitation
+   * arrives, so nothing on the page moves; `inline`: takes its place in the flow where it is put.
+   */
+  @property({ reflect: true }) placement: 'overlay' | 'inline' = 'overlay';
 
   @state() private dismissed: InvitationRef | null = null;
 
