@@ -121,8 +121,30 @@ describe('<cohost-request-button>', () => {
     await until(() => hasState(b, 'preparing') || hasState(b, 'on-seat'));
     expect(main(b).textContent).to.contain('Getting your mic ready…');
     expect(hasState(b, 'preparing')).to.equal(true);
+    await expect(b).to.be.accessible();
+    // nothing to do meanwhile: a click neither leaves the seat nor asks again
+    main(b).click();
+    await tick(50);
+    expect(host.snap().context.room!.seats.some((s) => s.userId === 'bob')).to.equal(true);
     release();
     await until(() => hasState(b, 'on-seat'));
+  });
+
+  it('rolling back: "The mic failed — giving the seat back…", then the failure in words', async () => {
+    const { room, host, b } = await setup({}, { micFailure: 'denied' });
+    const release = holdCommand(room, 'bob', 'leave-seat');
+    main(b).click();
+    await until(() => hasState(b, 'pending'));
+    host.actor.send({ type: 'ACCEPT_NEXT' });
+    await until(() => main(b).textContent!.includes('The mic failed — giving the seat back…'), 'rolling back');
+    expect(hasState(b, 'preparing')).to.equal(true);
+    expect(hasState(b, 'on-seat')).to.equal(false);
+    expect(host.snap().context.room!.seats.some((s) => s.userId === 'bob')).to.equal(true);
+    await expect(b).to.be.accessible();
+    release();
+    await until(() => hasState(b, 'failed'), 'failed');
+    expect(status(b)).to.contain('Microphone permission was denied');
+    await until(() => host.snap().context.room!.seats.every((s) => s.userId !== 'bob'), 'seat given back');
   });
 
   it('rejected: a clear message, can ask again', async () => {

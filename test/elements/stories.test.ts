@@ -57,11 +57,9 @@ const shows: Record<string, (el: HTMLElement) => Promise<void>> = {
     expect(text(b.shadowRoot!.querySelector('[part~="button"]'))).to.contain('Sending…');
   },
   'Elements/cohost-request-button / Preparing': async (el) => {
-    // The request is accepted and the mic is opening. (The button itself should say "Getting
-    // your mic ready…" with :state(preparing); today it says "Leave seat": see the skipped
-    // preparing test in request-button.test.ts.)
-    const room = el as unknown as { actor: { getSnapshot(): { context: { request: { getSnapshot(): { value: unknown } } | null } } } };
-    await until(() => room.actor.getSnapshot().context.request?.getSnapshot().value === 'preparing', 'request preparing', 8000);
+    const b = el.querySelector('cohost-request-button')!;
+    await until(() => inState(b, 'preparing'), 'preparing', 8000);
+    expect(text(b.shadowRoot!.querySelector('[part~="button"]'))).to.contain('Getting your mic ready…');
   },
   'Elements/Companions / MicOff': async (el) => {
     await until(() => inState(el.querySelector('mic-toggle'), 'off'), 'mic off', 8000);
