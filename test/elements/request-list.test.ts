@@ -125,8 +125,11 @@ describe('<request-list>', () => {
     await until(() => !zl.hidden);
     await ask(room, 'bob');
     await until(() => rows(zl).length === 1);
+    const height = zl.getBoundingClientRect().height;
     host.actor.send({ type: 'ACCEPT_NEXT' });
     await until(() => part(zl, 'recent')?.textContent?.includes('Accepted by Alice'));
+    // The verdict takes room inside the list; the element keeps its height (no layout shift).
+    expect(zl.getBoundingClientRect().height).to.equal(height);
     await expect(zl).to.be.accessible();
   });
 

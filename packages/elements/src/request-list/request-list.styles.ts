@@ -35,12 +35,21 @@ export const listStyles = css`
     flex-wrap: wrap;
     gap: 6px;
   }
-  lit-virtualizer {
+  /* One fixed height for the queue and the "recently handled" lines together: a verdict
+     appearing takes room from the list, and nothing outside the element moves. */
+  .body {
     height: var(--_list-height);
+    display: flex;
+    flex-direction: column;
+  }
+  lit-virtualizer {
+    flex: 1 1 0;
+    min-height: 0;
     contain: strict;
   }
   [part~='empty'] {
-    height: var(--_list-height);
+    flex: 1 1 0;
+    min-height: 0;
     display: grid;
     place-items: center;
     color: var(--_ink-2);
@@ -109,6 +118,7 @@ export const listStyles = css`
     font-size: 0.86em;
     display: grid;
     gap: 2px;
+    flex: none;
     max-height: 7.5em;
     overflow: auto;
   }

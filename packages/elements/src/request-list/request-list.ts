@@ -210,6 +210,7 @@ export class RequestList extends MicseatElement {
               @click=${() => count && !busyAll && this.intent('request-reject-all', {}, { type: 'REJECT_ALL' })}>${t.rejectAll}</button>
           </div>
         </div>
+        <div class="body">
         ${count === 0
           ? html`<div part="empty">${t.noRequests}</div>`
           : html`<lit-virtualizer
@@ -228,6 +229,7 @@ export class RequestList extends MicseatElement {
               )}
             </ul>`
           : nothing}
+        </div>
         <div class="sr-only" role="status" aria-live="polite">${this.announcement}</div>
       </div>
     `;
