@@ -90,3 +90,34 @@ describe('<micseat-room> errors', () => {
     await until(() => !part(bob.el, 'error'));
   });
 });
+
+describe('<micseat-room> stays connected', () => {
+  it('given its backend before it is in the page (as a Lit template does), it joins once and stays connected', async () => {
+    const { createMemoryRoom } = await import('@micseat/backend-memory');
+    const memory = createMemoryRoom();
+    // A short command timeout: a second, unanswered join would turn into "disconnected" quickly.
+    const backend = memory.join('ann', 'host', { commandTimeoutMs: 400 });
+    let connects = 0;
+    const connect = backend.connect.bind(backend);
+    backend.connect = (o) => (connects++, connect(o));
+    const el = await fixture<MicseatRoom>(html`<micseat-room .backend=${backend} name="Ann"></micseat-room>`);
+    await until(() => el.actor?.getSnapshot().value === 'connected', 'connected');
+    await new Promise((r) => setTimeout(r, 900));
+    expect(el.actor!.getSnapshot().value).to.equal('connected');
+    expect(backend.status).to.equal('connected');
+    expect(connects).to.equal(1);
+    memory.close();
+  });
+
+  it('a backend connected a second time (a new room actor on the same backend) connects again', async () => {
+    const { createMemoryRoom } = await import('@micseat/backend-memory');
+    const memory = createMemoryRoom();
+    const backend = memory.join('ann', 'host', { commandTimeoutMs: 400 });
+    expect((await backend.connect({ name: 'Ann' })).ok).to.equal(true);
+    const again = await backend.connect({ name: 'Ann' });
+    expect(again.ok, JSON.stringify(again)).to.equal(true);
+    await new Promise((r) => setTimeout(r, 600));
+    expect(backend.status).to.equal('connected');
+    memory.close();
+  });
+});

@@ -178,6 +178,12 @@ export class MemoryRoomBackend implements RoomBackend {
       this.transport.send(encodeSync(out.have));
       return;
     }
+    // A second connect on this backend gets the snapshot it already holds: that answers it too.
+    if (out.kind === 'ignored' && message.t === 'snap' && this.firstSnapshot && this.replica.room) {
+      const f = this.firstSnapshot;
+      this.firstSnapshot = null;
+      f(this.replica.room);
+    }
     if (out.kind !== 'applied') return;
     if (this.firstSnapshot) {
       const f = this.firstSnapshot;

@@ -70,6 +70,8 @@ export class MicseatRoom extends LitElement {
 
   /** The room actor (read its snapshot, or send it intents yourself). */
   actor?: RoomActor;
+  /** The backend `actor` was made for: the same backend is never joined twice. */
+  private actorBackend?: RoomBackend;
 
   constructor() {
     super();
@@ -114,12 +116,11 @@ export class MicseatRoom extends LitElement {
 
   protected override willUpdate(changed: PropertyValues): void {
     checkAttributes(this, changed, MicseatRoom.attributeRules);
-    if (changed.has('backend') && this.isConnected) {
-      const old = changed.get('backend');
-      if (old !== this.backend || !this.actor) {
-        this.stop();
-        if (this.backend) this.start();
-      }
+    // A backend given before the element was in the page was started in connectedCallback;
+    // only a different backend replaces the actor.
+    if (changed.has('backend') && this.isConnected && (this.backend !== this.actorBackend || !this.actor)) {
+      this.stop();
+      if (this.backend) this.start();
     }
     if (changed.has('lang') || changed.has('docLang')) {
       const info: LocaleInfo = { locale: this.locale, strings: this.strings };
@@ -167,6 +168,7 @@ export class MicseatRoom extends LitElement {
         ...(this.avatar && MicseatRoom.attributeRules.avatar!.valid(this.avatar) ? { avatar: this.avatar } : {}),
       },
     });
+    this.actorBackend = this.backend;
     this.actor.start();
     trackRoomClock(this.actor);
     this.roomProvider.setValue(this.actor);
@@ -178,6 +180,7 @@ export class MicseatRoom extends LitElement {
     if (!this.actor) return;
     this.actor.stop();
     this.actor = undefined;
+    this.actorBackend = undefined;
     this.roomProvider.setValue(undefined);
     this.requestUpdate();
   }
