@@ -21,6 +21,10 @@ describe('theme, i18n, RTL', () => {
     expect(formatDuration(45_000, 'en')).to.match(/45 ?sec/);
     expect(formatDuration(65_000, 'en')).to.match(/1 ?min.*5 ?sec/);
     expect(formatDuration(45_000, 'zh-CN')).to.match(/45 ?秒/);
+    // Zero is "0 sec", not "" (Intl.DurationFormat leaves zero units out by default).
+    expect(formatDuration(0, 'en')).to.match(/^0 ?sec/);
+    expect(formatDuration(0, 'zh-CN')).to.match(/0 ?秒/);
+    expect(formatDuration(60_000, 'en')).to.match(/^1 min$/);
     expect(formatDuration(200, 'en')).to.match(/1 ?sec/);
   });
 

@@ -26,18 +26,26 @@ function makeFormatter(locale: string): (ms: number) => string {
     return { hours: Math.floor(total / 3600), minutes: Math.floor((total % 3600) / 60), seconds: total % 60 };
   };
   if (DF) {
+    // Zero units are left out by default ("auto"), so 0 s would format as "": the zero
+    // formatter always shows seconds.
+    const make = (tag: string, always: boolean) =>
+      new DF(tag, always ? ({ style: 'short', secondsDisplay: 'always' } as { style: 'short' }) : { style: 'short' });
     let df: DurationFormatLike;
+    let zero: DurationFormatLike;
     try {
-      df = new DF(locale, { style: 'short' });
+      df = make(locale, false);
+      zero = make(locale, true);
     } catch {
-      df = new DF('en', { style: 'short' });
+      df = make('en', false);
+      zero = make('en', true);
     }
     return (ms) => {
       const { hours, minutes, seconds } = split(ms);
+      if (!hours && !minutes && !seconds) return zero.format({ seconds: 0 });
       const parts: { hours?: number; minutes?: number; seconds?: number } = {};
       if (hours) parts.hours = hours;
       if (minutes) parts.minutes = minutes;
-      if (seconds || (!hours && !minutes)) parts.seconds = seconds;
+      if (seconds) parts.seconds = seconds;
       return df.format(parts);
     };
   }
