@@ -51,6 +51,20 @@ const EMPTY_VIEW: SeatView = {
 type MenuPanel = 'main' | 'move' | 'invite';
 type Kind = 'empty' | 'occupied' | 'locked' | 'reserved' | 'reconnecting';
 
+/** The viewer's seat, found once per room state and shared by every seat of the grid (64 scans of 64 seats otherwise). */
+let lastSeats: readonly Seat[] | null = null;
+let lastIdentity = '';
+let lastMySeat = -1;
+function mySeatIn(room: { seats: readonly Seat[] }, identity: string): number {
+  if (room.seats !== lastSeats || identity !== lastIdentity) {
+    lastSeats = room.seats;
+    lastIdentity = identity;
+    lastMySeat = -1;
+    for (const x of room.seats) if (x.userId === identity) lastMySeat = x.index;
+  }
+  return lastMySeat;
+}
+
 /**
  * One seat (or, with `host`, the host's place): empty with a clear "+" to take or request,
  * occupied (avatar or initials, name, host badge, speaking ring from the real audio level, mic
@@ -97,20 +111,6 @@ type Kind = 'empty' | 'occupied' | 'locked' | 'reserved' | 'reconnecting';
  * @cssstate host - This is the host's place.
  * @cssstate menu-open - The seat menu is open.
  */
-/** The viewer's seat, found once per room state and shared by every seat of the grid (64 scans of 64 seats otherwise). */
-let lastSeats: readonly Seat[] | null = null;
-let lastIdentity = '';
-let lastMySeat = -1;
-function mySeatIn(room: { seats: readonly Seat[] }, identity: string): number {
-  if (room.seats !== lastSeats || identity !== lastIdentity) {
-    lastSeats = room.seats;
-    lastIdentity = identity;
-    lastMySeat = -1;
-    for (const x of room.seats) if (x.userId === identity) lastMySeat = x.index;
-  }
-  return lastMySeat;
-}
-
 export class MicSeat extends MicseatElement {
   static override styles = [...MicseatElement.styles, seatStyles];
   static override attributeRules = { ...MicseatElement.attributeRules, seat: wholeNumber('seat', 0, LIMITS.maxSeats - 1, 0) };
