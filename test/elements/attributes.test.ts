@@ -89,21 +89,55 @@ describe('bad attribute values', () => {
     expect(l.errors.map((e) => e.attribute)).to.deep.equal(['theme', 'lang']);
   });
 
-  it('<connected-users max-listed activity-size> are bounded whole numbers', async () => {
+  it('<connected-users max-listed activity-size>: bounded whole numbers; the list shown keeps working', async () => {
     const room = makeRoom();
-    const host = await room.join('alice', 'host', html`<connected-users max-listed="3"></connected-users>`);
+    const host = await room.join('alice', 'host', html`<connected-users max-listed="2"></connected-users>`);
+    for (const id of ['bob', 'carol', 'dan', 'eve']) await room.join(id, 'audience', html``);
     const users = host.el.querySelector('connected-users') as ConnectedUsers;
+    const listed = () => users.shadowRoot!.querySelectorAll('[part~="section"]')[1]!.querySelectorAll('[part~="person"]').length;
+    const more = () => part(users, 'more')?.textContent?.trim();
+    await until(() => listed() === 2 && more() === 'and 2 more');
     const l = listen(host.el);
     try {
       users.setAttribute('max-listed', '0');
       users.setAttribute('activity-size', '100000');
       await users.updateComplete;
+      expect([listed(), more()]).to.deep.equal([2, 'and 2 more']);
+      // A good property set after a refused attribute is taken (the stale attribute text does not count).
+      users.maxListed = 3;
+      await users.updateComplete;
+      expect([listed(), more()]).to.deep.equal([3, 'and 1 more']);
+      // Removing the attribute goes back to the default quietly (50: everyone listed).
+      users.removeAttribute('max-listed');
+      await users.updateComplete;
+      expect([listed(), more()]).to.deep.equal([4, undefined]);
     } finally {
       l.restore();
     }
-    expect(users.maxListed).to.equal(3);
     expect(users.activitySize).to.equal(6);
-    expect(l.errors.map((e) => e.attribute)).to.deep.equal(['max-listed', 'activity-size']);
+    expect(l.errors.map((e) => [e.attribute, e.value])).to.deep.equal([
+      ['max-listed', '0'],
+      ['activity-size', '100000'],
+    ]);
+  });
+
+  it('<mic-seat-grid layout>: explicit, refused, then removed goes back to the automatic layout', async () => {
+    const room = makeRoom({ seatCount: 4 });
+    const host = await room.join('alice', 'host', html`<mic-seat-grid layout="large"></mic-seat-grid>`);
+    const grid = host.el.querySelector('mic-seat-grid') as MicSeatGrid;
+    await grid.updateComplete;
+    expect(grid.layout).to.equal('large');
+    const l = listen(host.el);
+    try {
+      grid.setAttribute('layout', 'diagonal');
+      await grid.updateComplete;
+      expect(grid.layout).to.equal('large');
+      grid.removeAttribute('layout');
+      await until(() => grid.layout === 'group');
+    } finally {
+      l.restore();
+    }
+    expect(l.errors.map((e) => e.message)).to.deep.equal(['<mic-seat-grid> layout="diagonal" is not valid: expected one of "duo", "group", "large". Keeping "large".']);
   });
 
   it('<micseat-room name avatar>: an oversized name or a script URL is refused; the room joins with the identity', async () => {

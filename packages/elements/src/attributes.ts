@@ -89,28 +89,48 @@ export const imageUrl = (attribute: string): AttributeRule => ({
 
 export const themeRule = oneOf('theme', ['light', 'dark', 'auto']);
 
+/** Whether `value` is what Lit's converters make of the attribute text `raw`. */
+function fromAttribute(raw: string | null, value: unknown): raw is string {
+  if (raw === null) return false;
+  if (typeof value === 'number') return Object.is(Number(raw), value);
+  return raw === value;
+}
+
 /**
  * Call first in `willUpdate`: every changed property with a rule that holds a bad value is put
- * back to its last good value (or the rule's fallback) and reported.
+ * back to its last good value (or the rule's fallback) and reported. A removed attribute (Lit
+ * sets null) goes back to the fallback quietly. Returns the properties it refused.
  */
-export function checkAttributes(el: ReactiveElement, changed: PropertyValues, rules: AttributeRules): void {
+export function checkAttributes(el: ReactiveElement, changed: PropertyValues, rules: AttributeRules): Set<string> {
   const props = el as unknown as Record<string, unknown>;
+  const refused = new Set<string>();
   for (const [key, rule] of Object.entries(rules)) {
     if (!changed.has(key as never)) continue;
     const value = props[key];
-    const raw = el.getAttribute(rule.attribute);
-    if (value === undefined || value === null || rule.valid(value, raw)) continue;
+    if (value === undefined) continue;
+    if (value === null) {
+      if (rule.fallback !== undefined) props[key] = rule.fallback;
+      continue;
+    }
+    // The attribute's text counts only when this value came from it (not from a property set since).
+    const attr = el.getAttribute(rule.attribute);
+    const raw = fromAttribute(attr, value) ? attr : null;
+    if (rule.valid(value, raw)) continue;
     const previous = changed.get(key as never) as unknown;
     props[key] = previous !== undefined && previous !== null && rule.valid(previous) ? previous : rule.fallback;
-    const shown = String(raw ?? value);
+    refused.add(key);
+    const text = raw ?? (typeof value === 'string' ? value : JSON.stringify(value) ?? String(value));
+    const shown = text.length > 80 ? `${text.slice(0, 77)}…` : text;
+    const kept = props[key] === undefined ? 'the default' : JSON.stringify(props[key]);
     const detail: AttributeErrorDetail = {
       code: 'invalid-attribute',
       attribute: rule.attribute,
-      value: shown.length > 80 ? `${shown.slice(0, 77)}…` : shown,
+      value: shown,
       expected: rule.expected,
-      message: `<${el.localName}> ${rule.attribute}="${shown.length > 80 ? `${shown.slice(0, 77)}…` : shown}" is not valid: expected ${rule.expected}. Keeping ${JSON.stringify(props[key] ?? null)}.`,
+      message: `<${el.localName}> ${rule.attribute}="${shown}" is not valid: expected ${rule.expected}. Keeping ${kept}.`,
     };
     console.warn(`micseat: ${detail.message}`);
     el.dispatchEvent(new CustomEvent('attribute-error', { detail, bubbles: true, composed: true }));
   }
+  return refused;
 }

@@ -72,9 +72,12 @@ export class MicseatElement extends LitElement {
     this.internals = this.attachInternals();
   }
 
+  /** The properties refused in the current update (their bad value was put back). */
+  protected refusedAttributes: ReadonlySet<string> = new Set();
+
   protected override willUpdate(changed: PropertyValues): void {
     super.willUpdate(changed);
-    checkAttributes(this, changed, (this.constructor as typeof MicseatElement).attributeRules);
+    this.refusedAttributes = checkAttributes(this, changed, (this.constructor as typeof MicseatElement).attributeRules);
   }
 
   /** A selector on the room actor's snapshot; the host updates only when the slice changes. */

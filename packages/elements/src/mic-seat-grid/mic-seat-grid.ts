@@ -81,7 +81,8 @@ export class MicSeatGrid extends MicseatElement {
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     super.willUpdate(changed);
-    if (changed.has('layout') && changed.get('layout') !== undefined && this.layout) this.autoLayout = false;
+    // A layout set by the page (not a refused one put back) turns the automatic choice off.
+    if (changed.has('layout') && !this.refusedAttributes.has('layout') && changed.get('layout') !== undefined && this.layout) this.autoLayout = false;
     // No layout (never set, or a bad value put back to none): choose from the seat count.
     if (!this.layout) this.autoLayout = true;
     const count = this.info.value.count;

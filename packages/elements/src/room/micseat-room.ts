@@ -164,7 +164,7 @@ export class MicseatRoom extends LitElement {
       // Checked here too: the room may start (connectedCallback) before the first willUpdate.
       input: {
         backend: this.backend,
-        name: this.name.trim() && MicseatRoom.attributeRules.name!.valid(this.name) ? this.name.trim() : this.backend.identity,
+        name: typeof this.name === 'string' && this.name.trim() && MicseatRoom.attributeRules.name!.valid(this.name) ? this.name.trim() : this.backend.identity,
         ...(this.avatar && MicseatRoom.attributeRules.avatar!.valid(this.avatar) ? { avatar: this.avatar } : {}),
       },
     });
