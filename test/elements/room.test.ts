@@ -120,4 +120,15 @@ describe('<micseat-room> stays connected', () => {
     expect(backend.status).to.equal('connected');
     memory.close();
   });
+
+  it('two connects at once share one answer and leave the backend connected', async () => {
+    const { createMemoryRoom } = await import('@micseat/backend-memory');
+    const memory = createMemoryRoom();
+    const backend = memory.join('ann', 'host', { commandTimeoutMs: 400 });
+    const [a, b] = await Promise.all([backend.connect({ name: 'Ann' }), backend.connect({ name: 'Ann' })]);
+    expect([a.ok, b.ok]).to.deep.equal([true, true]);
+    await new Promise((r) => setTimeout(r, 600));
+    expect(backend.status).to.equal('connected');
+    memory.close();
+  });
 });

@@ -80,7 +80,16 @@ export class MemoryRoomBackend implements RoomBackend {
     return this._status;
   }
 
-  async connect(options: JoinOptions): Promise<Result<RoomState>> {
+  /** A connect under way: a second call while it runs waits for the same answer. */
+  private connecting: Promise<Result<RoomState>> | null = null;
+
+  connect(options: JoinOptions): Promise<Result<RoomState>> {
+    if (this.connecting) return this.connecting;
+    this.connecting = this.connectOnce(options).finally(() => (this.connecting = null));
+    return this.connecting;
+  }
+
+  private async connectOnce(options: JoinOptions): Promise<Result<RoomState>> {
     this.join = options;
     this.setStatus('connecting');
     const snapshot = new Promise<RoomState>((resolve) => (this.firstSnapshot = resolve));
