@@ -29,6 +29,12 @@ describe('demo rooms wired by attributes', () => {
     expect(Object.keys(carol!.actor!.getSnapshot().context.room!.members)).to.have.length(1);
     // Running it again connects nothing twice.
     expect(connectDemoRooms(page).connected).to.have.length(0);
+    // Guests without demo-user get ids that do not clash with named ones.
+    const more = await fixture(html`<div>
+      <micseat-room demo-room="third" demo-user="guest-2" name="Named"></micseat-room>
+      <micseat-room demo-room="third" name="Anonymous"></micseat-room>
+    </div>`);
+    expect(connectDemoRooms(more).refused).to.deep.equal([]);
   });
 
   it('bad attributes are typed refusals; that element stays unconnected and the others connect', async () => {
@@ -39,7 +45,10 @@ describe('demo rooms wired by attributes', () => {
       <micseat-room demo-room="dup" demo-user="sam" name="Sam"></micseat-room>
       <micseat-room demo-room="dup" demo-user="sam" name="Sam again"></micseat-room>
       <micseat-room demo-room="${'x'.repeat(65)}" name="Long"></micseat-room>
+      <micseat-room demo-room="dup" demo-seats="7" name="Other seat count"></micseat-room>
     </div>`);
+    const events: string[] = [];
+    page.addEventListener('attribute-error', (e) => events.push((e as CustomEvent<{ attribute: string }>).detail.attribute));
     const logged: unknown[] = [];
     const original = console.error;
     console.error = (...args: unknown[]) => logged.push(args[0]);
@@ -57,10 +66,14 @@ describe('demo rooms wired by attributes', () => {
       [2, 'invalid-command', 'demo-seats'],
       [4, 'id-conflict', 'demo-user'],
       [5, 'invalid-command', 'demo-room'],
+      [6, 'invalid-command', 'demo-seats'],
     ]);
     expect(wiring.refused[0]!.error.message).to.contain('host, cohost, audience');
-    expect(logged).to.have.length(5);
-    for (const i of [0, 1, 2, 4, 5]) expect(els[i]!.backend).to.equal(undefined);
+    expect(wiring.refused[5]!.error.message).to.contain('differs from demo room "dup"');
+    expect(logged).to.have.length(6);
+    // Each refused element also gets the elements' own attribute-error event.
+    expect(events).to.deep.equal(['demo-role', 'demo-room', 'demo-seats', 'demo-user', 'demo-room', 'demo-seats']);
+    for (const i of [0, 1, 2, 4, 5, 6]) expect(els[i]!.backend).to.equal(undefined);
     await waitUntil(() => connectedOf(els[3]!), 'the good one connects');
   });
 });

@@ -8,7 +8,7 @@
  * room of that name (one per name, made on first use; `demo-seats` on the first element sets the
  * seat count). For demos only: a real page gives each room element a LiveKit backend instead.
  */
-import { roomError, validateConfig, type MemberRole, type RoomError } from '@micseat/core';
+import { LIMITS, roomError, validateConfig, type MemberRole, type RoomError } from '@micseat/core';
 import { createMemoryRoom, type MemoryRoom } from './index.js';
 
 const ROLES: readonly MemberRole[] = ['host', 'cohost', 'audience'];
@@ -36,6 +36,15 @@ export function connectDemoRooms(root: ParentNode = document): DemoWiring {
     if (wired.error) {
       refused.push({ element: el, error: wired.error });
       console.error(`micseat: <micseat-room demo-room> not connected: ${wired.error.message}`, wired.error);
+      // The same event the elements send for an attribute they cannot use.
+      const attribute = String(wired.error.details?.['attribute'] ?? 'demo-room');
+      el.dispatchEvent(
+        new CustomEvent('attribute-error', {
+          bubbles: true,
+          composed: true,
+          detail: { code: 'invalid-attribute', attribute, value: String(el.getAttribute(attribute) ?? ''), expected: wired.error.message, message: wired.error.message },
+        }),
+      );
       continue;
     }
     target.backend = wired.backend;
@@ -53,21 +62,28 @@ function wire(el: Element): { backend?: unknown; error?: RoomError } {
   if (!ROLES.includes(role)) {
     return { error: roomError('invalid-command', `demo-role must be one of ${ROLES.join(', ')}.`, { attribute: 'demo-role', value: role }) };
   }
-  const user = (el.getAttribute('demo-user') ?? '').trim() || `guest-${++anonymous}`;
-  if (user.length > 64) {
-    return { error: roomError('invalid-command', 'demo-user must be at most 64 characters.', { attribute: 'demo-user' }) };
+  const given = (el.getAttribute('demo-user') ?? '').trim();
+  if (given.length > LIMITS.maxIdentityLength) {
+    return { error: roomError('invalid-command', `demo-user must be at most ${LIMITS.maxIdentityLength} characters.`, { attribute: 'demo-user' }) };
+  }
+  const seats = el.getAttribute('demo-seats');
+  const config = seats === null ? {} : { seatCount: /^\s*\d+\s*$/.test(seats) ? Number(seats) : NaN };
+  const checked = validateConfig(config);
+  if (!checked.ok) {
+    return { error: roomError('invalid-command', `demo-seats must be a whole number from 1 to ${LIMITS.maxSeats}.`, { attribute: 'demo-seats', value: seats }) };
   }
   let room = rooms.get(name);
   if (!room) {
-    const seats = el.getAttribute('demo-seats');
-    const config = seats === null ? {} : { seatCount: Number(seats) };
-    const checked = validateConfig(config);
-    if (!checked.ok) {
-      return { error: roomError('invalid-command', `demo-seats: ${checked.error.message}`, { attribute: 'demo-seats', value: seats }) };
-    }
     room = createMemoryRoom({ config });
     rooms.set(name, room);
+  } else if (seats !== null && room.server.room.config.seatCount !== checked.value.seatCount) {
+    // Every element of one demo room describes the same room: a second, different seat count is refused, not ignored.
+    return {
+      error: roomError('invalid-command', `demo-seats="${seats}" differs from demo room "${name}", which has ${room.server.room.config.seatCount} seats.`, { attribute: 'demo-seats', value: seats }),
+    };
   }
+  let user = given;
+  while (!user || (!given && room.clients.has(user))) user = `guest-${++anonymous}`;
   if (room.clients.has(user)) {
     return { error: roomError('id-conflict', `demo-user "${user}" is already in demo room "${name}".`, { attribute: 'demo-user', value: user }) };
   }
