@@ -44,6 +44,24 @@ describe('theme, i18n, RTL', () => {
     expect(getComputedStyle(grid).backgroundColor).to.equal('rgb(1, 2, 3)');
   });
 
+  it('a table from plain JS that misses keys shows English for them instead of breaking', async () => {
+    const { registerStrings } = await import('@micseat/elements');
+    // As a page without TypeScript might write it (an old key name, nested tables partly filled).
+    registerStrings('xx', { seatN: (n: number) => `Place ${n}`, youSuffix: '(moi)', mic: { on: 'Micro ouvert' } } as never);
+    const t = stringsFor('xx');
+    expect(t.seatN(2)).to.equal('Place 2');
+    expect(t.withYou('Ann')).to.equal('Ann (you)');
+    expect(t.mic.on).to.equal('Micro ouvert');
+    expect(t.mic.off).to.equal('Mic off');
+    const room = makeRoom({ seatCount: 2 });
+    const host = await room.join('alice', 'host', html`<mic-seat-grid></mic-seat-grid>`, { lang: 'xx' });
+    const grid = host.el.querySelector('mic-seat-grid')!;
+    await until(() => grid.shadowRoot!.querySelectorAll('mic-seat').length === 3);
+    const own = grid.shadowRoot!.querySelector<MicSeat>('mic-seat[host]')!;
+    await until(() => part(own, 'name')!.textContent === 'Alice (you)');
+    expect(part(grid.shadowRoot!.querySelector<MicSeat>('mic-seat:not([host])')!, 'name')!.textContent).to.equal('Place 1');
+  });
+
   it('a whole room in Chinese, right-to-left layout mirrored', async () => {
     const room = makeRoom({ seatCount: 3 });
     const host = await room.join('alice', 'host', html`<div dir="rtl"><mic-seat-grid></mic-seat-grid><room-mode-toggle></room-mode-toggle></div>`, { lang: 'zh' });

@@ -174,9 +174,20 @@ const tables = new Map<string, Strings>([
   ['zh', zh],
 ]);
 
-/** Adds or replaces a language (matched by its primary subtag, e.g. `fr` for `fr-CA`). */
+/**
+ * Adds or replaces a language (matched by its primary subtag, e.g. `fr` for `fr-CA`). TypeScript
+ * asks for a complete table; a table from plain JS that misses keys (e.g. one written for an
+ * older version) shows English for those instead of breaking the elements.
+ */
 export function registerStrings(lang: string, table: Strings): void {
-  tables.set(lang.toLowerCase(), table);
+  const merged: Record<string, unknown> = { ...en };
+  for (const [key, value] of Object.entries(table as unknown as Record<string, unknown>)) {
+    const base = (en as unknown as Record<string, unknown>)[key];
+    if (value === undefined || value === null) continue;
+    if (typeof base === 'object' && base && typeof value === 'object') merged[key] = { ...base, ...value };
+    else if (base === undefined || typeof base === typeof value) merged[key] = value;
+  }
+  tables.set(lang.toLowerCase(), merged as unknown as Strings);
 }
 
 /** The table for a BCP 47 tag: an exact match, then the primary language, then English. */
