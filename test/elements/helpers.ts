@@ -77,3 +77,45 @@ export function hasState(el: Element, name: string): boolean {
 }
 
 export const tick = (ms = 0) => new Promise((r) => setTimeout(r, ms));
+
+/** An element's text with whitespace collapsed, as a person reads it. */
+export const words = (el: Node | null | undefined) => (el?.textContent ?? '').replace(/\s+/g, ' ').trim();
+
+/** A gate: `wait` resolves once `open()` is called. */
+function gate() {
+  let open!: () => void;
+  const wait = new Promise<void>((r) => (open = r));
+  return { wait, open };
+}
+
+/** Holds opening `id`'s mic (as a browser's permission prompt does) until `release()`. */
+export function holdMic(room: TestRoom, id: string) {
+  const media = room.memory.clients.get(id)!.media;
+  const real = media.setMic.bind(media);
+  const g = gate();
+  let held = false;
+  media.setMic = async (on: boolean, ...rest: unknown[]) => {
+    if (on) {
+      held = true;
+      await g.wait;
+    }
+    return (real as (on: boolean, ...r: unknown[]) => ReturnType<typeof real>)(on, ...rest);
+  };
+  return { held: () => held, release: g.open };
+}
+
+/** Holds `id`'s commands of one type on the way to the room (a stalled link) until `release()`. */
+export function holdCommand(room: TestRoom, id: string, type: string) {
+  const backend = room.memory.clients.get(id)!;
+  const real = backend.send.bind(backend);
+  const g = gate();
+  let held = false;
+  backend.send = async (command) => {
+    if (command.type === type) {
+      held = true;
+      await g.wait;
+    }
+    return real(command);
+  };
+  return { held: () => held, release: g.open };
+}

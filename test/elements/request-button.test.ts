@@ -1,6 +1,6 @@
 import { expect, html, oneEvent } from '@open-wc/testing';
 import type { CohostRequestButton } from '@micseat/elements';
-import { closeRooms, hasState, makeRoom, part, tick, until, type Person } from './helpers.js';
+import { closeRooms, hasState, holdCommand, holdMic, makeRoom, part, tick, until, type Person } from './helpers.js';
 
 const btnOf = (p: Person) => p.el.querySelector('cohost-request-button')!;
 const main = (b: CohostRequestButton) => part<HTMLButtonElement>(b, 'button')!;
@@ -12,32 +12,6 @@ async function setup(config = {}, media = {}) {
   const host = await room.join('alice', 'host', html`<cohost-request-button></cohost-request-button>`);
   const bob = await room.join('bob', 'audience', html`<cohost-request-button></cohost-request-button>`, { media });
   return { room, host, bob, b: btnOf(bob) };
-}
-
-/** Holds `id`'s commands of one type on the way to the room (a stalled link) until the returned function is called. */
-function holdCommand(room: ReturnType<typeof makeRoom>, id: string, type: string): () => void {
-  const backend = room.memory.clients.get(id)!;
-  const real = backend.send.bind(backend);
-  let open!: () => void;
-  const gate = new Promise<void>((r) => (open = r));
-  backend.send = async (command) => {
-    if (command.type === type) await gate;
-    return real(command);
-  };
-  return open;
-}
-
-/** Holds opening `id`'s mic (as a browser's permission prompt does) until the returned function is called. */
-function holdMic(room: ReturnType<typeof makeRoom>, id: string): () => void {
-  const media = room.memory.clients.get(id)!.media;
-  const real = media.setMic.bind(media);
-  let open!: () => void;
-  const gate = new Promise<void>((r) => (open = r));
-  media.setMic = async (on: boolean, ...rest: unknown[]) => {
-    if (on) await gate;
-    return (real as (on: boolean, ...r: unknown[]) => ReturnType<typeof real>)(on, ...rest);
-  };
-  return open;
 }
 
 describe('<cohost-request-button>', () => {
@@ -97,7 +71,7 @@ describe('<cohost-request-button>', () => {
   it('sending: "Sending…" while the request is on its way; a second click sends nothing more', async () => {
     const { room, host, b } = await setup();
     await until(() => main(b)?.textContent!.includes('Request to speak'));
-    const release = holdCommand(room, 'bob', 'request-seat');
+    const { release } = holdCommand(room, 'bob', 'request-seat');
     main(b).click();
     await until(() => hasState(b, 'sending'));
     expect(hasState(b, 'idle')).to.equal(false);
@@ -113,7 +87,7 @@ describe('<cohost-request-button>', () => {
 
   it('preparing: "Getting your mic ready…" while the browser opens the mic', async () => {
     const { room, host, b } = await setup();
-    const release = holdMic(room, 'bob');
+    const { release } = holdMic(room, 'bob');
     main(b).click();
     await until(() => hasState(b, 'pending'));
     host.actor.send({ type: 'ACCEPT_NEXT' });
@@ -132,7 +106,7 @@ describe('<cohost-request-button>', () => {
 
   it('rolling back: "The mic failed — giving the seat back…", then the failure in words', async () => {
     const { room, host, b } = await setup({}, { micFailure: 'denied' });
-    const release = holdCommand(room, 'bob', 'leave-seat');
+    const { release } = holdCommand(room, 'bob', 'leave-seat');
     main(b).click();
     await until(() => hasState(b, 'pending'));
     host.actor.send({ type: 'ACCEPT_NEXT' });

@@ -10,49 +10,9 @@
 import { expect, html, oneEvent } from '@open-wc/testing';
 import type { MemoryRoomBackend } from '@micseat/backend-memory';
 import type { InvitationPrompt, MicSeat } from '@micseat/elements';
-import { closeRooms, hasState, makeRoom, part, until, type Person, type TestRoom } from './helpers.js';
+import { closeRooms, hasState, holdCommand, holdMic, makeRoom, part, until, words, type Person, type TestRoom } from './helpers.js';
 
-const words = (el: Node | null | undefined) => (el?.textContent ?? '').replace(/\s+/g, ' ').trim();
 const client = (room: TestRoom, id: string) => room.memory.clients.get(id)! as MemoryRoomBackend;
-
-/** A gate: `wait` resolves once `open()` is called. */
-function gate() {
-  let open!: () => void;
-  const wait = new Promise<void>((r) => (open = r));
-  return { wait, open };
-}
-
-/** Holds opening `id`'s mic (as a browser's permission prompt does) until `release()`. */
-function holdMic(room: TestRoom, id: string) {
-  const media = client(room, id).media;
-  const real = media.setMic.bind(media);
-  const g = gate();
-  let held = false;
-  media.setMic = async (on: boolean, ...rest: unknown[]) => {
-    if (on) {
-      held = true;
-      await g.wait;
-    }
-    return (real as (on: boolean, ...r: unknown[]) => ReturnType<typeof real>)(on, ...rest);
-  };
-  return { held: () => held, release: g.open };
-}
-
-/** Holds `id`'s commands of one type on the way to the room (a stalled link) until `release()`. */
-function holdCommand(room: TestRoom, id: string, type: string) {
-  const backend = client(room, id);
-  const real = backend.send.bind(backend);
-  const g = gate();
-  let held = false;
-  backend.send = async (command) => {
-    if (command.type === type) {
-      held = true;
-      await g.wait;
-    }
-    return real(command);
-  };
-  return { held: () => held, release: g.open };
-}
 
 /** `id` sits on `seat` with the mic on, then the mic fails as a browser's would (off, then refused). */
 async function seatWithFailingMic(room: TestRoom, p: Person, seat: number, failure: 'denied' | 'no-device') {
