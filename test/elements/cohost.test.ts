@@ -104,6 +104,9 @@ describe('<connected-users> co-host action', () => {
     await tick(150);
     expect(roleOf(host, 'bob')).to.equal('audience');
     expect(cohostButton(hu, 'Bob')!.textContent!.trim()).to.equal('Make co-host');
+    // The same click, not cancelled this time, does change it (so the wait above was long enough).
+    cohostButton(hu, 'Bob')!.click();
+    await until(() => roleOf(host, 'bob') === 'cohost');
   });
 
   it('speaks Chinese, with full-width punctuation', async () => {
