@@ -59,8 +59,11 @@ describe('<connected-users> co-host action', () => {
     const room = makeRoom({ seatCount: 3 });
     const host = await room.join('alice', 'host', panel);
     const bob = await room.join('bob', 'audience', panel);
+    const announcer = (p: typeof bob) => p.el.shadowRoot!.querySelector('[part="announcer"]')!.textContent;
     host.actor.send({ type: 'SET_COHOST', userId: 'bob', cohost: true });
     await until(() => roleOf(bob, 'bob') === 'cohost');
+    // The person is told, in the room's polite live region.
+    await until(() => announcer(bob) === 'You are now a co-host: you can answer requests');
     const hu = usersOf(host);
     await until(() => cohostButton(hu, 'Bob')?.textContent!.trim() === 'Remove co-host');
     await until(() => !listOf(bob).hidden);
@@ -72,6 +75,7 @@ describe('<connected-users> co-host action', () => {
     await until(() => cohostButton(hu, 'Bob')!.textContent!.trim() === 'Make co-host');
     expect(rowOf(hu, 'Bob').querySelector('[part~="meta"]')!.textContent).not.to.contain('Co-host');
     await until(() => listOf(bob).hidden);
+    await until(() => announcer(bob) === 'You are no longer a co-host');
   });
 
   it('listeners and co-hosts never see the action; the host has none for themself', async () => {

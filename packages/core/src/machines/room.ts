@@ -31,6 +31,8 @@ export interface Notice {
     | 'invited'
     | 'room-ended'
     | 'mode-changed'
+    | 'made-cohost'
+    | 'cohost-removed'
     | 'error';
   readonly params: Readonly<Record<string, string | number>>;
 }
@@ -208,6 +210,7 @@ export const roomMachine = setup({
         else if (e.type === 'invitation-created' && e.userId === me) n = notice('invited');
         else if (e.type === 'room-ended') n = notice('room-ended');
         else if (e.type === 'mode-changed') n = notice('mode-changed', { mode: e.mode });
+        else if (e.type === 'role-changed' && e.userId === me) n = notice(e.role === 'cohost' ? 'made-cohost' : 'cohost-removed');
         else if (e.type === 'request-resolved' && e.userId === me) {
           const code = ({ accepted: 'request-accepted', rejected: 'request-rejected', cancelled: 'request-cancelled', timeout: 'request-timeout', pending: null } as const)[e.status];
           if (code) n = notice(code);

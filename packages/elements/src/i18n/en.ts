@@ -156,6 +156,8 @@ export const en: Strings = {
     'removed-from-room': 'You were removed from the room',
     invited: 'You are invited to speak',
     'room-ended': 'The room has ended',
+    'made-cohost': 'You are now a co-host: you can answer requests',
+    'cohost-removed': 'You are no longer a co-host',
     'mode-changed': (mode) => (mode === 'free' ? 'Seats are now free to take' : 'Seats now need the host’s approval'),
     error: (m) => m,
   },

@@ -158,6 +158,8 @@ export interface Strings {
     'removed-from-room': string;
     invited: string;
     'room-ended': string;
+    'made-cohost': string;
+    'cohost-removed': string;
     'mode-changed': (mode: RoomMode) => string;
     error: (message: string) => string;
   };

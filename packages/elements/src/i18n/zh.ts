@@ -156,6 +156,8 @@ export const zh: Strings = {
     'removed-from-room': '你已被移出房间',
     invited: '你收到了上麦邀请',
     'room-ended': '房间已结束',
+    'made-cohost': '你已被设为管理员，可以处理上麦申请',
+    'cohost-removed': '你已不再是管理员',
     'mode-changed': (mode) => (mode === 'free' ? '现在可以自由上麦' : '现在上麦需要房主同意'),
     error: (m) => m,
   },
