@@ -8,6 +8,7 @@ import { MicseatElement } from '../base/micseat-element.js';
 import { shallowEqual } from '../controllers/selector.js';
 import { hueOf, initials } from '../i18n/format.js';
 import { icons } from '../styles/icons.js';
+import { personStyles } from '../styles/person.js';
 
 interface Activity {
   readonly id: number;
@@ -55,6 +56,7 @@ const EMPTY: PeopleView = { members: {}, seats: [], invitations: {}, me: '', rol
 export class ConnectedUsers extends MicseatElement {
   static override styles = [
     ...MicseatElement.styles,
+    personStyles,
     css`
       :host {
         display: block;
@@ -83,36 +85,12 @@ export class ConnectedUsers extends MicseatElement {
         gap: 4px;
       }
       [part~='person'] {
+        --_avatar-size: 30px;
         display: grid;
         grid-template-columns: 30px minmax(0, 1fr) auto;
         align-items: center;
         gap: 8px;
         min-height: 36px;
-      }
-      [part~='avatar'] {
-        width: 30px;
-        height: 30px;
-        border-radius: 50%;
-        display: grid;
-        place-items: center;
-        background: oklch(0.47 0.13 var(--_hue, 250));
-        color: #fff;
-        font-size: 12px;
-        font-weight: 700;
-      }
-      .who {
-        display: grid;
-        min-width: 0;
-      }
-      [part~='name'] {
-        font-weight: 600;
-        overflow: hidden;
-        text-overflow: ellipsis;
-        white-space: nowrap;
-      }
-      [part~='meta'] {
-        color: var(--_ink-2);
-        font-size: 0.86em;
       }
       .offline {
         opacity: 0.6;

@@ -71,30 +71,7 @@ export const listStyles = css`
     color: var(--_ink-2);
     text-align: end;
   }
-  [part~='avatar'] {
-    width: 36px;
-    height: 36px;
-    border-radius: 50%;
-    display: grid;
-    place-items: center;
-    background: oklch(0.47 0.13 var(--_hue, 250));
-    color: #fff;
-    font-weight: 700;
-    font-size: 14px;
-  }
-  .who {
-    min-width: 0;
-    display: grid;
-  }
-  [part~='name'] {
-    font-weight: 600;
-    overflow: hidden;
-    text-overflow: ellipsis;
-    white-space: nowrap;
-  }
   [part~='meta'] {
-    color: var(--_ink-2);
-    font-size: 0.86em;
     font-variant-numeric: tabular-nums;
     overflow: hidden;
     text-overflow: ellipsis;

@@ -7,6 +7,7 @@ import { styleMap } from 'lit/directives/style-map.js';
 import { MicseatElement } from '../base/micseat-element.js';
 import { SelectorController, shallowEqual } from '../controllers/selector.js';
 import { hueOf, initials } from '../i18n/format.js';
+import { personStyles } from '../styles/person.js';
 import { listStyles } from './request-list.styles.js';
 
 type InboxRef = NonNullable<RoomSnapshot['context']['inbox']>;
@@ -58,7 +59,7 @@ const EMPTY: InboxView = { items: [], recent: [], members: {}, busyAll: false };
  * @cssstate has-requests - Someone is waiting.
  */
 export class RequestList extends MicseatElement {
-  static override styles = [...MicseatElement.styles, listStyles];
+  static override styles = [...MicseatElement.styles, personStyles, listStyles];
 
   private readonly room = this.selectRoom(
     (s) => ({ inbox: s.context.inbox, role: s.context.room?.members[s.context.identity]?.role ?? null, me: s.context.identity }),
