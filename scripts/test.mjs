@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureChromium } from './chromium-path.mjs';
+import { installLiveKitServer, LiveKitServerError } from './livekit-server.mjs';
 
 const listTests = (dir) => readdirSync(dir, { recursive: true }).map(String).filter((f) => f.endsWith('.test.ts')).map((f) => join(dir, f)).sort();
 
@@ -39,6 +40,18 @@ const node = await run('node', ['--import', 'tsx', '--test', '--test-reporter=sp
 }
 
 if (!ensureChromium()) process.exit(1);
+// The LiveKit tests run against the real server: build it now (once; cached) rather than inside
+// the test runner, so a missing Go or module proxy is one clear line here.
+const group = process.env.MICSEAT_TEST_GROUP;
+if (!group || group === 'livekit' || group === 'bench') {
+  try {
+    await installLiveKitServer();
+  } catch (e) {
+    if (!(e instanceof LiveKitServerError)) throw e;
+    console.error(`livekit-server: ${e.message}`);
+    process.exit(1);
+  }
+}
 const wtr = await run('npx', ['web-test-runner']);
 {
   const o = strip(wtr.out);
