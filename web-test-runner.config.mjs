@@ -4,6 +4,7 @@ import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { fileURLToPath } from 'node:url';
 import { existsSync, readdirSync } from 'node:fs';
 import { chromiumPath } from './scripts/chromium-path.mjs';
+import { SOURCE_CONDITION } from './scripts/source-paths.mjs';
 
 const tsconfig = fileURLToPath(new URL('./tsconfig.json', import.meta.url));
 const groupFilter = process.env.MICSEAT_TEST_GROUP;
@@ -36,7 +37,11 @@ const groups = [
 export default {
   // Tests use Lit's development build (its warnings catch mistakes); benchmarks measure the build
   // that ships (Lit's production build, picked when the 'development' condition is absent).
-  nodeResolve: { exportConditions: groupFilter === 'bench' ? ['browser', 'production'] : ['browser', 'development'] },
+  // '@micseat/source': the workspace packages are served from their TypeScript sources (their
+  // published export maps point at dist/, which the tests never need built).
+  nodeResolve: {
+    exportConditions: [SOURCE_CONDITION, 'browser', groupFilter === 'bench' ? 'production' : 'development'],
+  },
   groups,
   concurrency: 1,
   concurrentBrowsers: 1,

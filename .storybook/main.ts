@@ -5,8 +5,9 @@
  *   npm run build-storybook  static build in storybook-static/
  *
  * Stories live at the top level in stories/ (`*.stories.ts`, and `*.mdx` once @storybook/addon-docs
- * is installed). The workspace packages are symlinked into node_modules and exported as TypeScript
- * source, so Vite compiles them itself — with the root tsconfig's legacy decorators.
+ * is installed). The workspace packages are symlinked into node_modules and read from their
+ * TypeScript sources (the '@micseat/source' export condition), so Vite compiles them itself — with
+ * the root tsconfig's legacy decorators.
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -92,10 +93,12 @@ const config: StorybookConfig = {
   framework: { name: '@storybook/web-components-vite', options: {} },
   core: { disableTelemetry: true, disableWhatsNewNotifications: true },
   async viteFinal(viteConfig) {
-    const { mergeConfig } = await import('vite');
+    const { mergeConfig, defaultClientConditions } = await import('vite');
     return mergeConfig(viteConfig, {
       optimizeDeps: { include: optimizeDepsInclude },
-      resolve: { dedupe: ['lit', 'lit-html', 'lit-element', '@lit/reactive-element', '@lit/context', 'xstate'] },
+      // The workspace packages from their TypeScript sources (their export maps' '@micseat/source'
+      // condition; the published default points at dist/). Vite's own defaults are kept.
+      resolve: { conditions: ['@micseat/source', ...defaultClientConditions], dedupe: ['lit', 'lit-html', 'lit-element', '@lit/reactive-element', '@lit/context', 'xstate'] },
       // Vite 8 compiles TypeScript with Oxc. Say explicitly what the root tsconfig says
       // (experimentalDecorators: true, useDefineForClassFields: false), so Lit's @property/@state
       // decorators work even if the tsconfig lookup changes: legacy decorators, and class fields

@@ -9,6 +9,7 @@ import { build } from 'esbuild';
 import { spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { ensureChromium } from './chromium-path.mjs';
+import { SOURCE_CONDITION } from './source-paths.mjs';
 
 const results = [];
 const collect = (text) => {
@@ -36,7 +37,7 @@ mkdirSync('.cache/bench', { recursive: true });
 // 1. Node benchmarks
 for (const file of readdirSync('bench').filter((f) => f.endsWith('.bench.ts')).sort()) {
   const outfile = `.cache/bench/${file.replace(/\.ts$/, '.mjs')}`;
-  await build({ entryPoints: [`bench/${file}`], bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile, tsconfig: 'tsconfig.json', logLevel: 'error' });
+  await build({ entryPoints: [`bench/${file}`], bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile, tsconfig: 'tsconfig.json', conditions: [SOURCE_CONDITION, 'module'], logLevel: 'error' });
   console.log(`bench: node ${outfile}`);
   const { code, out } = await run('node', [outfile]);
   collect(out);

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
+import { SOURCE_CONDITION } from './source-paths.mjs';
 
 /**
  * The gzip budget of dist/micseat.js, checked by the test suite (test/core/bundle.test.ts).
@@ -35,6 +36,9 @@ export async function buildBundle({ outfile = join(root, 'dist/micseat.js') } = 
     sourcemap: false,
     legalComments: 'none',
     tsconfig: join(root, 'tsconfig.json'),
+    // The workspace packages from their sources (see scripts/source-paths.mjs); 'module' is what
+    // esbuild enables by itself when no conditions are given.
+    conditions: [SOURCE_CONDITION, 'module'],
     metafile: true,
     logLevel: 'warning',
   });

@@ -31,7 +31,7 @@ if (types.code !== 0) {
   console.error('typecheck: tsc reported errors (above)');
 } else console.log('typecheck: ok');
 
-const node = await run('node', ['--import', 'tsx', '--test', '--test-reporter=spec', ...listTests('test/core')]);
+const node = await run('node', ['--conditions=@micseat/source', '--import', 'tsx', '--test', '--test-reporter=spec', ...listTests('test/core')]);
 {
   const o = strip(node.out);
   passed += Number(/ℹ pass (\d+)/.exec(o)?.[1] ?? 0);
