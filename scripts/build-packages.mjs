@@ -1,0 +1,88 @@
+// `npm run build`: every public package (packages/*/package.json without "private") to its dist/,
+// in dependency order, each compiled by tsc from its tsconfig.build.json (ES2022 modules, .d.ts,
+// declaration and source maps). The elements also get their custom-elements manifest, and a
+// package with a "prebuild" script (e.g. generated sources) runs it first.
+//
+//   node scripts/build-packages.mjs                  all public packages
+//   node scripts/build-packages.mjs core elements    these (by folder or package name) only
+//   node scripts/build-packages.mjs --if-stale X     X only if a source is newer than its dist/
+//                                                    (each package's `prepack`, so `npm pack`
+//                                                    never packs a missing or stale build)
+//
+// The repository's own tools never need this: they read src/ through the "@micseat/source" export
+// condition (scripts/source-paths.mjs). It is for `npm pack` / publishing and the consumer tests.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const bin = (name) => join(root, 'node_modules/.bin', name);
+
+/** Public packages, dependencies before dependents: [{ dir, name, pkg }]. */
+export function publicPackages() {
+  const all = readdirSync(join(root, 'packages'))
+    .filter((dir) => existsSync(join(root, 'packages', dir, 'package.json')))
+    .map((dir) => ({ dir, pkg: JSON.parse(readFileSync(join(root, 'packages', dir, 'package.json'), 'utf8')) }))
+    .filter(({ pkg }) => !pkg.private)
+    .map(({ dir, pkg }) => ({ dir, name: pkg.name, pkg, path: join(root, 'packages', dir) }));
+  const byName = new Map(all.map((p) => [p.name, p]));
+  const sorted = [];
+  const visit = (p, seen = new Set()) => {
+    if (sorted.includes(p)) return;
+    if (seen.has(p)) throw new Error(`dependency cycle through ${p.name}`);
+    seen.add(p);
+    const deps = { ...p.pkg.dependencies, ...p.pkg.peerDependencies, ...p.pkg.devDependencies };
+    for (const d of Object.keys(deps)) if (byName.has(d)) visit(byName.get(d), seen);
+    sorted.push(p);
+  };
+  for (const p of all.sort((a, b) => a.dir.localeCompare(b.dir))) visit(p);
+  return sorted;
+}
+
+function run(cmd, args, cwd) {
+  const r = spawnSync(cmd, args, { cwd, stdio: 'inherit' });
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed in ${cwd} (exit ${r.status})`);
+}
+
+const newest = (dir) =>
+  !existsSync(dir)
+    ? 0
+    : Math.max(0, ...readdirSync(dir, { recursive: true }).map((f) => statSync(join(dir, String(f))).mtimeMs));
+
+/** True when dist/ is missing or older than src/ or the package's build inputs. */
+function stale(p) {
+  const dist = join(p.path, 'dist');
+  if (!existsSync(dist)) return true;
+  const built = Math.min(...readdirSync(dist, { recursive: true }).map((f) => statSync(join(dist, String(f))).mtimeMs));
+  const inputs = [join(p.path, 'package.json'), join(p.path, 'tsconfig.build.json')].filter(existsSync).map((f) => statSync(f).mtimeMs);
+  return Math.max(newest(join(p.path, 'src')), ...inputs) > built;
+}
+
+/** Builds the given packages (default: all public ones); returns the names built. */
+export function buildPackages(only = [], { ifStale = false } = {}) {
+  const list = publicPackages()
+    .filter((p) => only.length === 0 || only.includes(p.dir) || only.includes(p.name))
+    .filter((p) => !ifStale || stale(p));
+  for (const p of list) {
+    const started = performance.now();
+    rmSync(join(p.path, 'dist'), { recursive: true, force: true });
+    if (p.pkg.scripts?.prebuild) run('npm', ['run', '--silent', 'prebuild'], p.path);
+    run(bin('tsc'), ['-p', 'tsconfig.build.json'], p.path);
+    if (p.pkg.customElements) {
+      run(bin('custom-elements-manifest'), ['analyze', '--config', 'custom-elements-manifest.config.mjs'], p.path);
+    }
+    console.log(`build: ${p.name} -> packages/${p.dir}/dist (${Math.round(performance.now() - started)} ms)`);
+  }
+  return list.map((p) => p.name);
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  try {
+    const args = process.argv.slice(2);
+    buildPackages(args.filter((a) => !a.startsWith('--')), { ifStale: args.includes('--if-stale') });
+  } catch (e) {
+    console.error(`build: ${e.message}`);
+    process.exit(1);
+  }
+}
