@@ -39,6 +39,11 @@ test('every public package exports built code with types, its sources only under
         continue;
       }
       const keys = Object.keys(target);
+      if (keys.length === 1 && keys[0] === 'types') {
+        // Typings only (e.g. @micseat/elements/vue), shipped as a .d.ts file.
+        if (!pkg.files?.some((f) => target.types === `./${f}`)) problems.push(`${pkg.name} ${sub}: ${target.types} not in files`);
+        continue;
+      }
       // Order matters: the first matching condition wins, so the source one comes first and
       // types before default.
       assert.deepEqual(keys, [SOURCE_CONDITION, 'types', 'default'], `${pkg.name} ${sub}: conditions in order`);
