@@ -48,6 +48,8 @@ export class LiveKitMedia implements RoomMedia {
   private readonly levelListeners = new Set<(levels: ReadonlyMap<string, number>) => void>();
   private readonly blockedListeners = new Set<(b: boolean) => void>();
   private readonly elements = new Map<string, HTMLMediaElement[]>();
+  /** Remote audio tracks attached and metered here. */
+  private readonly playing = new Map<RemoteTrack, string>();
   private readonly meters = new Map<string, Meter>();
   private readonly levels = new Map<string, number>();
   private context: AudioContext | null = null;
@@ -116,7 +118,14 @@ export class LiveKitMedia implements RoomMedia {
     if (pub.kind !== Track.Kind.Audio && pub.kind !== Track.Kind.Video) return;
     const want = this.seated.has(p.identity);
     if (pub.isDesired !== want) pub.setSubscribed(want);
-    if (!want) return;
+    if (!want) {
+      // Stop playing now: TrackUnsubscribed only comes once the server has renegotiated the
+      // track away, which a real server may do late or, reusing the transceiver, not at all.
+      if (pub.track && this.playing.has(pub.track)) this.silence(pub.track, p.identity);
+      return;
+    }
+    // Subscribed again after a pause: the same track may come back without a new TrackSubscribed.
+    if (pub.track && pub.isSubscribed && !this.playing.has(pub.track)) this.play(pub.track, pub, p);
     // A seat muted by a moderator: the server stops forwarding (setEnabled) and, should a
     // dishonest publisher still get through, this client plays it at volume 0.
     const muted = this.muted.has(p.identity);
@@ -131,7 +140,8 @@ export class LiveKitMedia implements RoomMedia {
       _pub.setSubscribed(false);
       return;
     }
-    if (track.kind !== Track.Kind.Audio) return;
+    if (track.kind !== Track.Kind.Audio || this.playing.has(track)) return;
+    this.playing.set(track, p.identity);
     if (this.muted.has(p.identity)) (track as RemoteTrack & { setVolume(v: number): void }).setVolume(0);
     const el = track.attach();
     const list = this.elements.get(p.identity) ?? [];
@@ -141,12 +151,14 @@ export class LiveKitMedia implements RoomMedia {
   }
 
   private silence(track: RemoteTrack, identity: string): void {
+    this.playing.delete(track);
     for (const el of track.detach()) el.remove();
     this.elements.delete(identity);
     this.unmeter(identity);
   }
 
   private forget(identity: string): void {
+    for (const [track, id] of this.playing) if (id === identity) this.playing.delete(track);
     this.unmeter(identity);
     this.elements.delete(identity);
   }
@@ -191,6 +203,10 @@ export class LiveKitMedia implements RoomMedia {
     const participants: Participant[] = [room.localParticipant, ...room.remoteParticipants.values()];
     for (const p of participants) {
       if (this.muted.has(p.identity)) continue; // silenced here: no level either
+      // A remote participant not on a seat is not played here, so it has no level here either,
+      // whatever the server's speaker detection says of it (a real server reports levels of
+      // everyone publishing, subscribed or not).
+      if (p !== room.localParticipant && !this.seated.has(p.identity)) continue;
       const meter = this.meters.get(p.identity);
       let level = Math.max(0, p.audioLevel || 0);
       if (meter) {
@@ -287,6 +303,7 @@ export class LiveKitMedia implements RoomMedia {
     for (const id of [...this.meters.keys()]) this.unmeter(id);
     for (const list of this.elements.values()) for (const el of list) el.remove();
     this.elements.clear();
+    this.playing.clear();
     void this.context?.close().catch(() => undefined);
     this.context = null;
     this.room = null;
