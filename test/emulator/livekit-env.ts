@@ -25,6 +25,8 @@ export interface Target {
   url: string;
   /** http(s):// URL of the same server. */
   httpUrl: string;
+  /** Whether the server's webhooks reach the test plugin (not for an external LIVEKIT_URL server). */
+  webhooks: boolean;
 }
 
 /** The video grant, as livekit-server-sdk's AccessToken.addGrant takes it (roomJoin is added). */
@@ -150,7 +152,7 @@ export async function lastWebhooks(
 
 /** Whether this target's webhooks can be observed from the tests. */
 export function webhooksObservable(target: Target): boolean {
-  return target.name === 'emulator';
+  return target.webhooks;
 }
 
 /** Waits until a webhook of that event (for that room) has arrived; returns the newest. */

@@ -1,17 +1,19 @@
-// @web/test-runner plugin: starts the LiveKit emulator for the browser tests and runs the
-// Node-only parts of a LiveKit test (tokens, RoomService calls, webhook checks) on the browser's
-// behalf through `executeServerCommand` (from @web/test-runner-commands).
+// @web/test-runner plugin: gives the browser tests a LiveKit server, and runs the Node-only parts
+// of a LiveKit test (tokens, RoomService calls, webhook checks) on the browser's behalf through
+// `executeServerCommand` (from @web/test-runner-commands).
 //
-// Targets: `emulator` (always; loopback, random port) and `livekit` (a real server, only when
-// LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET are set). Browser tests use them through
-// test/emulator/livekit-env.ts; the commands below are that module's wire format.
-//
-// The emulator runs as a child process (packages/livekit-emulator/src/cli.ts via tsx) on 127.0.0.1
-// with a random port; its webhooks are POSTed to a receiver inside this plugin. Set
-// LIVEKIT_EMULATOR_VERBOSE=1 to see its signal traffic.
+// Targets (MICSEAT_LIVEKIT_TARGETS, comma separated; default `livekit`):
+//   livekit   the real LiveKit server: the one named by LIVEKIT_URL, LIVEKIT_API_KEY and
+//             LIVEKIT_API_SECRET when they are all set, else one started here on the first `lk:`
+//             command (scripts/livekit-server.mjs: loopback only, free ports, built once into
+//             .cache/livekit) and stopped with the runner; its webhooks are POSTed to this plugin.
+//   emulator  packages/livekit-emulator as a child process (LIVEKIT_EMULATOR_VERBOSE=1 shows its
+//             signal traffic).
+// Browser tests use them through test/emulator/livekit-env.ts; the commands below are that
+// module's wire format.
 //
 // Commands (payload -> result):
-//   lk:targets      {}                                        -> { targets: Target[], skipped?: string }
+//   lk:targets      {}                                        -> { targets: Target[] }
 //   lk:token        { target, identity, grants, name?, metadata?, attributes?, ttl?, kind? } -> string (JWT)
 //   lk:roomService  { target, op, args }                      -> { ok: true, value } | { ok: false, error }
 //   lk:webhooks     { target, event?, room? }                 -> { ok: true, value: Hook[] } | { ok: false, error }
@@ -87,17 +89,25 @@ function toPlain(v) {
   return v;
 }
 
+/**
+ * Which servers the LiveKit tests run against (MICSEAT_LIVEKIT_TARGETS, comma separated):
+ * `livekit` (default) is the real LiveKit server: the one named by LIVEKIT_URL, LIVEKIT_API_KEY and
+ * LIVEKIT_API_SECRET when they are set, else one started here (scripts/livekit-server.mjs, loopback
+ * only, built once into .cache/livekit) whose webhooks come to this plugin; `emulator` is
+ * packages/livekit-emulator.
+ */
 export function emulatorPlugin(options = {}) {
   /** @type {Map<string, {name: string, url: string, httpUrl: string, apiKey: string, apiSecret: string, webhooks?: () => object[]}>} */
   const targets = new Map();
   let emulator;
+  let server;
   let hookServer;
   const hooks = [];
-  let skipped;
   let starting;
+  const wanted = (options.targets ?? process.env.MICSEAT_LIVEKIT_TARGETS ?? 'livekit').split(',').map((s) => s.trim()).filter(Boolean);
 
   async function start() {
-    // A local receiver for the emulator's signed webhook POSTs (loopback, random port).
+    // A local receiver for the servers' signed webhook POSTs (loopback, random port).
     hookServer = createServer((req, res) => {
       const chunks = [];
       req.on('data', (c) => chunks.push(c));
@@ -113,38 +123,41 @@ export function emulatorPlugin(options = {}) {
     });
     await new Promise((r) => hookServer.listen(0, '127.0.0.1', r));
     const hookUrl = `http://127.0.0.1:${hookServer.address().port}/webhook`;
-    const args = ['--host', '127.0.0.1', '--port', String(options.port ?? 0), '--webhook', hookUrl];
-    if (process.env.LIVEKIT_EMULATOR_VERBOSE) args.push('--verbose');
-    // Joins/leaves of non-publishers reach others in batches, as on the server (every 3 s there).
-    // Test runs use 1 s batches: presence stays asynchronous, as code must expect, without
-    // tripling the LiveKit suites' run time (measured: 53 s at 0, 56 s at 1 s, 165 s at 3 s).
-    // LIVEKIT_EMULATOR_UPDATE_BATCH_MS=3000 gives the server's exact interval.
-    const batch = options.participantUpdateBatchMs ?? process.env.LIVEKIT_EMULATOR_UPDATE_BATCH_MS ?? 1000;
-    args.push('--update-batch-ms', String(batch));
-    const { child, info } = await spawnEmulator(args);
-    emulator = child;
-    targets.set('emulator', {
-      name: 'emulator',
-      url: info.url,
-      httpUrl: info.httpUrl,
-      apiKey: info.apiKey,
-      apiSecret: info.apiSecret,
-      webhooks: () => hooks,
-    });
-    const { LIVEKIT_URL, LIVEKIT_API_KEY, LIVEKIT_API_SECRET } = process.env;
-    if (LIVEKIT_URL && LIVEKIT_API_KEY && LIVEKIT_API_SECRET) {
-      targets.set('livekit', {
-        name: 'livekit',
-        url: LIVEKIT_URL,
-        httpUrl: LIVEKIT_URL.replace(/^ws/, 'http'),
-        apiKey: LIVEKIT_API_KEY,
-        apiSecret: LIVEKIT_API_SECRET,
+    if (wanted.includes('livekit')) {
+      const { LIVEKIT_URL, LIVEKIT_API_KEY, LIVEKIT_API_SECRET } = process.env;
+      if (LIVEKIT_URL && LIVEKIT_API_KEY && LIVEKIT_API_SECRET) {
+        targets.set('livekit', {
+          name: 'livekit',
+          url: LIVEKIT_URL,
+          httpUrl: LIVEKIT_URL.replace(/^ws/, 'http'),
+          apiKey: LIVEKIT_API_KEY,
+          apiSecret: LIVEKIT_API_SECRET,
+        });
+      } else {
+        const { startLiveKitServer } = await import('../../scripts/livekit-server.mjs');
+        server = await startLiveKitServer({ webhookUrl: hookUrl });
+        targets.set('livekit', { name: 'livekit', url: server.url, httpUrl: server.httpUrl, apiKey: server.apiKey, apiSecret: server.apiSecret, webhooks: () => hooks });
+        server.exited.then(() => {
+          if (!server.stopping) console.error(`[livekit-server] exited unexpectedly; log: ${server.logFile}`);
+        });
+      }
+    }
+    if (wanted.includes('emulator')) {
+      const args = ['--host', '127.0.0.1', '--port', String(options.port ?? 0), '--webhook', hookUrl];
+      if (process.env.LIVEKIT_EMULATOR_VERBOSE) args.push('--verbose');
+      // Joins/leaves of non-publishers reach others in batches, as on the server (every 3 s there).
+      const batch = options.participantUpdateBatchMs ?? process.env.LIVEKIT_EMULATOR_UPDATE_BATCH_MS ?? 1000;
+      args.push('--update-batch-ms', String(batch));
+      const { child, info } = await spawnEmulator(args);
+      emulator = child;
+      targets.set('emulator', {
+        name: 'emulator',
+        url: info.url,
+        httpUrl: info.httpUrl,
+        apiKey: info.apiKey,
+        apiSecret: info.apiSecret,
+        webhooks: () => hooks,
       });
-    } else {
-      skipped =
-        'real LiveKit server runs skipped: LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET are not all set ' +
-        '(only the emulator target runs)';
-      console.log(`[livekit-env] ${skipped}`);
     }
   }
 
@@ -159,6 +172,10 @@ export function emulatorPlugin(options = {}) {
       if (!starting) return;
       await starting.catch(() => undefined);
       await stopEmulator(emulator);
+      if (server) {
+        server.stopping = true;
+        await server.stop();
+      }
       await new Promise((r) => (hookServer ? hookServer.close(() => r()) : r()));
     },
 
@@ -171,8 +188,7 @@ export function emulatorPlugin(options = {}) {
         switch (command) {
           case 'lk:targets':
             return {
-              targets: [...targets.values()].map(({ name, url, httpUrl }) => ({ name, url, httpUrl })),
-              skipped,
+              targets: [...targets.values()].map(({ name, url, httpUrl, webhooks }) => ({ name, url, httpUrl, webhooks: !!webhooks })),
             };
           case 'lk:token': {
             if (!target) throw new Error(`unknown target ${JSON.stringify(payload?.target)}`);
