@@ -4,25 +4,19 @@ import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { fileURLToPath } from 'node:url';
 import { existsSync, readdirSync } from 'node:fs';
 import { chromiumPath } from './scripts/chromium-path.mjs';
+import { liveKitPlugin } from './test/livekit/wtr-plugin.mjs';
 import { SOURCE_CONDITION } from './scripts/source-paths.mjs';
 
 const tsconfig = fileURLToPath(new URL('./tsconfig.json', import.meta.url));
 const groupFilter = process.env.MICSEAT_TEST_GROUP;
 
-/** Extra plugins (e.g. the LiveKit emulator) register themselves here. */
-const plugins = [esbuildPlugin({ ts: true, tsconfig, target: 'es2022' })];
-try {
-  const { emulatorPlugin } = await import('./test/emulator/wtr-plugin.mjs');
-  plugins.push(emulatorPlugin());
-} catch (e) {
-  if (e?.code !== 'ERR_MODULE_NOT_FOUND') throw e;
-}
+/** The LiveKit plugin starts the real LiveKit server when a test first asks for it (test/livekit/wtr-plugin.mjs). */
+const plugins = [esbuildPlugin({ ts: true, tsconfig, target: 'es2022' }), liveKitPlugin()];
 
 const groups = [
   { name: 'memory', files: 'test/memory/**/*.test.ts' },
   { name: 'elements', files: 'test/elements/**/*.test.ts' },
-  { name: 'emulator', files: 'test/emulator/**/*.test.ts' },
-  { name: 'livekit', files: 'test/livekit/**/*.test.ts' },
+  { name: 'livekit', files: ['test/livekit/**/*.test.ts', '!test/livekit/bench.test.ts'] },
   // Benchmarks run only when asked for (npm run bench), never in the test run.
   { name: 'bench', files: ['bench/browser/**/*.bench.ts', 'test/elements/request-list.test.ts', 'test/livekit/bench.test.ts'] },
 ]

@@ -108,7 +108,7 @@ const config: StorybookConfig = {
         assumptions: { setPublicClassFields: true },
         typescript: { removeClassFieldsWithoutInitializer: true },
       },
-      // The livekit emulator and LiveKit SDK are Node/test-only and large; stories use the memory backend.
+      // livekit-client is large and loaded only by the LiveKit story; the others use the memory backend.
       build: { chunkSizeWarningLimit: 2000 },
     });
   },

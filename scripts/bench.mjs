@@ -3,7 +3,7 @@
 //     as it ships (no dev-time transpiler wrappers), then run with node.
 //  2. The single-file bundle (elements + core + memory backend): size and gzip size.
 //  3. Browser benchmarks in Chromium (web-test-runner group "bench": bench/browser/*.bench.ts,
-//     the 10,000-request list test, and the LiveKit latency test on the emulator).
+//     the 10,000-request list test, and the LiveKit latency test on the real LiveKit server).
 // Every benchmark prints JSON lines {name, value, unit, target, ok}; this collects them.
 import { build } from 'esbuild';
 import { spawn } from 'node:child_process';

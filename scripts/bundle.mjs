@@ -42,7 +42,7 @@ export async function buildBundle({ outfile = join(root, 'dist/micseat.js') } = 
     metafile: true,
     logLevel: 'warning',
   });
-  const leaked = Object.keys(result.metafile.inputs).filter((f) => /livekit-client|backend-livekit|livekit-emulator/.test(f));
+  const leaked = Object.keys(result.metafile.inputs).filter((f) => /livekit-client|backend-livekit/.test(f));
   const bytes = readFileSync(outfile);
   return {
     outfile,

@@ -1,5 +1,5 @@
 /**
- * Latency benchmarks on the emulator (issue 5, item 5), printed beside the transport's own
+ * Latency benchmarks on the real LiveKit server (issues 5 and 9), printed beside the transport's own
  * round trip measured in the same run:
  *   - request → the host sees it (p50, p95);
  *   - accept → the listener sees itself seated, and → its mic is published (p50, p95);
@@ -7,12 +7,10 @@
  * All participants are in this page, so one clock measures every side.
  */
 import { expect } from '@open-wc/testing';
-import { skippedReason, targets, waitFor } from '../emulator/livekit-env.js';
+import { targets, waitFor } from './env.js';
 import { createLkRoom, type LkRoom } from './harness.js';
 
 const all = await targets();
-const reason = await skippedReason();
-if (reason) console.log(`[livekit-env] ${reason}`);
 
 const N = 40;
 const pct = (xs: number[], p: number) => {

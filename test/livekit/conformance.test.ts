@@ -1,14 +1,12 @@
 /**
  * The core RoomBackend conformance suite against LiveKitRoomBackend: real livekit-client
- * participants in Chromium, against the emulator (and a real server when LIVEKIT_* is set).
+ * participants in Chromium, against the real LiveKit server.
  */
 import { defineConformanceSuite } from '@micseat/core/conformance';
-import { skippedReason, targets } from '../emulator/livekit-env.js';
+import { targets } from './env.js';
 import { createLkRoom } from './harness.js';
 
 const all = await targets();
-const reason = await skippedReason();
-if (reason) console.log(`[livekit-env] ${reason}`);
 
 for (const target of all) {
   describe(`LiveKit backend [${target.name}]`, function () {

@@ -1,16 +1,15 @@
 /**
  * End-to-end: LiveKitRoomBackend participants (real livekit-client, real WebRTC, Chromium's
- * fake microphone) against the emulator (and a real server when LIVEKIT_* is set).
+ * fake microphone) against the real LiveKit server.
  */
 import { expect } from '@open-wc/testing';
 import type { RoomState } from '@micseat/core';
 import type { LiveKitRoomBackend } from '@micseat/backend-livekit';
-import { AUDIBLE, skippedReason, targets, waitFor } from '../emulator/livekit-env.js';
+import { Track, type RemoteVideoTrack } from 'livekit-client';
+import { AUDIBLE, targets, waitFor } from './env.js';
 import { createLkRoom, type LkRoom } from './harness.js';
 
 const all = await targets();
-const reason = await skippedReason();
-if (reason) console.log(`[livekit-env] ${reason}`);
 
 /** Tracks the loudest level `listener` hears from `speaker`, and the newest level map. */
 function ear(listener: LiveKitRoomBackend, speaker: string) {
@@ -298,11 +297,11 @@ for (const target of all) {
       expect(track.mediaStreamTrack.getSettings().deviceId).to.equal(choice.deviceId);
     });
 
-    it('a camera is published when chosen and the room allows it (a cohost token grants camera)', async () => {
+    it('a camera is published when chosen and the room allows it (a cohost token grants camera); a listener receives its video frames', async () => {
       room = createLkRoom(target, { allowCamera: true });
       const host = await room.join('c-host', 'host');
-      // Simulcast off: the emulator forwards no video and negotiates no simulcast (see its README).
-      const a = await room.join('c-a', 'cohost', 'A', { roomOptions: { publishDefaults: { simulcast: false } } });
+      const a = await room.join('c-a', 'cohost', 'A');
+      const b = await room.join('c-b', 'audience');
       expect((await host.send({ type: 'set-mode', mode: 'free' })).ok).to.equal(true);
       await waitFor('free mode at a', () => a.room?.mode === 'free');
       const took = await a.send({ type: 'take-seat', seat: 1 });
@@ -313,6 +312,16 @@ for (const target of all) {
       await waitFor('the host sees the camera publication', () =>
         [...(host.lk!.remoteParticipants.get('c-a')?.trackPublications.values() ?? [])].some((p) => p.source === 'camera'),
       );
+      // The seated speaker's video is subscribed like their audio, and frames arrive (forwarded by the server).
+      const camera = () => b.lk!.remoteParticipants.get('c-a')?.getTrackPublication(Track.Source.Camera);
+      await waitFor('b subscribed to a’s camera', () => camera()?.isSubscribed && camera()?.videoTrack, 10_000);
+      let decoded = 0;
+      const until = Date.now() + 15_000;
+      while (decoded === 0 && Date.now() < until) {
+        decoded = (await (camera()!.videoTrack as RemoteVideoTrack).getReceiverStats())?.framesDecoded ?? 0;
+        if (!decoded) await new Promise((r) => setTimeout(r, 200));
+      }
+      expect(decoded, 'video frames decoded at b').to.be.above(0);
       expect((await a.media.setMic(false)).ok).to.equal(true);
       expect(a.lk!.localParticipant.isCameraEnabled).to.equal(false);
     });

@@ -6,12 +6,10 @@
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import '@micseat/elements';
 import type { MicseatRoom } from '@micseat/elements';
-import { skippedReason, targets } from '../emulator/livekit-env.js';
+import { targets } from './env.js';
 import { createLkRoom, type LkRoom } from './harness.js';
 
 const all = await targets();
-const reason = await skippedReason();
-if (reason) console.log(`[livekit-env] ${reason}`);
 
 const until = (check: () => unknown, message: string, timeout = 10_000) => waitUntil(() => !!check(), message, { timeout, interval: 25 });
 

@@ -1,10 +1,10 @@
 /**
  * Rooms of real livekit-client participants (one LiveKitRoomBackend each, all in this page)
- * against a LiveKit target: the emulator always, a real server when LIVEKIT_* is set.
+ * against the real LiveKit server (test/livekit/wtr-plugin.mjs).
  */
 import type { MemberRole, RoomConfig } from '@micseat/core';
 import { LiveKitRoomBackend, type LiveKitBackendOptions, type SnapshotStore } from '@micseat/backend-livekit';
-import { token, uniqueRoom, type Grants, type Target } from '../emulator/livekit-env.js';
+import { token, uniqueRoom, type Grants, type Target } from './env.js';
 
 export class MapStore implements SnapshotStore {
   readonly map = new Map<string, string>();

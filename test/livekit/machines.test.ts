@@ -6,12 +6,10 @@ import { expect } from '@open-wc/testing';
 import { createActor, type Actor } from 'xstate';
 import { roomMachine, type MemberRole, type RoomActor } from '@micseat/core';
 import { waitFor } from '@micseat/core/conformance';
-import { AUDIBLE, skippedReason, targets } from '../emulator/livekit-env.js';
+import { AUDIBLE, targets } from './env.js';
 import { createLkRoom, type LkRoom } from './harness.js';
 
 const all = await targets();
-const reason = await skippedReason();
-if (reason) console.log(`[livekit-env] ${reason}`);
 
 const ctx = (a: RoomActor) => a.getSnapshot().context;
 const until = (probe: () => unknown, what: string, ms = 8000) => waitFor(() => probe(), ms, what);

@@ -4,12 +4,10 @@
  */
 import { expect } from '@open-wc/testing';
 import type { RoomEvent } from '@micseat/core';
-import { skippedReason, targets, waitFor } from '../emulator/livekit-env.js';
+import { targets, waitFor } from './env.js';
 import { createLkRoom, type LkRoom } from './harness.js';
 
 const all = await targets();
-const reason = await skippedReason();
-if (reason) console.log(`[livekit-env] ${reason}`);
 
 for (const target of all) {
   describe(`LiveKit backend robustness [${target.name}]`, function () {

@@ -6,12 +6,10 @@ import { expect } from '@open-wc/testing';
 import { decode, encodeDelta } from '@micseat/core';
 import { RoomEvent } from 'livekit-client';
 import { DATA_TOPIC, METHOD_COMMAND, rpcFailure } from '@micseat/backend-livekit';
-import { skippedReason, targets, waitFor } from '../emulator/livekit-env.js';
+import { targets, waitFor } from './env.js';
 import { createLkRoom, type LkRoom } from './harness.js';
 
 const all = await targets();
-const reason = await skippedReason();
-if (reason) console.log(`[livekit-env] ${reason}`);
 
 describe('LiveKit RPC failure mapping', () => {
   it('maps LiveKit RPC codes to typed errors, never a refusal by the authority', () => {

@@ -1,6 +1,6 @@
 /**
  * The RoomBackend conformance suite: what every backend must do, written once and run by
- * each backend's tests against itself (memory in-page, LiveKit over the emulator or a real
+ * each backend's tests against itself (memory in-page, LiveKit against the real LiveKit
  * server). Framework-free: pass your runner's `describe` and `it`.
  */
 import type { RoomBackend, RoomUpdate } from './backend.js';

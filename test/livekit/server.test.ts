@@ -1,7 +1,7 @@
 /**
- * The real livekit-client 2.23, in Chromium, against each target (the emulator always; a real
- * LiveKit server when LIVEKIT_URL/KEY/SECRET are set). Titles name the source that shows the
- * behaviour asserted, so the emulator's fidelity can be checked.
+ * What the LiveKit backend relies on, checked on the real LiveKit server: the real livekit-client
+ * in Chromium. Titles name the server source that shows the behaviour asserted (livekit/livekit at
+ * 788d4c3). Written first for the project's emulator (retired in issue 9), kept as the contract.
  */
 import { expect } from '@open-wc/testing';
 import {
@@ -28,10 +28,9 @@ import {
   waitFor,
   waitForWebhook,
   webhooksObservable,
-} from './livekit-env.js';
+} from './env.js';
 import { DataPacket, DataPacket_Kind, RpcRequest } from '@livekit/protocol';
 
-// When the real server is not configured the plugin prints one line saying so (skippedReason()).
 const all = await targets();
 
 function once<T extends unknown[]>(

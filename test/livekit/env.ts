@@ -1,23 +1,23 @@
 /**
- * Browser-side helpers for tests that run livekit-client against a LiveKit server: the emulator
- * (always) and a real server (when LIVEKIT_URL, LIVEKIT_API_KEY, LIVEKIT_API_SECRET are set).
- * Everything that needs the API secret runs in Node inside test/emulator/wtr-plugin.mjs.
+ * Browser-side helpers for tests that run livekit-client against the real LiveKit server (started
+ * by test/livekit/wtr-plugin.mjs, or the one LIVEKIT_URL, LIVEKIT_API_KEY, LIVEKIT_API_SECRET name).
+ * Everything that needs the API secret runs in Node inside the plugin.
  *
- *   const ts = await targets();                       // [{ name: 'emulator', url }, ...]
+ *   const ts = await targets();                       // [{ name: 'livekit', url, httpUrl, webhooks }]
  *   for (const t of ts) describe(`… [${t.name}]`, () => { … });
  *   const room = uniqueRoom('rpc');
  *   const jwt = await token(t, 'alice', { room, canPublish: false });
  *   const alice = await connect(t, 'alice', { room });   // a connected livekit-client Room
  *   await roomService(t, 'updateParticipant', room, 'alice', { permission: { … } });
- *   const left = await waitForWebhook(t, 'participant_left', room);   // emulator only
+ *   const left = await waitForWebhook(t, 'participant_left', room);   // when t.webhooks
  *   const event = await verifyWebhook(t, left);          // livekit-server-sdk WebhookReceiver
  *
- * Used by test/emulator and test/livekit. Keep it general.
+ * Used by test/livekit. Keep it general.
  */
 import { executeServerCommand } from '@web/test-runner-commands';
 import { DataPacket_Kind, Room, type RoomConnectOptions, type RoomOptions } from 'livekit-client';
 
-export type TargetName = 'emulator' | 'livekit';
+export type TargetName = 'livekit';
 
 export interface Target {
   name: TargetName;
@@ -82,25 +82,20 @@ async function call<T>(command: string, payload: unknown): Promise<T> {
   return r.value;
 }
 
-let targetsCache: Promise<{ targets: Target[]; skipped?: string }> | undefined;
+let targetsCache: Promise<{ targets: Target[] }> | undefined;
 function loadTargets() {
-  targetsCache ??= executeServerCommand<{ targets: Target[]; skipped?: string }, unknown>('lk:targets', {}).then(
+  targetsCache ??= executeServerCommand<{ targets: Target[] }, unknown>('lk:targets', {}).then(
     (r) => {
-      if (!r) throw new Error('lk:targets: no plugin answered (is test/emulator/wtr-plugin.mjs loaded?)');
+      if (!r) throw new Error('lk:targets: no plugin answered (is test/livekit/wtr-plugin.mjs loaded?)');
       return r;
     },
   );
   return targetsCache;
 }
 
-/** The servers this run tests against: the emulator, plus the real server when configured. */
+/** The servers this run tests against (today one: the real LiveKit server). */
 export async function targets(): Promise<Target[]> {
   return (await loadTargets()).targets;
-}
-
-/** Why the real-server target is absent (undefined when it is present). */
-export async function skippedReason(): Promise<string | undefined> {
-  return (await loadTargets()).skipped;
 }
 
 /** Mints an access token for `identity` with livekit-server-sdk's AccessToken (in Node). */
@@ -142,7 +137,7 @@ export async function roomService<T = unknown>(target: Target, op: string, ...ar
   return call<T>('lk:roomService', { target: target.name, op, args: encode(args) });
 }
 
-/** Webhooks the target has POSTed so far (emulator only; a real server's go to its own URL). */
+/** Webhooks the target has POSTed so far (when `target.webhooks`: the server started by the plugin; an external one posts to its own URL). */
 export async function lastWebhooks(
   target: Target,
   filter: { event?: string; room?: string } = {},
