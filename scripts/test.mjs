@@ -31,6 +31,18 @@ if (types.code !== 0) {
   console.error('typecheck: tsc reported errors (above)');
 } else console.log('typecheck: ok');
 
+// Chromium and the real LiveKit server before any test: node tests drive both too (the LiveKit
+// quickstart's test). The server is built once (cached), here rather than inside a test runner,
+// so a missing Go or module proxy is one clear line.
+if (!ensureChromium()) process.exit(1);
+try {
+  await installLiveKitServer();
+} catch (e) {
+  if (!(e instanceof LiveKitServerError)) throw e;
+  console.error(`livekit-server: ${e.message}`);
+  process.exit(1);
+}
+
 const node = await run('node', ['--conditions=@micseat/source', '--import', 'tsx', '--test', '--test-reporter=spec', ...listTests('test/core')]);
 {
   const o = strip(node.out);
@@ -39,19 +51,6 @@ const node = await run('node', ['--conditions=@micseat/source', '--import', 'tsx
   if (node.code !== 0) ok = false;
 }
 
-if (!ensureChromium()) process.exit(1);
-// The LiveKit tests run against the real server: build it now (once; cached) rather than inside
-// the test runner, so a missing Go or module proxy is one clear line here.
-const group = process.env.MICSEAT_TEST_GROUP;
-if (!group || group === 'livekit' || group === 'bench') {
-  try {
-    await installLiveKitServer();
-  } catch (e) {
-    if (!(e instanceof LiveKitServerError)) throw e;
-    console.error(`livekit-server: ${e.message}`);
-    process.exit(1);
-  }
-}
 const wtr = await run('npx', ['web-test-runner']);
 {
   const o = strip(wtr.out);
