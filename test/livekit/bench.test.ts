@@ -3,6 +3,7 @@
  * round trip measured in the same run:
  *   - request → the host sees it (p50, p95);
  *   - accept → the listener sees itself seated, and → its mic is published (p50, p95);
+ *   - a listener's join (connect) until it sees the room (p50, p95);
  *   - LiveKit RPC round trip to the host (an echo method registered on the host's Room).
  * All participants are in this page, so one clock measures every side.
  */
@@ -13,6 +14,8 @@ import { createLkRoom, type LkRoom } from './harness.js';
 const all = await targets();
 
 const N = 40;
+/** Joins measured (each a new participant: signal connection, ICE, DTLS, data channel, snapshot, join). */
+const JOINS = 20;
 const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
@@ -27,7 +30,7 @@ for (const target of all) {
       await room?.close();
     });
 
-    it(`measures request → host and accept → seated/publishing beside the RPC round trip (${N} runs)`, async () => {
+    it(`measures request → host, accept → seated/publishing (${N} runs) and join → sees the room (${JOINS} runs) beside the RPC round trip`, async () => {
       room = createLkRoom(target, { requestRateCount: 1000 });
       const host = await room.join('c-host', 'host');
       const a = await room.join('c-a', 'audience');
@@ -80,11 +83,24 @@ for (const target of all) {
         // settled room (measured: overlapping renegotiations add 5–15 ms to the data path).
         await new Promise((r) => setTimeout(r, 300));
       }
+      // A listener's join until it sees the room: connect() resolves once the replica holds the
+      // host's snapshot and the join command is answered. The token is minted before the clock starts.
+      const toRoom: number[] = [];
+      for (let i = 0; i < JOINS; i++) {
+        const b = await room.make(`c-join-${i}`, 'audience');
+        const t0 = performance.now();
+        const joined = await b.connect({ name: `J${i}` });
+        expect(joined.ok, JSON.stringify(joined)).to.equal(true);
+        expect(b.room!.members[`c-join-${i}`]).to.not.equal(undefined);
+        toRoom.push(performance.now() - t0);
+        await b.disconnect();
+      }
       const line = [
         `[bench ${target.name}] LiveKit RPC round trip (transport): ${fmt(rtt)}`,
         `[bench ${target.name}] request → host sees it:              ${fmt(toHost)}`,
         `[bench ${target.name}] accept → listener sees itself seated: ${fmt(toSeated)}`,
         `[bench ${target.name}] accept → listener mic on (published):  ${fmt(toPublishing)}`,
+        `[bench ${target.name}] join → listener sees the room:         ${fmt(toRoom)}`,
       ].join('\n');
       console.log(line);
       // Figures for `npm run bench` (scripts/bench.mjs collects these JSON lines).
@@ -96,6 +112,7 @@ for (const target of all) {
         bench(`[${target.name}] request → host sees it, p${p}`, pct(toHost, p), `<= RTT p${p} + 10 = ${budget.toFixed(1)}`, pct(toHost, p) <= budget);
         bench(`[${target.name}] accept → listener seated, p${p}`, pct(toSeated, p), `<= RTT p${p} + 10 = ${budget.toFixed(1)}`, pct(toSeated, p) <= budget);
         bench(`[${target.name}] accept → listener publishing, p${p}`, pct(toPublishing, p), `(publishing adds the media negotiation)`, true);
+        bench(`[${target.name}] join → listener sees the room, p${p}`, pct(toRoom, p), `(a connection: signal, ICE, DTLS, snapshot, join)`, true);
       }
       // The target: coordination within one transport round trip + 10 ms.
       expect(pct(toHost, 50)).to.be.below(pct(rtt, 50) + 10 + 50);
