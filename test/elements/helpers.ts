@@ -119,3 +119,77 @@ export function holdCommand(room: TestRoom, id: string, type: string) {
   };
   return { held: () => held, release: g.open };
 }
+
+/** The flat-tree parent: the slot an element is assigned to, its parent, or its shadow root's host. */
+function flatParent(el: Element): Element | null {
+  if (el.assignedSlot) return el.assignedSlot;
+  if (el.parentElement) return el.parentElement;
+  const root = el.parentNode;
+  return root instanceof ShadowRoot ? root.host : null;
+}
+
+/** Every element matching `selector` under `root`, through open shadow roots. */
+export function deepAll(root: Element | Document, selector: string): Element[] {
+  const out: Element[] = [];
+  const walk = (node: Element | Document | ShadowRoot) => {
+    for (const el of node.querySelectorAll('*')) {
+      if (el.matches(selector)) out.push(el);
+      if (el.shadowRoot) walk(el.shadowRoot);
+    }
+  };
+  walk(root);
+  return out;
+}
+
+const describeEl = (el: Element) => {
+  let host: Node = el.getRootNode();
+  const owner = host instanceof ShadowRoot ? host.host.localName : 'document';
+  return `<${owner}> "${words(el)}"`;
+};
+
+/**
+ * What a person could not read: every text marked `data-state-text` (a state, "(you)", a
+ * countdown) that is cut by an ancestor that clips, pokes out of its own element, or leaves the
+ * viewport. Deliberately hidden text (1 px, screen readers only) and text not rendered are skipped.
+ */
+export function cutStateText(root: Element | Document = document): string[] {
+  const problems: string[] = [];
+  const vw = document.documentElement.clientWidth;
+  for (const el of deepAll(root, '[data-state-text]')) {
+    if (!el.checkVisibility({ checkVisibilityCSS: true })) continue;
+    const r = el.getBoundingClientRect();
+    if (r.width <= 1 || r.height <= 1) continue;
+    if (r.left < -0.5 || r.right > vw + 0.5) problems.push(`${describeEl(el)} leaves the viewport (${r.left.toFixed(0)}..${r.right.toFixed(0)} of ${vw})`);
+    const own = getComputedStyle(el);
+    if (own.textOverflow === 'ellipsis' && el.scrollWidth > el.clientWidth + 1) problems.push(`${describeEl(el)} is ellipsized`);
+    let host: Element | null = null;
+    for (let a = flatParent(el); a; a = flatParent(a)) {
+      if (!host && a.shadowRoot && a.shadowRoot.contains(el)) host = a;
+      const s = getComputedStyle(a);
+      const clipsX = s.overflowX !== 'visible';
+      const clipsY = s.overflowY !== 'visible';
+      if (!clipsX && !clipsY) continue;
+      const b = a.getBoundingClientRect();
+      if ((clipsX && (r.left < b.left - 0.5 || r.right > b.right + 0.5)) || (clipsY && (r.top < b.top - 0.5 || r.bottom > b.bottom + 0.5))) {
+        problems.push(`${describeEl(el)} is cut by ${a.localName}${a.getAttribute('part') ? `[part=${a.getAttribute('part')}]` : ''}`);
+        break;
+      }
+    }
+    if (host) {
+      const b = host.getBoundingClientRect();
+      if (r.left < b.left - 0.5 || r.right > b.right + 0.5 || r.top < b.top - 0.5 || r.bottom > b.bottom + 0.5) {
+        problems.push(`${describeEl(el)} pokes out of its <${host.localName}>`);
+      }
+    }
+  }
+  return problems;
+}
+
+/** The bounding box of an element's text (not of its box). */
+export function textRect(el: Element): DOMRect {
+  const range = document.createRange();
+  range.selectNodeContents(el);
+  return range.getBoundingClientRect();
+}
+
+export const overlaps = (a: DOMRect, b: DOMRect) => a.left < b.right - 0.5 && b.left < a.right - 0.5 && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5;

@@ -54,7 +54,7 @@ describe('<request-list>', () => {
     await until(() => rows(list).length === 3);
     expect(part(list, 'count')!.textContent).to.equal('3');
     expect(rows(list).map((r) => r.querySelector('[part~="name"]')!.textContent)).to.deep.equal(['Bob', 'Carol', 'Dave']);
-    expect(rowText(rows(list)[0]!)).to.match(/^1 BO Bob any seat · waiting \d+ sec · (1 min|\d+ sec) left/);
+    expect(rowText(rows(list)[0]!)).to.match(/^1 B Bob any seat · waiting \d+ sec · (1 min|\d+ sec) left/);
     await until(() => list.shadowRoot!.querySelector('[role="status"]')!.textContent === '3 requests waiting');
     await expect(list).to.be.accessible();
   });

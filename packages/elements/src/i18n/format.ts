@@ -67,7 +67,10 @@ function makeFormatter(locale: string): (ms: number) => string {
   };
 }
 
-/** Initials for an avatar: first letters of the first two words (works for CJK names too). */
+/**
+ * Initials for an avatar: the first letter of each of the first two words ("Bob" → "B",
+ * "Carol Ann" → "CA", "王小明" → "王"). Only first letters: a single name never gives "BO".
+ */
 export function initials(name: string): string {
   const words = name
     .trim()
@@ -75,14 +78,28 @@ export function initials(name: string): string {
     .map((w) => w.replace(/[^\p{L}\p{N}]/gu, ''))
     .filter(Boolean);
   if (words.length === 0) return '?';
-  const first = [...words[0]!];
-  if (words.length === 1) return first.slice(0, /^[\x00-\x7f]/.test(words[0]!) ? 2 : 1).join('').toUpperCase();
-  return (first[0]! + [...words[1]!][0]!).toUpperCase();
+  return words
+    .slice(0, 2)
+    .map((w) => [...w][0]!)
+    .join('')
+    .toLocaleUpperCase();
 }
 
-/** A stable hue (0..359) for a user id, for avatar backgrounds. */
+/** How many distinct avatar hues there are; neighbours are 360 / HUE_STEPS degrees apart. */
+export const HUE_STEPS = 12;
+
+/**
+ * A stable hue (0..359) for a user id, for avatar backgrounds: one of HUE_STEPS well-spread hues
+ * (so two different colours are always at least 30° apart), picked by a well-mixed hash (FNV-1a
+ * with a murmur finaliser: ids that differ by one letter land far apart).
+ */
 export function hueOf(id: string): number {
-  let h = 0;
-  for (let i = 0; i < id.length; i++) h = (h * 31 + id.charCodeAt(i)) >>> 0;
-  return h % 360;
+  let h = 0x811c9dc5;
+  for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 0x01000193);
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return ((h >>> 0) % HUE_STEPS) * (360 / HUE_STEPS) + 15;
 }

@@ -7,14 +7,17 @@ export const seatStyles = css`
     --_ring: var(--micseat-speaking-ring, 4px);
     display: inline-block;
     position: relative;
-    width: var(--_seat-width);
+    /* Never wider than its grid cell; the tile's own width picks its look (container query). */
+    width: min(var(--_seat-width), 100%);
+    container: micseat-seat / inline-size;
     vertical-align: top;
   }
   [part~='base'] {
     all: unset;
     box-sizing: border-box;
     display: grid;
-    grid-template-rows: var(--_avatar-size) 1.35em 1.3em;
+    /* Fixed rows (the status has room for two lines) so no state moves the tile. */
+    grid-template-rows: var(--_avatar-size) 1.35em auto;
     justify-items: center;
     align-items: center;
     row-gap: 6px;
@@ -105,19 +108,24 @@ export const seatStyles = css`
   :host(:dir(rtl)) [part~='badge'] {
     transform: translateX(50%);
   }
+  /* The mic sits on the circle's edge, clear of the (centred) initials. */
   [part~='mic'] {
     position: absolute;
-    inset-block-start: -2px;
-    inset-inline-end: -2px;
-    width: 24px;
-    height: 24px;
+    inset-block-start: -6px;
+    inset-inline-end: -6px;
+    width: clamp(16px, calc(var(--_avatar-size) * 0.3), 24px);
+    height: clamp(16px, calc(var(--_avatar-size) * 0.3), 24px);
     border-radius: 50%;
     display: grid;
     place-items: center;
     background: var(--_surface);
     color: var(--_ink-2);
     border: 1px solid var(--_line);
-    font-size: 14px;
+    font-size: 0.9em;
+  }
+  [part~='mic'] .icon {
+    width: 60%;
+    height: 60%;
   }
   [part~='mic'].on {
     color: var(--_speaking);
@@ -129,26 +137,65 @@ export const seatStyles = css`
     border-color: var(--_danger);
   }
   [part~='name'] {
+    display: flex;
+    justify-content: center;
     max-width: 100%;
-    overflow: hidden;
-    text-overflow: ellipsis;
-    white-space: nowrap;
+    min-width: 0;
     font-weight: 600;
     line-height: 1.35em;
+    white-space: nowrap;
   }
-  [part~='status'] {
-    max-width: 100%;
+  /* Only the name itself shortens; "(you)" always shows. */
+  [part~='name'] .who {
+    min-width: 0;
     overflow: hidden;
     text-overflow: ellipsis;
-    white-space: nowrap;
+  }
+  [part~='name'] .you {
+    flex: none;
+  }
+  [part~='status'] {
+    display: flex;
+    flex-wrap: wrap;
+    justify-content: center;
+    align-content: flex-start;
+    column-gap: 0.35em;
+    max-width: 100%;
+    height: 2.6em;
     color: var(--_ink-2);
     font-size: 0.86em;
     line-height: 1.3em;
+    text-align: center;
+  }
+  /* A state label wraps (never cut); a word longer than the tile breaks rather than hides. */
+  [part~='status'] .label {
+    min-width: 0;
+    overflow-wrap: anywhere;
+  }
+  [part~='status'] .with-count {
+    display: contents;
   }
   [part~='countdown'] {
+    flex: none;
+    white-space: nowrap;
     font-variant-numeric: tabular-nums;
     color: var(--_warning);
     font-weight: 600;
+  }
+  /* Narrow tiles: a state with a countdown keeps the countdown; its icon (clock, dashed ring) and
+     the tile's accessible name say which state it is. */
+  @container micseat-seat (max-width: 88px) {
+    [part~='status'] {
+      font-size: 0.8em;
+    }
+    [part~='status'] .with-count .label {
+      position: absolute;
+      width: 1px;
+      height: 1px;
+      overflow: hidden;
+      clip-path: inset(50%);
+      white-space: nowrap;
+    }
   }
   .reserved [part~='countdown'],
   .reconnecting [part~='countdown'] {

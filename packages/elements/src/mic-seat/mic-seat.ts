@@ -204,6 +204,14 @@ export class MicSeat extends MicseatElement {
     return on;
   }
 
+  /** "Alice (you)" as a name that may shorten and a "(you)" that always shows, in the language's order. */
+  private withYou(n: string): TemplateResult {
+    const full = this.t.withYou(n);
+    const at = full.indexOf(n);
+    const [before, after] = at < 0 ? ['', full] : [full.slice(0, at), full.slice(at + n.length)];
+    return html`${before ? html`<span class="you" data-state-text>${before}</span>` : nothing}<span class="who">${n}</span>${after ? html`<span class="you" data-state-text>${after}</span>` : nothing}`;
+  }
+
   private get kind(): Kind {
     const v = this.view.value;
     if (this.host) return v.member ? (v.member.connected ? 'occupied' : 'reconnecting') : 'empty';
@@ -453,26 +461,37 @@ export class MicSeat extends MicseatElement {
     const action = this.action;
 
     let avatar: TemplateResult;
+    // The name may shorten (ellipsis); the state never does: "(you)", labels and countdowns are
+    // their own boxes, marked data-state-text (the visual check asserts none is ever clipped).
     let name: string;
-    let status: TemplateResult | string;
+    let nameShown: TemplateResult | string;
+    let status: TemplateResult;
     const deadline = this.host ? (member?.graceUntil ?? null) : (v.seat?.deadline ?? null);
     const left = deadline != null ? this.duration(this.clock.left(deadline)) : '';
+    const stateText = (text: string) => html`<span class="label" data-state-text>${text}</span>`;
+    const countdown = html`<span part="countdown" data-state-text>${left}</span>`;
+    const person = (m: Member) => (m.id === v.me ? this.withYou(m.name) : html`<span class="who">${m.name}</span>`);
     switch (kind) {
       case 'locked':
         avatar = icons.lock;
         name = label;
-        status = t.lockedSeat;
+        nameShown = html`<span class="who">${label}</span>`;
+        status = stateText(t.lockedSeat);
         break;
-      case 'reserved':
+      case 'reserved': {
         avatar = icons.clock;
         // Visible: who it is held for, and the time left; screen readers hear "Reserved for X".
-        name = v.reservedFor ? (v.reservedFor.id === v.me ? t.reservedForYou : v.reservedFor.name) : t.reserved;
-        status = html`<span part="countdown">${t.timeLeft(left)}</span>`;
+        const r = v.reservedFor;
+        name = r ? (r.id === v.me ? t.reservedForYou : r.name) : t.reserved;
+        nameShown = r ? person(r) : html`<span class="who">${t.reserved}</span>`;
+        status = html`<span class="with-count">${stateText(r?.id === v.me ? t.reservedForYou : t.reserved)} ${countdown}</span>`;
         break;
+      }
       case 'empty':
         avatar = this.host ? icons.crown : icons.plus;
         name = label;
-        status = this.pendingHere ? t.statusWord.pending : t.emptySeat;
+        nameShown = html`<span class="who">${label}</span>`;
+        status = stateText(this.pendingHere ? t.statusWord.pending : t.emptySeat);
         break;
       default: {
         const m = member!;
@@ -480,8 +499,9 @@ export class MicSeat extends MicseatElement {
           ? html`<img part="picture" src=${m.avatar} alt="" />`
           : html`<span part="initials" aria-hidden="true">${initials(m.name)}</span>`;
         name = isMe ? t.withYou(m.name) : m.name;
-        if (kind === 'reconnecting') status = html`<span part="countdown">${t.reconnectingSeat} · ${left}</span>`;
-        else status = muted ? t.mic['muted-by-host'] : t.mic[m.mic];
+        nameShown = person(m);
+        if (kind === 'reconnecting') status = html`<span class="with-count">${stateText(t.reconnectingSeat)} ${countdown}</span>`;
+        else status = stateText(muted ? t.mic['muted-by-host'] : t.mic[m.mic]);
       }
     }
     const micClass = muted ? 'muted' : (member?.mic ?? 'off');
@@ -521,9 +541,9 @@ export class MicSeat extends MicseatElement {
           >${avatar}${badge}${micIcon}</span
         >
         ${prefix ? html`<span class="sr-only">${prefix}</span>` : nothing}
-        <span part="name">${name}</span>
+        <span part="name" dir="auto">${nameShown}</span>
         <span class="sr-only">${t.listSep}</span>
-        <span part="status">${status}</span>
+        <span part="status" dir="auto">${status}</span>
         ${suffix ? html`<span class="sr-only">${t.listSep}${suffix}</span>` : nothing}
       </button>
       ${this.renderMenu()}

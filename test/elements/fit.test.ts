@@ -1,0 +1,133 @@
+/**
+ * What a new user reads at the widths people use: no state text cut ("(you)", countdowns,
+ * "Muted by host", "Reserved for you"), long names shortened from their end (also right to
+ * left), initials and colours that tell people apart, a mic badge clear of the initials.
+ */
+import { expect, html } from '@open-wc/testing';
+import { setViewport } from '@web/test-runner-commands';
+import type { MicSeat } from '@micseat/elements';
+import { hueOf, initials } from '../../packages/elements/src/i18n/format.js';
+import { closeRooms, cutStateText, hasState, makeRoom, overlaps, part, textRect, until, words } from './helpers.js';
+
+const LONG = 'Bartholomew Fitzgerald-Montgomery';
+
+/** A room at `width` px seen by Alice, the host, with every seat state that carries text. */
+async function busyRoom(lang: string, dir: 'ltr' | 'rtl', width: number) {
+  await setViewport({ width, height: 800 });
+  document.documentElement.dir = dir;
+  const room = makeRoom({ seatCount: 8, reconnectGraceMs: 60_000, invitationTimeoutMs: 60_000 });
+  const host = await room.join('alice', 'host', html`<mic-seat-grid></mic-seat-grid>`, { lang, name: 'Alice' });
+  host.actor.send({ type: 'SET_MODE', mode: 'free' });
+  const people = [
+    ['bob', LONG],
+    ['carol', 'Carol'],
+    ['dan', 'Dan'],
+  ] as const;
+  const joined = [];
+  for (const [id, name] of people) joined.push(await room.join(id, 'audience', html``, { name, lang }));
+  const [bob, carol, dan] = joined as [(typeof joined)[0], (typeof joined)[0], (typeof joined)[0]];
+  await until(() => bob.snap().context.room?.mode === 'free');
+  bob.actor.send({ type: 'TAKE_SEAT', seat: 0 });
+  carol.actor.send({ type: 'TAKE_SEAT', seat: 1 });
+  await until(() => host.snap().context.room!.seats[1]!.userId === 'carol' && host.snap().context.room!.seats[0]!.userId === 'bob');
+  host.actor.send({ type: 'MUTE_SEAT', seat: 0, muted: true });
+  host.actor.send({ type: 'INVITE', userId: 'dan', seat: 2 });
+  host.actor.send({ type: 'LOCK_SEAT', seat: 3, locked: true });
+  room.memory.drop('carol');
+  const seats = () => [...host.el.querySelector('mic-seat-grid')!.shadowRoot!.querySelectorAll('mic-seat')] as MicSeat[];
+  await until(
+    () => hasState(seats()[1]!, 'muted') && hasState(seats()[2]!, 'reconnecting') && hasState(seats()[3]!, 'reserved') && hasState(seats()[4]!, 'locked'),
+    'every state shown',
+  );
+  return { room, host, bob, carol, dan, seats };
+}
+
+describe('state text at realistic widths', () => {
+  afterEach(async () => {
+    closeRooms();
+    document.documentElement.dir = 'ltr';
+    await setViewport({ width: 800, height: 600 });
+  });
+
+  for (const [lang, dir, width] of [
+    ['en', 'ltr', 320],
+    ['zh', 'rtl', 390],
+    ['en', 'rtl', 320],
+    ['zh', 'ltr', 1280],
+  ] as const) {
+    it(`${width} px, ${lang}, ${dir}: "(you)", countdowns and states are never cut`, async () => {
+      const { seats } = await busyRoom(lang, dir, width);
+      const hostPlace = seats()[0]!;
+      expect(hasState(hostPlace, 'host')).to.equal(true);
+      const you = hostPlace.shadowRoot!.querySelector('[part~="name"] .you');
+      expect(you, 'the host place shows "(you)" as its own box').not.to.equal(null);
+      expect(words(you)).to.equal(lang === 'zh' ? '（你）' : '(you)');
+      // the countdowns show digits
+      await until(() => /\d/.test(words(part(seats()[2]!, 'countdown'))), 'reconnect countdown');
+      expect(words(part(seats()[3]!, 'countdown'))).to.match(/\d/);
+      expect(cutStateText(document)).to.deep.equal([]);
+      // the long name is shortened, and from its end (its first letters show)
+      const who = part(seats()[1]!, 'name')!.querySelector('.who')!;
+      if (width < 800) expect(who.scrollWidth, 'long name ellipsized').to.be.greaterThan(who.clientWidth);
+      const text = textRect(who);
+      const box = who.getBoundingClientRect();
+      // A Latin name reads left to right even in a right-to-left page: it starts at the box's left.
+      expect(Math.abs(text.left - box.left), 'the name keeps its beginning').to.be.lessThan(2);
+    });
+  }
+
+  it('zh, right to left: the seat label reads "3 号麦", not "号麦 3"', async () => {
+    await setViewport({ width: 390, height: 800 });
+    document.documentElement.dir = 'rtl';
+    const room = makeRoom({ seatCount: 4 });
+    const host = await room.join('alice', 'host', html`<mic-seat seat="2"></mic-seat>`, { lang: 'zh' });
+    const seat = host.el.querySelector('mic-seat')!;
+    const name = part(seat, 'name')!;
+    await until(() => words(name) === '3 号麦');
+    // The digit is drawn to the left of the characters: the line is laid out left to right.
+    expect(getComputedStyle(name).direction).to.equal('ltr');
+    const range = document.createRange();
+    const node = name.firstChild?.nodeType === Node.TEXT_NODE ? name.firstChild : [...name.childNodes].find((n) => n.textContent?.includes('3'))!;
+    const at = node.textContent!.indexOf('3');
+    range.setStart(node, at);
+    range.setEnd(node, at + 1);
+    const digit = range.getBoundingClientRect();
+    const chars = textRect(name);
+    expect(digit.left - chars.left, 'the digit comes first').to.be.lessThan(2);
+  });
+});
+
+describe('avatars tell people apart', () => {
+  afterEach(closeRooms);
+
+  it('initials are first letters of up to two words', () => {
+    expect(initials('Bob')).to.equal('B');
+    expect(initials('carol ann smith')).to.equal('CA');
+    expect(initials('  王小明 ')).to.equal('王');
+    expect(initials('Émile Zola')).to.equal('ÉZ');
+    expect(initials('!!!')).to.equal('?');
+  });
+
+  it('colours are well spread: two hues are the same or at least 30° apart, and many are used', () => {
+    const hues = new Set<number>();
+    for (let i = 0; i < 300; i++) hues.add(hueOf(`user-${i}`));
+    for (const id of ['bob', 'carol', 'alice', 'dan']) hues.add(hueOf(id));
+    const list = [...hues].sort((a, b) => a - b);
+    for (let i = 1; i < list.length; i++) expect(list[i]! - list[i - 1]!).to.be.at.least(30);
+    expect(list.length, 'distinct hues in use').to.be.at.least(10);
+    expect(hueOf('bob')).not.to.equal(hueOf('carol'));
+  });
+
+  it('the mic badge does not cover the initials, at every avatar size', async () => {
+    const room = makeRoom({ seatCount: 2 });
+    const host = await room.join('alice', 'host', html`<mic-seat host></mic-seat>`, { name: 'Bob Stone' });
+    const seat = host.el.querySelector('mic-seat')!;
+    await until(() => part(seat, 'mic') && part(seat, 'initials'));
+    for (const size of ['40px', '48px', '64px', '96px']) {
+      seat.style.setProperty('--micseat-avatar-size', size);
+      await seat.updateComplete;
+      const mic = part(seat, 'mic')!.getBoundingClientRect();
+      expect(overlaps(mic, textRect(part(seat, 'initials')!)), `mic badge over "BS" at ${size}`).to.equal(false);
+    }
+  });
+});
