@@ -22,6 +22,33 @@ export const BUDGET_GZIP_KB = 80;
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const kB = (n) => Math.round((n / 1024) * 10) / 10;
 
+/**
+ * Lit's css`…` literals are kept verbatim by esbuild's minifier: comments, indentation and
+ * newlines would ship. This squeezes them (comments out, whitespace runs to one space, none next
+ * to braces and semicolons); selectors are untouched (a space before `:` or `::` can matter).
+ */
+export function squeezeCss(code) {
+  return code.replace(/\bcss`([^`]*)`/g, (_, body) => {
+    const squeezed = body
+      .replace(/\/\*[\s\S]*?\*\//g, '')
+      .replace(/\s+/g, ' ')
+      .replace(/\s*([{};])\s*/g, '$1')
+      .replace(/;}/g, '}')
+      .trim();
+    return 'css`' + squeezed + '`';
+  });
+}
+
+const cssLiterals = {
+  name: 'squeeze-css-literals',
+  setup(b) {
+    b.onLoad({ filter: /packages[\\/]elements[\\/]src[\\/].*\.ts$/ }, (args) => ({
+      contents: squeezeCss(readFileSync(args.path, 'utf8')),
+      loader: 'ts',
+    }));
+  },
+};
+
 /** Builds the bundle to `outfile`; returns its sizes in kB and the modules that would leak LiveKit in. */
 export async function buildBundle({ outfile = join(root, 'dist/micseat.js') } = {}) {
   const result = await build({
@@ -41,6 +68,7 @@ export async function buildBundle({ outfile = join(root, 'dist/micseat.js') } = 
     conditions: [SOURCE_CONDITION, 'module'],
     metafile: true,
     logLevel: 'warning',
+    plugins: [cssLiterals],
   });
   const leaked = Object.keys(result.metafile.inputs).filter((f) => /livekit-client|backend-livekit/.test(f));
   const bytes = readFileSync(outfile);
