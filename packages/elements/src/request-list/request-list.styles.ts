@@ -3,6 +3,7 @@ import { css } from 'lit';
 export const listStyles = css`
   :host {
     display: block;
+    container: micseat-requests / inline-size;
     --_list-height: var(--micseat-request-list-height, 360px);
     --_row-height: var(--micseat-request-row-height, 60px);
   }
@@ -71,11 +72,42 @@ export const listStyles = css`
     color: var(--_ink-2);
     text-align: end;
   }
+  /* Each piece of the line stays whole (no "waiti…"); the pieces wrap onto a second line. */
   [part~='meta'] {
+    display: flex;
+    flex-wrap: wrap;
+    column-gap: 0.3em;
     font-variant-numeric: tabular-nums;
-    overflow: hidden;
-    text-overflow: ellipsis;
+    line-height: 1.25;
     white-space: nowrap;
+  }
+  [part~='row'] .btn .icon {
+    display: none;
+  }
+  /* Narrow lists (phones, side panels): icon buttons (their names stay for screen readers), the
+     waiting time left out (the position says the order), a slimmer position column. */
+  @container micseat-requests (max-width: 480px) {
+    [part~='row'] {
+      grid-template-columns: 1.4em 28px minmax(0, 1fr) auto;
+      gap: 8px;
+      padding: 0 8px;
+      --_avatar-size: 28px;
+    }
+    [part~='meta'] .waiting {
+      display: none;
+    }
+    [part~='row'] .btn {
+      width: 34px;
+      padding: 0;
+    }
+    [part~='row'] .btn .icon {
+      display: block;
+      width: 18px;
+      height: 18px;
+    }
+    [part~='row'] .btn .label {
+      display: none;
+    }
   }
   [part~='time-left'].soon {
     color: var(--_danger);

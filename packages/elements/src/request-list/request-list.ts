@@ -7,6 +7,7 @@ import { styleMap } from 'lit/directives/style-map.js';
 import { MicseatElement } from '../base/micseat-element.js';
 import { SelectorController, shallowEqual } from '../controllers/selector.js';
 import { hueOf, initials } from '../i18n/format.js';
+import { icons } from '../styles/icons.js';
 import { personStyles } from '../styles/person.js';
 import { listStyles } from './request-list.styles.js';
 
@@ -162,8 +163,11 @@ export class RequestList extends MicseatElement {
       <span class="who">
         <span part="name">${name}</span>
         <span part="meta"
-          >${wanted}${media} · ${t.waiting(this.duration(item.ageMs))} ·
-          <span part="time-left" class=${soon ? 'soon' : ''}>${t.timeLeft(this.duration(item.leftMs))}</span></span
+          ><span data-state-text>${wanted}${media}</span><span class="sep"> · </span><span class="waiting" data-state-text
+            >${t.waiting(this.duration(item.ageMs))}</span
+          ><span class="sep waiting"> · </span><span part="time-left" class=${soon ? 'soon' : ''} data-state-text
+            >${t.timeLeft(this.duration(item.leftMs))}</span
+          ></span
         >
       </span>
       <span class="row-actions">
@@ -173,9 +177,9 @@ export class RequestList extends MicseatElement {
           aria-label=${t.acceptNamed(name)}
           aria-disabled=${item.busy ? 'true' : 'false'}
           @click=${(e: Event) =>
-            !item.busy && this.act(e, index, 'accept', () => this.intent('request-accept', { requestId: r.id }, { type: 'ACCEPT_REQUEST', requestId: r.id }))}
+            !item.busy && this.act(e, index, 'accept', () => this.intent('request-accept', { requestId: r.id }))}
         >
-          ${t.accept}
+          ${icons.check}<span class="label">${t.accept}</span>
         </button>
         <button
           part="reject"
@@ -183,9 +187,9 @@ export class RequestList extends MicseatElement {
           aria-label=${t.rejectNamed(name)}
           aria-disabled=${item.busy ? 'true' : 'false'}
           @click=${(e: Event) =>
-            !item.busy && this.act(e, index, 'reject', () => this.intent('request-reject', { requestId: r.id }, { type: 'REJECT_REQUEST', requestId: r.id }))}
+            !item.busy && this.act(e, index, 'reject', () => this.intent('request-reject', { requestId: r.id }))}
         >
-          ${t.reject}
+          ${icons.x}<span class="label">${t.reject}</span>
         </button>
       </span>
     </div>`;
@@ -204,11 +208,11 @@ export class RequestList extends MicseatElement {
           <span class="sr-only">${t.requestCount(count)}</span>
           <div part="actions">
             <button part="accept-next" class="btn small primary" aria-disabled=${count === 0 || busyAll ? 'true' : 'false'}
-              @click=${() => count && !busyAll && this.intent('request-accept-next', {}, { type: 'ACCEPT_NEXT' })}>${t.acceptNext}</button>
+              @click=${() => count && !busyAll && this.intent('request-accept-next', {})}>${t.acceptNext}</button>
             <button part="accept-all" class="btn small" aria-disabled=${count === 0 || busyAll ? 'true' : 'false'}
-              @click=${() => count && !busyAll && this.intent('request-accept-all', {}, { type: 'ACCEPT_ALL' })}>${t.acceptAll}</button>
+              @click=${() => count && !busyAll && this.intent('request-accept-all', {})}>${t.acceptAll}</button>
             <button part="reject-all" class="btn small danger" aria-disabled=${count === 0 || busyAll ? 'true' : 'false'}
-              @click=${() => count && !busyAll && this.intent('request-reject-all', {}, { type: 'REJECT_ALL' })}>${t.rejectAll}</button>
+              @click=${() => count && !busyAll && this.intent('request-reject-all', {})}>${t.rejectAll}</button>
           </div>
         </div>
         <div class="body">
