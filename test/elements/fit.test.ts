@@ -131,3 +131,44 @@ describe('avatars tell people apart', () => {
     }
   });
 });
+
+describe('the seat menu stays in the viewport', () => {
+  afterEach(async () => {
+    closeRooms();
+    document.documentElement.dir = 'ltr';
+    await setViewport({ width: 800, height: 600 });
+  });
+
+  for (const dir of ['ltr', 'rtl'] as const) {
+    it(`${dir}, 390 px, inside a clipping pane: the first and last seats' menus are whole and on screen`, async () => {
+      await setViewport({ width: 390, height: 700 });
+      document.documentElement.dir = dir;
+      const room = makeRoom({ seatCount: 8 });
+      const host = await room.join(
+        'alice',
+        'host',
+        // A pane that clips (as the playground's and many apps' panes do), at the page's edge.
+        html`<div style="overflow:hidden;height:330px;margin:0"><mic-seat-grid></mic-seat-grid></div>`,
+        { lang: 'zh' },
+      );
+      const grid = host.el.querySelector('mic-seat-grid')!;
+      await until(() => grid.shadowRoot!.querySelectorAll('mic-seat').length === 9);
+      const seats = [...grid.shadowRoot!.querySelectorAll('mic-seat')] as MicSeat[];
+      for (const s of [seats[1]!, seats[4]!, seats[8]!]) {
+        part<HTMLButtonElement>(s, 'base')!.click();
+        await until(() => part(s, 'menu') && part(s, 'menu')!.getBoundingClientRect().width > 0, 'menu open');
+        await s.updateComplete;
+        const m = part(s, 'menu')!.getBoundingClientRect();
+        expect(m.left, 'left edge').to.be.at.least(0);
+        expect(m.right, 'right edge').to.be.at.most(document.documentElement.clientWidth);
+        expect(m.top).to.be.at.least(0);
+        expect(m.bottom).to.be.at.most(document.documentElement.clientHeight);
+        // not clipped by the pane: the element at the menu's centre is the menu
+        const hit = s.shadowRoot!.elementFromPoint(m.left + m.width / 2, m.top + 12);
+        expect(hit?.closest('[part~="menu"]'), 'menu drawn on top, not clipped').not.to.equal(null);
+        document.body.dispatchEvent(new PointerEvent('pointerdown', { bubbles: true, composed: true }));
+        await until(() => !part(s, 'menu'), 'closed by a pointer outside');
+      }
+    });
+  }
+});

@@ -56,7 +56,7 @@ export class AudioUnlock extends MicseatElement {
 
   private unlock = (): void => {
     if (this.room.value.busy) return;
-    this.intent('audio-unlock', {}, { type: 'UNLOCK_AUDIO' });
+    this.intent('audio-unlock', {});
   };
 
   protected override render() {

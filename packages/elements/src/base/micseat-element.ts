@@ -5,13 +5,13 @@
  * No element ever calls a backend.
  */
 import { consume } from '@lit/context';
-import type { RoomActor, RoomIntent, RoomSnapshot } from '@micseat/core';
+import type { RoomActor, RoomSnapshot } from '@micseat/core';
 import { LitElement, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { checkAttributes, languageTag, themeRule, type AttributeRules } from '../attributes.js';
 import { localeContext, roomContext, type LocaleInfo } from '../context.js';
 import { SelectorController, type Equals } from '../controllers/selector.js';
-import type { MicseatEventDetails, MicseatEventName } from '../events.js';
+import { INTENT_OF, type MicseatEventDetails, type MicseatEventName } from '../events.js';
 import { stringsFor, type Strings } from '../i18n/strings.js';
 import { formatDuration } from '../i18n/format.js';
 import { controlStyles, themeStyles } from '../styles/theme.js';
@@ -117,13 +117,15 @@ export class MicseatElement extends LitElement {
   }
 
   /**
-   * Dispatches the cancelable intent event `name`; if nobody cancels it, sends `intent` to the
-   * room actor. Returns whether the intent was sent.
+   * Dispatches the cancelable intent event `name`; if nobody cancels it, sends the room intent
+   * it stands for (`INTENT_OF`, one table for every element) to the room actor. Returns whether
+   * the intent was sent.
    */
-  protected intent<K extends MicseatEventName>(name: K, detail: MicseatEventDetails[K], intent: RoomIntent | null): boolean {
+  protected intent<K extends MicseatEventName>(name: K, detail: MicseatEventDetails[K]): boolean {
     const event = new CustomEvent(name, { detail, bubbles: true, composed: true, cancelable: true });
     if (!this.dispatchEvent(event)) return false;
-    if (intent) this.actor?.send(intent);
+    const actor = this.actor;
+    if (actor) actor.send(INTENT_OF[name](detail, actor.getSnapshot().context.identity));
     return true;
   }
 }

@@ -192,15 +192,15 @@ export class CohostRequestButton extends MicseatElement {
 
   private ask(): void {
     const media: MediaWanted = this.camera && this.room.value.allowCamera ? 'audio+camera' : 'audio';
-    this.intent('seat-request', { seat: 'any', media }, { type: 'REQUEST_SEAT', seat: 'any', media });
+    this.intent('seat-request', { seat: 'any', media });
   }
 
   private onClick = (): void => {
     const phase = this.phase;
     if (phase === 'on-seat') {
-      if (!this.room.value.leaving) this.intent('seat-leave', { seat: this.room.value.mySeat }, { type: 'LEAVE_SEAT' });
+      if (!this.room.value.leaving) this.intent('seat-leave', { seat: this.room.value.mySeat });
     } else if (phase === 'pending') {
-      if (this.request.value.state === 'pending') this.intent('seat-request-cancel', {}, { type: 'CANCEL_REQUEST' });
+      if (this.request.value.state === 'pending') this.intent('seat-request-cancel', {});
     } else if (phase !== 'sending' && phase !== 'preparing') {
       this.ask();
     }
@@ -259,7 +259,7 @@ export class CohostRequestButton extends MicseatElement {
       const nearest = req.nearestFree;
       status = html`${t.seatJustTaken(seat, nearest === null ? null : nearest + 1)}
       ${nearest !== null
-        ? html`<button part="retry" class="btn small primary" @click=${() => this.intent('seat-take', { seat: nearest }, { type: 'TAKE_SEAT', seat: nearest })}>
+        ? html`<button part="retry" class="btn small primary" @click=${() => this.intent('seat-take', { seat: nearest })}>
             ${t.tryNearest(nearest + 1)}
           </button>`
         : nothing}`;

@@ -199,18 +199,18 @@ export class ConnectedUsers extends MicseatElement {
       <span class="actions">
         ${canAct && seat === null && m.connected && !pending
           ? html`<button part="invite" class="btn small" aria-label=${t.inviteNamed(m.name)}
-              @click=${() => this.intent('seat-invite', { seat: 'any', userId: m.id }, { type: 'INVITE', userId: m.id, seat: 'any' })}>${t.invite}</button>`
+              @click=${() => this.intent('seat-invite', { seat: 'any', userId: m.id })}>${t.invite}</button>`
           : nothing}
         ${canAct && pending
           ? html`<button part="cancel" class="btn small"
-              @click=${() => this.intent('invitation-cancel', { invitationId: pending.id }, { type: 'CANCEL_INVITATION', invitationId: pending.id })}>${t.cancelInvitation}</button>`
+              @click=${() => this.intent('invitation-cancel', { invitationId: pending.id })}>${t.cancelInvitation}</button>`
           : nothing}
         ${v.role === 'host' && m.id !== v.me && m.role !== 'host'
           ? this.cohostButton(m)
           : nothing}
         ${canAct
           ? html`<button part="remove" class="btn small danger" aria-label=${t.removeFromRoom(m.name)}
-              @click=${() => this.intent('member-remove', { userId: m.id }, { type: 'REMOVE_MEMBER', userId: m.id })}>${icons.x}</button>`
+              @click=${() => this.intent('member-remove', { userId: m.id })}>${icons.x}</button>`
           : nothing}
       </span>
     </li>`;
@@ -221,7 +221,7 @@ export class ConnectedUsers extends MicseatElement {
     const cohost = m.role !== 'cohost';
     return html`<button part="cohost" class="btn small"
       aria-label=${cohost ? t.makeCohostNamed(m.name) : t.removeCohostNamed(m.name)}
-      @click=${() => this.intent('cohost-change', { userId: m.id, cohost }, { type: 'SET_COHOST', userId: m.id, cohost })}>${cohost ? t.makeCohost : t.removeCohost}</button>`;
+      @click=${() => this.intent('cohost-change', { userId: m.id, cohost })}>${cohost ? t.makeCohost : t.removeCohost}</button>`;
   }
 
   protected override render() {

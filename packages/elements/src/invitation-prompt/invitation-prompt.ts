@@ -173,10 +173,10 @@ export class InvitationPrompt extends MicseatElement {
       <span class="actions">
         ${s === 'pending'
           ? html`<span part="countdown">${t.timeLeft(this.duration(this.clock.left(invitation.deadline)))}</span>
-              <button part="accept" class="btn primary" @click=${() => this.intent('invitation-accept', { invitationId: id }, { type: 'ACCEPT_INVITATION', invitationId: id })}>
+              <button part="accept" class="btn primary" @click=${() => this.intent('invitation-accept', { invitationId: id })}>
                 ${t.acceptInvitation}
               </button>
-              <button part="decline" class="btn" @click=${() => this.intent('invitation-decline', { invitationId: id }, { type: 'DECLINE_INVITATION', invitationId: id })}>
+              <button part="decline" class="btn" @click=${() => this.intent('invitation-decline', { invitationId: id })}>
                 ${t.declineInvitation}
               </button>`
           : nothing}

@@ -105,7 +105,7 @@ export class MicSeatGrid extends MicseatElement {
 
   private takeNearest(seat: number): void {
     this.dismissed = this.info.value.request;
-    this.intent('seat-take', { seat }, { type: 'TAKE_SEAT', seat });
+    this.intent('seat-take', { seat });
     this.focusSeat(seat);
   }
 

@@ -229,6 +229,13 @@ export const seatStyles = css`
   :host(:dir(rtl)) [part~='menu'] {
     transform: translateX(50%);
   }
+  /* In the top layer (popover): placed by the menu controller next to the seat, inside the viewport. */
+  [part~='menu'][popover]:popover-open {
+    position: fixed;
+    inset: auto;
+    margin: 0;
+    transform: none;
+  }
   [part~='menu-item'] {
     all: unset;
     box-sizing: border-box;

@@ -1,6 +1,6 @@
 import type { Member, MemberRole, RoomMode, RoomSnapshot, Seat } from '@micseat/core';
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
-import { property, query, state } from 'lit/decorators.js';
+import { property, query } from 'lit/decorators.js';
 import { classMap } from 'lit/directives/class-map.js';
 import { styleMap } from 'lit/directives/style-map.js';
 import { LIMITS } from '@micseat/core';
@@ -8,6 +8,7 @@ import { wholeNumber } from '../attributes.js';
 import { MicseatElement } from '../base/micseat-element.js';
 import { RoomClockController } from '../controllers/clock.js';
 import { HoldController } from '../controllers/hold.js';
+import { MenuController, type MenuEntry } from '../controllers/menu.js';
 import { SelectorController, shallowEqual } from '../controllers/selector.js';
 import { hueOf, initials } from '../i18n/format.js';
 import { icons } from '../styles/icons.js';
@@ -139,7 +140,8 @@ export class MicSeat extends MicseatElement {
 
   @query('[part~="base"]') private button?: HTMLButtonElement;
 
-  @state() private menu: MenuPanel | null = null;
+  /** The seat menu (moderators, and your own seat): its own controller, out of this file's logic. */
+  private readonly menu = new MenuController<MenuPanel>(this, () => this.button);
 
   /** Seat index (0-based). Ignored when `host` is set. */
   @property({ type: Number, reflect: true }) seat = 0;
@@ -247,81 +249,25 @@ export class MicSeat extends MicseatElement {
     if (v.mySeat >= 0) {
       return {
         label: this.t.moveToSeatN(n),
-        run: () => this.intent('seat-switch', { from: v.mySeat, to: this.seat, userId: v.me }, { type: 'SWITCH_SEAT', to: this.seat }),
+        run: () => this.intent('seat-switch', { from: v.mySeat, to: this.seat, userId: v.me }),
       };
     }
     if (this.requestActive) return null;
     if (v.mode === 'free' || v.seat?.reservedFor === v.me) {
-      return { label: this.t.takeSeatN(n), run: () => this.intent('seat-take', { seat: this.seat }, { type: 'TAKE_SEAT', seat: this.seat }) };
+      return { label: this.t.takeSeatN(n), run: () => this.intent('seat-take', { seat: this.seat }) };
     }
     return {
       label: this.t.requestSeatN(n),
       run: () =>
-        this.intent('seat-request', { seat: this.seat, media: 'audio' }, { type: 'REQUEST_SEAT', seat: this.seat, media: 'audio' }),
+        this.intent('seat-request', { seat: this.seat, media: 'audio' }),
     };
   }
 
   private onClick = (): void => {
     const a = this.action;
-    if (a === 'menu') this.openMenu('main');
+    if (a === 'menu') this.menu.open('main');
     else a?.run();
   };
-
-  private openMenu(panel: MenuPanel): void {
-    this.menu = panel;
-    void this.updateComplete.then(() => this.menuItems()[0]?.focus());
-  }
-
-  private closeMenu(refocus = true): void {
-    if (!this.menu) return;
-    this.menu = null;
-    if (refocus) void this.updateComplete.then(() => this.button?.focus());
-  }
-
-  private menuItems(): HTMLElement[] {
-    return [...(this.renderRoot.querySelectorAll<HTMLElement>('[part~="menu-item"]') ?? [])];
-  }
-
-  private onMenuKeydown = (e: KeyboardEvent): void => {
-    const items = this.menuItems();
-    const i = items.indexOf(this.shadowRoot!.activeElement as HTMLElement);
-    let to = -1;
-    if (e.key === 'ArrowDown') to = (i + 1) % items.length;
-    else if (e.key === 'ArrowUp') to = (i - 1 + items.length) % items.length;
-    else if (e.key === 'Home') to = 0;
-    else if (e.key === 'End') to = items.length - 1;
-    else if (e.key === 'Escape') {
-      e.preventDefault();
-      e.stopPropagation();
-      if (this.menu !== 'main') this.openMenu('main');
-      else this.closeMenu();
-      return;
-    } else if (e.key === 'Tab') {
-      this.closeMenu(false);
-      return;
-    } else if (e.key === 'ArrowLeft' || e.key === 'ArrowRight') {
-      e.stopPropagation();
-      e.preventDefault();
-      return;
-    } else return;
-    e.preventDefault();
-    e.stopPropagation();
-    items[to]?.focus();
-  };
-
-  private onDocPointer = (e: Event): void => {
-    if (!e.composedPath().includes(this)) this.closeMenu(false);
-  };
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    document.addEventListener('pointerdown', this.onDocPointer);
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    document.removeEventListener('pointerdown', this.onDocPointer);
-  }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     super.willUpdate(changed);
@@ -342,109 +288,76 @@ export class MicSeat extends MicseatElement {
       me: !!member && member.id === v.me,
       pending: this.pendingHere,
       host: this.host,
-      'menu-open': this.menu !== null,
+      'menu-open': this.menu.panel !== null,
     });
     // The menu closes when the seat changes under it to a state it no longer fits.
-    if (this.menu && !this.moderator && v.mySeat !== this.seat) this.menu = null;
+    if (this.menu.panel && !this.moderator && v.mySeat !== this.seat) this.menu.close(false);
   }
 
-  private act(fn: () => void): void {
-    this.closeMenu();
-    fn();
-  }
-
-  private renderMenu(): TemplateResult | typeof nothing {
-    if (!this.menu) return nothing;
+  /** The entries of the open menu panel, from the seat's state and the viewer's role. */
+  private menuEntries(panel: MenuPanel): { title: string; entries: MenuEntry<MenuPanel>[] } {
     const t = this.t;
     const v = this.view.value;
     const n = this.seat + 1;
     const room = this.actor?.getSnapshot().context.room;
-    const item = (label: string, run: () => void, danger = false) =>
-      html`<button part="menu-item" role="menuitem" tabindex="-1" class=${danger ? 'danger' : ''} @click=${() => this.act(run)}>
-        ${label}
-      </button>`;
-    const panelItem = (label: string, panel: MenuPanel) =>
-      html`<button part="menu-item" role="menuitem" aria-haspopup="menu" tabindex="-1" @click=${() => this.openMenu(panel)}>${label}</button>`;
-    let items: TemplateResult[] = [];
-    let title = t.seatActions(n);
+    const entries: MenuEntry<MenuPanel>[] = [];
     const kind = this.kind;
     const member = v.member;
     const mine = v.mySeat === this.seat;
-    if (this.menu === 'main') {
-      if (mine) {
-        items.push(item(t.leaveSeat, () => this.intent('seat-leave', { seat: this.seat }, { type: 'LEAVE_SEAT' }), true));
-        items.push(panelItem(t.moveSpeaker, 'move'));
-      }
-      if (this.moderator) {
-        if (kind === 'empty' && v.mySeat < 0 && v.myRole === 'cohost') {
-          items.push(item(t.takeThisSeat, () => this.intent('seat-take', { seat: this.seat }, { type: 'TAKE_SEAT', seat: this.seat })));
-        }
-        if (kind === 'empty' && v.mySeat >= 0 && v.myRole === 'cohost') {
-          items.push(
-            item(t.moveToSeatN(n), () =>
-              this.intent('seat-switch', { from: v.mySeat, to: this.seat, userId: v.me }, { type: 'SWITCH_SEAT', to: this.seat }),
-            ),
-          );
-        }
-        if (kind === 'empty') items.push(panelItem(t.inviteToSeat, 'invite'));
-        if (kind === 'reserved' && v.invitationId) {
-          const id = v.invitationId;
-          items.push(item(t.cancelInvitation, () => this.intent('invitation-cancel', { invitationId: id }, { type: 'CANCEL_INVITATION', invitationId: id })));
-        }
-        if (member && !mine && (kind === 'occupied' || kind === 'reconnecting')) {
-          const muted = !!v.seat?.muted;
-          items.push(
-            item(muted ? t.unmuteSeat : t.muteSeat, () =>
-              this.intent('seat-mute', { seat: this.seat, muted: !muted }, { type: 'MUTE_SEAT', seat: this.seat, muted: !muted }),
-            ),
-          );
-          items.push(panelItem(t.moveSpeaker, 'move'));
-          items.push(
-            item(
-              t.removeFromSeat,
-              () => this.intent('seat-kick', { seat: this.seat, userId: member.id }, { type: 'KICK_SEAT', seat: this.seat }),
-              true,
-            ),
-          );
-        }
-        const locked = kind === 'locked';
-        if (!mine) {
-          items.push(
-            item(locked ? t.unlockSeat : t.lockSeat, () =>
-              this.intent('seat-lock', { seat: this.seat, locked: !locked }, { type: 'LOCK_SEAT', seat: this.seat, locked: !locked }),
-            ),
-          );
-        }
-      }
-    } else if (this.menu === 'move' && room && member) {
-      title = t.moveSpeaker;
+    const seat = this.seat;
+    if (panel === 'move' && room && member) {
       const free = room.seats.filter((s) => s.status === 'empty' || (s.status === 'reserved' && s.reservedFor === member.id));
-      items = free.map((s) =>
-        item(t.moveTo(s.index + 1), () =>
-          this.intent(
-            'seat-switch',
-            { from: this.seat, to: s.index, userId: member.id },
-            member.id === v.me ? { type: 'SWITCH_SEAT', to: s.index } : { type: 'SWITCH_SEAT', to: s.index, userId: member.id },
-          ),
-        ),
-      );
-      if (!items.length) items.push(html`<button part="menu-item" role="menuitem" tabindex="-1" aria-disabled="true">${t.noFreeSeat}</button>`);
-      items.push(panelItem(t.back, 'main'));
-    } else if (this.menu === 'invite' && room) {
-      title = t.inviteToSeat;
+      for (const s of free) entries.push({ label: t.moveTo(s.index + 1), run: () => this.intent('seat-switch', { from: seat, to: s.index, userId: member.id }) });
+      if (!free.length) entries.push({ label: t.noFreeSeat, disabled: true });
+      entries.push({ label: t.back, panel: 'main' });
+      return { title: t.moveSpeaker, entries };
+    }
+    if (panel === 'invite' && room) {
       const seated = new Set(room.seats.map((s) => s.userId).filter(Boolean));
       const invited = new Set(Object.values(room.invitations).filter((i) => i.status === 'pending').map((i) => i.userId));
       const people = Object.values(room.members).filter(
         (m) => m.connected && m.role !== 'host' && !seated.has(m.id) && !invited.has(m.id) && m.id !== v.me,
       );
-      items = people.map((m) =>
-        item(m.name, () => this.intent('seat-invite', { seat: this.seat, userId: m.id }, { type: 'INVITE', userId: m.id, seat: this.seat })),
-      );
-      if (!items.length) items.push(html`<button part="menu-item" role="menuitem" tabindex="-1" aria-disabled="true">${t.nobodyToInvite}</button>`);
-      items.push(panelItem(t.back, 'main'));
+      for (const m of people) entries.push({ label: m.name, run: () => this.intent('seat-invite', { seat, userId: m.id }) });
+      if (!people.length) entries.push({ label: t.nobodyToInvite, disabled: true });
+      entries.push({ label: t.back, panel: 'main' });
+      return { title: t.inviteToSeat, entries };
     }
-    if (!items.length) items.push(html`<button part="menu-item" role="menuitem" tabindex="-1" @click=${() => this.closeMenu()}>${t.close}</button>`);
-    return html`<div part="menu" role="menu" aria-label=${title} @keydown=${this.onMenuKeydown}>${items}</div>`;
+    if (mine) {
+      entries.push({ label: t.leaveSeat, run: () => this.intent('seat-leave', { seat }), danger: true });
+      entries.push({ label: t.moveSpeaker, panel: 'move' });
+    }
+    if (this.moderator) {
+      if (kind === 'empty' && v.myRole === 'cohost') {
+        entries.push(
+          v.mySeat < 0
+            ? { label: t.takeThisSeat, run: () => this.intent('seat-take', { seat }) }
+            : { label: t.moveToSeatN(n), run: () => this.intent('seat-switch', { from: v.mySeat, to: seat, userId: v.me }) },
+        );
+      }
+      if (kind === 'empty') entries.push({ label: t.inviteToSeat, panel: 'invite' });
+      if (kind === 'reserved' && v.invitationId) {
+        const invitationId = v.invitationId;
+        entries.push({ label: t.cancelInvitation, run: () => this.intent('invitation-cancel', { invitationId }) });
+      }
+      if (member && !mine && (kind === 'occupied' || kind === 'reconnecting')) {
+        const muted = !!v.seat?.muted;
+        entries.push({ label: muted ? t.unmuteSeat : t.muteSeat, run: () => this.intent('seat-mute', { seat, muted: !muted }) });
+        entries.push({ label: t.moveSpeaker, panel: 'move' });
+        entries.push({ label: t.removeFromSeat, run: () => this.intent('seat-kick', { seat, userId: member.id }), danger: true });
+      }
+      const locked = kind === 'locked';
+      if (!mine) entries.push({ label: locked ? t.unlockSeat : t.lockSeat, run: () => this.intent('seat-lock', { seat, locked: !locked }) });
+    }
+    if (!entries.length) entries.push({ label: t.close, run: () => undefined });
+    return { title: t.seatActions(n), entries };
+  }
+
+  private renderMenu(): TemplateResult | typeof nothing {
+    const panel = this.menu.panel;
+    if (!panel) return nothing;
+    const { title, entries } = this.menuEntries(panel);
+    return this.menu.render(title, entries, 'main');
   }
 
   protected override render() {
@@ -530,7 +443,7 @@ export class MicSeat extends MicseatElement {
         class=${classMap(classes)}
         tabindex=${this.rovingTabIndex}
         aria-haspopup=${action === 'menu' ? 'menu' : nothing}
-        aria-expanded=${action === 'menu' ? String(this.menu !== null) : nothing}
+        aria-expanded=${action === 'menu' ? String(this.menu.panel !== null) : nothing}
         aria-disabled=${action ? nothing : 'true'}
         @click=${this.onClick}
       >

@@ -81,7 +81,7 @@ export class MicToggle extends MicseatElement {
     const { view, connected, busy } = this.room.value;
     if (!connected || busy || view === 'no-seat' || view === 'muted-by-host') return;
     const on = view !== 'on';
-    this.intent('mic-change', { on }, { type: 'SET_MIC', on });
+    this.intent('mic-change', { on });
   };
 
   protected override render() {

@@ -46,7 +46,7 @@ export class RoomModeToggle extends MicseatElement {
     const { mode, isHost, connected, busy } = this.room.value;
     if (!isHost || !connected || busy) return;
     const next: RoomMode = mode === 'free' ? 'request' : 'free';
-    this.intent('mode-change', { mode: next }, { type: 'SET_MODE', mode: next });
+    this.intent('mode-change', { mode: next });
   };
 
   protected override render() {
