@@ -55,6 +55,11 @@ export class MemoryRoomBackend implements RoomBackend {
   private firstSnapshot: ((room: RoomState) => void) | null = null;
   private keepAlive: ReturnType<typeof setInterval> | null = null;
   private seq = 0;
+  /**
+   * Command ids are unique per client, not per identity: the server answers a repeated id from
+   * its cache, so a reloaded page counting from 1 again would get the old page's answers.
+   */
+  private readonly instance = Math.random().toString(36).slice(2, 10);
   private _status: ConnectionStatus = 'idle';
   private join: JoinOptions | null = null;
   private readonly opts: Required<Omit<MemoryClientOptions, 'media'>>;
@@ -150,7 +155,7 @@ export class MemoryRoomBackend implements RoomBackend {
     if (this._status === 'disconnected' || this._status === 'idle') {
       return Promise.resolve(fail('disconnected', 'Not connected to the room.'));
     }
-    const id = `${this.identity.slice(0, 40)}:${++this.seq}`;
+    const id = `${this.identity.slice(0, 36)}:${this.instance}:${++this.seq}`;
     const message = encodeCommand(id, command);
     return new Promise<Result>((resolve) => {
       const w: Waiting = {
