@@ -185,6 +185,28 @@ export const roomMachine = setup({
       // Finished children keep their final state for the UI but take no more events.
       const live = (ref: { getSnapshot(): { status: string } } | null) => ref?.getSnapshot().status === 'active';
       if (live(context.request)) context.request!.send({ type: 'ROOM', room, events });
+      // My request pending at the authority but no machine following it (this page reloaded or
+      // reconnected): rebuild it from the room state, as invitations are, so the listener sees
+      // "pending" and goes through preparing when the host accepts.
+      let request = context.request;
+      if (!live(request)) {
+        const mine = Object.values(room.requests).find((r) => r.userId === me && r.status === 'pending');
+        if (mine && request?.getSnapshot().context.requestId !== mine.id) {
+          request = spawn('seatRequest', {
+            id: 'request',
+            input: {
+              backend: context.backend,
+              kind: 'request',
+              requestId: mine.id,
+              seat: mine.seat,
+              media: mine.media,
+              timeoutMs: Math.max(0, mine.deadline - room.clock),
+              adopted: true,
+            },
+          });
+          request.send({ type: 'ROOM', room, events: [] });
+        }
+      }
       for (const ref of Object.values(context.invitations)) if (live(ref)) ref.send({ type: 'ROOM', room, events });
       context.inbox?.send({ type: 'ROOM', room, events });
 
@@ -216,7 +238,7 @@ export const roomMachine = setup({
           if (code) n = notice(code);
         }
       }
-      return { room, invitations, inbox, notice: n };
+      return { room, invitations, inbox, notice: n, request };
     }),
     /** A seat muted by a moderator closes the occupant's mic at once. */
     obeySeatMute: ({ context, event, self }) => {

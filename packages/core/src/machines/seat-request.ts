@@ -24,6 +24,12 @@ export interface SeatRequestInput {
   seat: WantedSeat;
   media: MediaWanted;
   timeoutMs: number;
+  /**
+   * Rebuilt from the room state (after a reload or reconnect): the request is already pending at
+   * the authority, so the machine starts there instead of sending it again; `timeoutMs` is then
+   * the time it has left.
+   */
+  adopted?: boolean;
 }
 
 export interface SeatRequestContext extends SeatRequestInput {
@@ -115,8 +121,11 @@ export const seatRequestMachine = setup({
     handledBy: null,
     reason: null,
   }),
-  initial: 'sending',
+  initial: 'start',
   states: {
+    start: {
+      always: [{ guard: ({ context }) => !!context.adopted, target: 'pending' }, { target: 'sending' }],
+    },
     sending: {
       invoke: {
         src: 'send',
