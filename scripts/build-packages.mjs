@@ -1,7 +1,7 @@
 // `npm run build`: every public package (packages/*/package.json without "private") to its dist/,
 // in dependency order, each compiled by tsc from its tsconfig.build.json (ES2022 modules, .d.ts,
-// declaration and source maps). The elements also get their custom-elements manifest, and a
-// package with a "prebuild" script (e.g. generated sources) runs it first.
+// declaration and source maps). The elements also get their custom-elements manifest, a package
+// with a "prebuild" script runs it first, and @micseat/cdn is bundled by scripts/cdn.mjs.
 //
 //   node scripts/build-packages.mjs                  all public packages
 //   node scripts/build-packages.mjs core elements    these (by folder or package name) only
@@ -12,9 +12,11 @@
 // The repository's own tools never need this: they read src/ through the "@micseat/source" export
 // condition (scripts/source-paths.mjs). It is for `npm pack` / publishing and the consumer tests.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+
+import { readManifest } from './generate-bindings.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const bin = (name) => join(root, 'node_modules/.bin', name);
@@ -56,7 +58,11 @@ function stale(p) {
   if (!existsSync(dist)) return true;
   const built = Math.min(...readdirSync(dist, { recursive: true }).map((f) => statSync(join(dist, String(f))).mtimeMs));
   const inputs = [join(p.path, 'package.json'), join(p.path, 'tsconfig.build.json')].filter(existsSync).map((f) => statSync(f).mtimeMs);
-  return Math.max(newest(join(p.path, 'src')), ...inputs) > built;
+  // A bundle (the CDN build) holds its workspace dependencies' code too.
+  const siblings = Object.keys({ ...p.pkg.dependencies, ...p.pkg.devDependencies })
+    .filter((d) => d.startsWith('@micseat/'))
+    .map((d) => join(root, 'packages', d.slice('@micseat/'.length), 'src'));
+  return Math.max(...[join(p.path, 'src'), ...siblings].map(newest), ...inputs) > built;
 }
 
 /** Builds the given packages (default: all public ones); returns the names built. */
@@ -68,9 +74,14 @@ export function buildPackages(only = [], { ifStale = false } = {}) {
     const started = performance.now();
     rmSync(join(p.path, 'dist'), { recursive: true, force: true });
     if (p.pkg.scripts?.prebuild) run('npm', ['run', '--silent', 'prebuild'], p.path);
-    run(bin('tsc'), ['-p', 'tsconfig.build.json'], p.path);
+    if (existsSync(join(p.path, 'tsconfig.build.json'))) run(bin('tsc'), ['-p', 'tsconfig.build.json'], p.path);
+    // The CDN package is one esbuild build of the others (scripts/cdn.mjs), not a tsc compile.
+    if (p.name === '@micseat/cdn') run(process.execPath, [join(root, 'scripts/cdn.mjs')], root);
     if (p.pkg.customElements) {
-      run(bin('custom-elements-manifest'), ['analyze', '--config', 'custom-elements-manifest.config.mjs'], p.path);
+      // Analysed elsewhere and moved in whole, so nothing reads a half-written manifest.
+      const tmp = join(p.path, `.${p.pkg.customElements}.tmp`);
+      writeFileSync(tmp, JSON.stringify(readManifest(), null, 2) + '\n');
+      renameSync(tmp, join(p.path, p.pkg.customElements));
     }
     console.log(`build: ${p.name} -> packages/${p.dir}/dist (${Math.round(performance.now() - started)} ms)`);
   }
