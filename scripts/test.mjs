@@ -43,7 +43,7 @@ try {
   process.exit(1);
 }
 
-const node = await run('node', ['--conditions=@micseat/source', '--import', 'tsx', '--test', '--test-reporter=spec', ...listTests('test/core')]);
+const node = await run('node', ['--conditions=@micseat/source', '--import', 'tsx', '--test', '--test-reporter=spec', ...listTests('test/core'), ...listTests('test/consumers')]);
 {
   const o = strip(node.out);
   passed += Number(/ℹ pass (\d+)/.exec(o)?.[1] ?? 0);
