@@ -51,6 +51,13 @@ for (const file of readdirSync('bench').filter((f) => f.endsWith('.bench.ts')).s
   if (code !== 0) console.error(out);
 }
 
+// 2b. Gzip size per entry: all elements, a listener's elements, a LiveKit listener's page (issue #12)
+{
+  const { code, out } = await run('node', ['scripts/sizes.mjs', '--json']);
+  collect(out);
+  if (code !== 0) console.error(out);
+}
+
 // 3. Browser benchmarks
 if (ensureChromium()) {
   console.log('bench: web-test-runner group "bench" (Chromium)');

@@ -1,0 +1,39 @@
+/**
+ * Size budgets per entry, gzip (issue #12): what a page loads for all the elements, for a
+ * listener's elements, and for a LiveKit listener's page over livekit-client. The budgets are
+ * today's sizes plus a little room (growth is a decision); the issue's targets are printed beside
+ * them, and docs/benchmarks.md says what is left to reach them.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+// @ts-expect-error plain .mjs script without types
+import { measureAll } from '../../scripts/sizes.mjs';
+
+interface Row {
+  name: string;
+  gzipKb: number;
+  budget: number;
+  target: number;
+  inputs: Record<string, number>;
+}
+
+const measured = measureAll() as Promise<Row[]>;
+
+test('every entry stays within its gzip budget', async () => {
+  const rows = await measured;
+  for (const r of rows) console.log(`size: ${r.name}: ${r.gzipKb} kB gzip (budget ${r.budget}, issue target ${r.target})`);
+  const over = rows.filter((r) => r.gzipKb > r.budget).map((r) => `${r.name}: ${r.gzipKb} kB > ${r.budget} kB`);
+  assert.deepEqual(over, []);
+});
+
+test("a listener's elements load no request list, mode toggle, member list, inspector or virtualizer", async () => {
+  const rows = await measured;
+  const listener = rows.find((r) => r.name === "a listener's elements")!;
+  const hostOnly = Object.keys(listener.inputs).filter((f) =>
+    /request-list|room-mode-toggle|connected-users|room-inspector|@lit-labs\/virtualizer|backend-memory|core\/src\/authority\.ts/.test(f),
+  );
+  // authority.ts may give the listener a helper or two (utf8Length), never the authority itself.
+  const authorityBytes = listener.inputs[Object.keys(listener.inputs).find((f) => f.endsWith('core/src/authority.ts')) ?? ''] ?? 0;
+  assert.deepEqual(hostOnly.filter((f) => !f.endsWith('core/src/authority.ts')), []);
+  assert.ok(authorityBytes < 1024, `authority code in a listener's elements: ${authorityBytes} bytes`);
+});
