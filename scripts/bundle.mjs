@@ -39,7 +39,7 @@ export function squeezeCss(code) {
   });
 }
 
-const cssLiterals = {
+export const cssLiterals = {
   name: 'squeeze-css-literals',
   setup(b) {
     b.onLoad({ filter: /packages[\\/]elements[\\/]src[\\/].*\.ts$/ }, (args) => ({
