@@ -160,7 +160,7 @@ export function offlineConfig({ port, udpPort, apiKey, apiSecret, webhookUrls = 
     room: { empty_timeout: 10, departure_timeout: 5 },
   };
   if (webhookUrls.length) config.webhook = { api_key: apiKey, urls: webhookUrls };
-  if (redis) config.redis = { address: redis };
+  if (redis) config.redis = typeof redis === 'string' ? { address: redis } : { address: redis.address, db: redis.db ?? 0 };
   return JSON.stringify(config);
 }
 
@@ -192,7 +192,9 @@ process.stdin.on('end', () => {
  *
  * @param {{ webhookUrl?: string, webhookUrls?: string[], redis?: string, apiKey?: string, apiSecret?: string,
  *   port?: number, udpPort?: number, logLevel?: string, startTimeoutMs?: number, log?: (msg: string) => void }} [options]
- *   `redis`: 'host:port' makes it multi-node (rooms shared with other servers on the same Redis).
+ *   `redis`: 'host:port' or { address, db } makes it multi-node: servers on the same Redis database
+ *   form one cluster and share rooms (keys are per database, so a database of your own keeps your
+ *   servers apart from others' on a shared Redis).
  * @returns {Promise<{ url: string, httpUrl: string, apiKey: string, apiSecret: string, port: number,
  *   udpPort: number, pid: number, logFile: string, stop: () => Promise<void>, exited: Promise<void> }>}
  */
@@ -328,7 +330,9 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
       if (had) say(`${LIVEKIT_SERVER_VERSION} already built: ${bin}`);
     } else if (cmd === 'start') {
       const webhookUrls = process.argv.slice(3).filter((a) => a.startsWith('--webhook=')).map((a) => a.slice(10));
-      const redis = process.argv.slice(3).find((a) => a.startsWith('--redis='))?.slice(8);
+      const redisArg = process.argv.slice(3).find((a) => a.startsWith('--redis='))?.slice(8);
+      // --redis=HOST:PORT or --redis=HOST:PORT/DB
+      const redis = redisArg && { address: redisArg.split('/')[0], db: Number(redisArg.split('/')[1] ?? 0) };
       const lk = await startLiveKitServer({ webhookUrls, redis });
       console.log(JSON.stringify({ url: lk.url, httpUrl: lk.httpUrl, apiKey: lk.apiKey, apiSecret: lk.apiSecret, pid: lk.pid, logFile: lk.logFile }));
       const keepAlive = setInterval(() => {}, 1 << 30); // the server's handles are unref'd
@@ -340,7 +344,7 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
       say(`the server exited; its log: ${lk.logFile}`);
       process.exit(1);
     } else {
-      console.error('usage: node scripts/livekit-server.mjs install | start [--webhook=URL] [--redis=HOST:PORT]');
+      console.error('usage: node scripts/livekit-server.mjs install | start [--webhook=URL] [--redis=HOST:PORT[/DB]]');
       process.exit(2);
     }
   } catch (e) {

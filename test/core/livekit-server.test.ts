@@ -110,6 +110,23 @@ test('two servers run side by side on their own free ports', async () => {
   assert.equal(alive(second.pid), false);
 });
 
+test('two servers on one Redis database form one cluster: a room made on one is listed by the other', async () => {
+  // A database of its own (keys are per database), so other people's servers on this Redis stay apart.
+  const redis = { address: '127.0.0.1:6379', db: 11 };
+  const a: Server = await startLiveKitServer({ log: () => {}, redis });
+  const b: Server = await startLiveKitServer({ log: () => {}, redis });
+  try {
+    const name = `cluster-${process.pid}-${Date.now()}`;
+    await new RoomServiceClient(a.httpUrl, a.apiKey, a.apiSecret).createRoom({ name });
+    const listed = await new RoomServiceClient(b.httpUrl, b.apiKey, b.apiSecret).listRooms([name]);
+    assert.deepEqual(listed.map((r) => r.name), [name]);
+    // A single-node server knows nothing of it.
+    assert.deepEqual(await new RoomServiceClient(server.httpUrl, server.apiKey, server.apiSecret).listRooms([name]), []);
+  } finally {
+    await Promise.all([a.stop(), b.stop()]);
+  }
+});
+
 /** Starts a server in a child Node process that prints its pid, then does `then` to that child. */
 async function serverInChild(then: 'exit' | 'SIGKILL' | 'SIGTERM' | 'throw') {
   const code = `
