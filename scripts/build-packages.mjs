@@ -17,6 +17,23 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { readManifest } from './generate-bindings.mjs';
+import { squeezeCss } from './bundle.mjs';
+
+/** squeezeCss on every dist/*.js, keeping each literal's newlines (at its end) so source maps stay right. */
+function squeezeDist(dir) {
+  for (const f of readdirSync(dir, { recursive: true })
+    .map(String)
+    .filter((f) => f.endsWith('.js'))) {
+    const file = join(dir, f);
+    const code = readFileSync(file, 'utf8');
+    // tsc writes the tag as `css \``.
+    const squeezed = code.replace(/\bcss ?`[^`]*`/g, (literal) => {
+      const lines = literal.split('\n').length - 1;
+      return squeezeCss(literal.replace(/^css ?/, 'css')).replace(/`$/, '\n'.repeat(lines) + '`');
+    });
+    if (squeezed !== code) writeFileSync(file, squeezed);
+  }
+}
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const bin = (name) => join(root, 'node_modules/.bin', name);
@@ -57,7 +74,9 @@ function stale(p) {
   const dist = join(p.path, 'dist');
   if (!existsSync(dist)) return true;
   const built = Math.min(...readdirSync(dist, { recursive: true }).map((f) => statSync(join(dist, String(f))).mtimeMs));
-  const inputs = [join(p.path, 'package.json'), join(p.path, 'tsconfig.build.json')].filter(existsSync).map((f) => statSync(f).mtimeMs);
+  const inputs = [join(p.path, 'package.json'), join(p.path, 'tsconfig.build.json')]
+    .filter(existsSync)
+    .map((f) => statSync(f).mtimeMs);
   // A bundle (the CDN build) holds its workspace dependencies' code too.
   const siblings = Object.keys({ ...p.pkg.dependencies, ...p.pkg.devDependencies })
     .filter((d) => d.startsWith('@micseat/'))
@@ -77,6 +96,9 @@ export function buildPackages(only = [], { ifStale = false } = {}) {
     if (existsSync(join(p.path, 'tsconfig.build.json'))) run(bin('tsc'), ['-p', 'tsconfig.build.json'], p.path);
     // The CDN package is one esbuild build of the others (scripts/cdn.mjs), not a tsc compile.
     if (p.name === '@micseat/cdn') run(process.execPath, [join(root, 'scripts/cdn.mjs')], root);
+    // The elements' css`` literals ship squeezed (comments and indentation out), as in the CDN and
+    // single-file bundles: esbuild and terser keep template literals verbatim.
+    if (p.name === '@micseat/elements') squeezeDist(join(p.path, 'dist'));
     if (p.pkg.customElements) {
       // Analysed elsewhere and moved in whole, so nothing reads a half-written manifest.
       const tmp = join(p.path, `.${p.pkg.customElements}.tmp`);
@@ -91,7 +113,10 @@ export function buildPackages(only = [], { ifStale = false } = {}) {
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   try {
     const args = process.argv.slice(2);
-    buildPackages(args.filter((a) => !a.startsWith('--')), { ifStale: args.includes('--if-stale') });
+    buildPackages(
+      args.filter((a) => !a.startsWith('--')),
+      { ifStale: args.includes('--if-stale') },
+    );
   } catch (e) {
     console.error(`build: ${e.message}`);
     process.exit(1);

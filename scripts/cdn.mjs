@@ -12,6 +12,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { SOURCE_CONDITION } from './source-paths.mjs';
+import { cssLiterals } from './bundle.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const src = join(root, 'packages/cdn/src');
@@ -49,7 +50,7 @@ export async function buildCdn(outdir = join(root, 'packages/cdn/dist')) {
     outdir,
     splitting: true,
     chunkNames: 'chunk-[hash]',
-    plugins: [livekitNextDoor],
+    plugins: [livekitNextDoor, cssLiterals],
   });
   const lk = await build({
     ...common,
@@ -83,5 +84,8 @@ export function staticClosure(metafile, outdir, entry) {
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const r = await buildCdn(process.argv[2]);
-  for (const [f, s] of Object.entries(r.files)) console.log(`cdn: ${f.padEnd(28)} ${(s.bytes / 1024).toFixed(1).padStart(7)} kB, ${(s.gzip / 1024).toFixed(1).padStart(6)} kB gzip`);
+  for (const [f, s] of Object.entries(r.files))
+    console.log(
+      `cdn: ${f.padEnd(28)} ${(s.bytes / 1024).toFixed(1).padStart(7)} kB, ${(s.gzip / 1024).toFixed(1).padStart(6)} kB gzip`,
+    );
 }
