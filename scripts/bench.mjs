@@ -14,6 +14,7 @@ import { SOURCE_CONDITION } from './source-paths.mjs';
 const results = [];
 const collect = (text) => {
   for (const line of text.split('\n')) {
+    // eslint-disable-next-line no-control-regex -- ANSI colour codes in the runners' output
     const m = /(\{"name":.*\})\s*$/.exec(line.replace(/\x1b\[[0-9;]*m/g, ''));
     if (!m) continue;
     try {

@@ -28,8 +28,14 @@ export function readManifest() {
     // without the analyzer's habit of rewriting package.json's "customElements" to point there.
     const config = join(out, 'config.mjs');
     const base = JSON.stringify(join(elementsDir, 'custom-elements-manifest.config.mjs'));
-    writeFileSync(config, `import base from ${base};\nexport default { ...base, outdir: ${JSON.stringify(relative(elementsDir, out))}, packagejson: false };\n`);
-    const r = spawnSync(join(root, 'node_modules/.bin/custom-elements-manifest'), ['analyze', '--config', config], { cwd: elementsDir, encoding: 'utf8' });
+    writeFileSync(
+      config,
+      `import base from ${base};\nexport default { ...base, outdir: ${JSON.stringify(relative(elementsDir, out))}, packagejson: false };\n`,
+    );
+    const r = spawnSync(join(root, 'node_modules/.bin/custom-elements-manifest'), ['analyze', '--config', config], {
+      cwd: elementsDir,
+      encoding: 'utf8',
+    });
     if (r.status !== 0) throw new Error(`custom-elements-manifest failed: ${r.stderr || r.stdout}`);
     return JSON.parse(readFileSync(join(out, 'custom-elements.json'), 'utf8'));
   } finally {
@@ -47,13 +53,22 @@ export function elementsOf(manifest) {
     for (const d of mod.declarations ?? []) {
       if (!d.customElement || !d.tagName) continue;
       const srcPath = `./${mod.path}`;
-      const subpath = Object.entries(exportsMap).find(([, t]) => typeof t === 'object' && t['@micseat/source'] === srcPath)?.[0];
+      const subpath = Object.entries(exportsMap).find(
+        ([, t]) => typeof t === 'object' && t['@micseat/source'] === srcPath,
+      )?.[0];
       if (!subpath) throw new Error(`<${d.tagName}> (${mod.path}) has no export in packages/elements/package.json`);
       const props = (d.members ?? [])
         .filter((m) => m.kind === 'field' && !m.static && !m.readonly && (m.privacy ?? 'public') === 'public')
         .map((m) => m.name);
       const events = [...new Set((d.events ?? []).map((e) => e.name).filter(Boolean))];
-      list.push({ tag: d.tagName, className: d.name, subpath, props: [...new Set(props)].sort(), events, summary: d.summary ?? '' });
+      list.push({
+        tag: d.tagName,
+        className: d.name,
+        subpath,
+        props: [...new Set(props)].sort(),
+        events,
+        summary: d.summary ?? '',
+      });
     }
   }
   return list.sort((a, b) => a.tag.localeCompare(b.tag));
@@ -97,7 +112,9 @@ ${list.map((e) => `export { ${pascal(e.tag)} } from './${e.tag}.js';`).join('\n'
 function reactJsx(list) {
   const entries = list
     .map((e) => {
-      const props = e.props.length ? `Partial<Pick<${e.className}, ${e.props.map((p) => `'${p}'`).join(' | ')}>>` : '{}';
+      const props = e.props.length
+        ? `Partial<Pick<${e.className}, ${e.props.map((p) => `'${p}'`).join(' | ')}>>`
+        : '{}';
       const events = e.events.map((ev) => `'on${ev}'?: (event: Ev<'${ev}'>) => void`).join('; ');
       return `      '${e.tag}': React.DetailedHTMLProps<React.HTMLAttributes<${e.className}>, ${e.className}> & ${props} & { ${events} };`;
     })
@@ -124,7 +141,9 @@ ${entries}
 function vueTypes(list) {
   const entries = list
     .map((e) => {
-      const props = e.props.length ? `Partial<Pick<${e.className}, ${e.props.map((p) => `'${p}'`).join(' | ')}>>` : '{}';
+      const props = e.props.length
+        ? `Partial<Pick<${e.className}, ${e.props.map((p) => `'${p}'`).join(' | ')}>>`
+        : '{}';
       const events = e.events.map((ev) => `'on${pascal(ev)}'?: (event: Ev<'${ev}'>) => void`).join('; ');
       return `    '${e.tag}': DefineComponent<${props} & { ${events} }>;`;
     })
@@ -152,7 +171,11 @@ export {};
 function reactPackageJson(list) {
   const file = join(reactDir, 'package.json');
   const pkg = JSON.parse(readFileSync(file, 'utf8'));
-  const entry = (stem) => ({ '@micseat/source': `./src/${stem}.ts`, types: `./dist/${stem}.d.ts`, default: `./dist/${stem}.js` });
+  const entry = (stem) => ({
+    '@micseat/source': `./src/${stem}.ts`,
+    types: `./dist/${stem}.d.ts`,
+    default: `./dist/${stem}.js`,
+  });
   pkg.exports = { '.': entry('index'), './jsx': entry('jsx') };
   for (const e of list) pkg.exports[`./${e.tag}`] = entry(e.tag);
   pkg.exports['./package.json'] = './package.json';
@@ -172,7 +195,9 @@ export function generate(manifest = readManifest()) {
 
 /** Generated files whose contents differ from what is on disk, and stale wrappers no element has any more. */
 export function outOfDate({ files }) {
-  const stale = Object.entries(files).filter(([f, text]) => !existsSync(f) || readFileSync(f, 'utf8') !== text).map(([f]) => f);
+  const stale = Object.entries(files)
+    .filter(([f, text]) => !existsSync(f) || readFileSync(f, 'utf8') !== text)
+    .map(([f]) => f);
   const generatedHere = readdirSync(join(reactDir, 'src'))
     .map((f) => join(reactDir, 'src', f))
     .filter((f) => readFileSync(f, 'utf8').startsWith(HEADER));

@@ -14,7 +14,15 @@ import { cssLiterals } from './bundle.mjs';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** The tags a listener's page uses (no request list, mode toggle, member list or inspector). */
-export const LISTENER_TAGS = ['micseat-room', 'mic-seat-grid', 'mic-seat', 'cohost-request-button', 'mic-toggle', 'invitation-prompt', 'audio-unlock'];
+export const LISTENER_TAGS = [
+  'micseat-room',
+  'mic-seat-grid',
+  'mic-seat',
+  'cohost-request-button',
+  'mic-toggle',
+  'invitation-prompt',
+  'audio-unlock',
+];
 const listenerImports = LISTENER_TAGS.map((t) => `import '@micseat/elements/${t}';`).join('\n');
 
 /**
@@ -41,7 +49,13 @@ const kB = (n) => Math.round((n / 1024) * 10) / 10;
 export async function measure(entry) {
   if (entry.minus) {
     const [whole, part] = [await measure({ code: entry.code }), await measure({ code: entry.minus })];
-    return { gzipKb: kB((whole.gzipKb - part.gzipKb) * 1024), minifiedKb: kB((whole.minifiedKb - part.minifiedKb) * 1024), inputs: whole.inputs, wholeKb: whole.gzipKb, minusKb: part.gzipKb };
+    return {
+      gzipKb: kB((whole.gzipKb - part.gzipKb) * 1024),
+      minifiedKb: kB((whole.minifiedKb - part.minifiedKb) * 1024),
+      inputs: whole.inputs,
+      wholeKb: whole.gzipKb,
+      minusKb: part.gzipKb,
+    };
   }
   const r = await build({
     stdin: { contents: entry.code, resolveDir: root, loader: 'ts', sourcefile: 'entry.ts' },
@@ -62,7 +76,8 @@ export async function measure(entry) {
   });
   const code = r.outputFiles[0].contents;
   const inputs = {};
-  for (const o of Object.values(r.metafile.outputs)) for (const [f, v] of Object.entries(o.inputs)) inputs[f] = v.bytesInOutput;
+  for (const o of Object.values(r.metafile.outputs))
+    for (const [f, v] of Object.entries(o.inputs)) inputs[f] = v.bytesInOutput;
   return { gzipKb: kB(gzipSync(code, { level: 9 }).length), minifiedKb: kB(code.length), inputs };
 }
 
@@ -76,9 +91,19 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const rows = await measureAll();
   for (const r of rows) {
     const whole = r.wholeKb ? ` (${r.wholeKb} - ${r.minusKb})` : '';
-    console.log(`size: ${r.name.padEnd(44)} ${String(r.gzipKb).padStart(6)} kB gzip${whole}, budget ${r.budget}, target ${r.target}`);
+    console.log(
+      `size: ${r.name.padEnd(44)} ${String(r.gzipKb).padStart(6)} kB gzip${whole}, budget ${r.budget}, target ${r.target}`,
+    );
     if (process.argv.includes('--json')) {
-      console.log(JSON.stringify({ name: `gzip: ${r.name}`, value: r.gzipKb, unit: 'kB', target: `<= ${r.target} (issue #12; budget ${r.budget})`, ok: r.gzipKb <= r.target }));
+      console.log(
+        JSON.stringify({
+          name: `gzip: ${r.name}`,
+          value: r.gzipKb,
+          unit: 'kB',
+          target: `<= ${r.target} (issue #12; budget ${r.budget})`,
+          ok: r.gzipKb <= r.target,
+        }),
+      );
     }
   }
 }

@@ -32,7 +32,7 @@ export function sourcePaths() {
 
 /** JSON with short arrays of plain values kept on one line, as tsconfig.json is written by hand. */
 export function compactJson(value) {
-  return JSON.stringify(value, null, 2).replace(/\[\n\s*([^\[\]{}]*?)\n\s*\]/g, (all, inner) => {
+  return JSON.stringify(value, null, 2).replace(/\[\n\s*([^[\]{}]*?)\n\s*\]/g, (all, inner) => {
     const one = `[${inner.split(/,\n\s*/).join(', ')}]`;
     return one.length <= 100 ? one : all;
   });

@@ -18,6 +18,7 @@ function run(cmd, args, env = {}) {
   });
 }
 
+// eslint-disable-next-line no-control-regex -- ANSI colour codes in the runners' output
 const strip = (s) => s.replace(/\x1b\[[0-9;]*m/g, '');
 let passed = 0;
 let failed = 0;

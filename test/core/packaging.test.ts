@@ -22,8 +22,10 @@ interface Pkg {
   dependencies?: Record<string, string>;
 }
 
-test('tsconfig.json paths (read by tsx) are exactly the export maps\' source entries', () => {
-  const tsconfig = JSON.parse(readFileSync(join(root, 'tsconfig.json'), 'utf8')) as { compilerOptions: { paths: unknown; customConditions: string[] } };
+test("tsconfig.json paths (read by tsx) are exactly the export maps' source entries", () => {
+  const tsconfig = JSON.parse(readFileSync(join(root, 'tsconfig.json'), 'utf8')) as {
+    compilerOptions: { paths: unknown; customConditions: string[] };
+  };
   assert.deepEqual(tsconfig.compilerOptions.customConditions, [SOURCE_CONDITION]);
   assert.deepEqual(tsconfig.compilerOptions.paths, sourcePaths(), 'run: node scripts/source-paths.mjs --write');
 });
@@ -43,7 +45,8 @@ test('every public package exports built code with types, its sources only under
       const keys = Object.keys(target);
       if (keys.length === 1 && keys[0] === 'types') {
         // Typings only (e.g. @micseat/elements/vue), shipped as a .d.ts file.
-        if (!pkg.files?.some((f) => target.types === `./${f}`)) problems.push(`${pkg.name} ${sub}: ${target.types} not in files`);
+        if (!pkg.files?.some((f) => target.types === `./${f}`))
+          problems.push(`${pkg.name} ${sub}: ${target.types} not in files`);
         continue;
       }
       // Order matters: the first matching condition wins, so the source one comes first and
@@ -64,7 +67,8 @@ test('every public package exports built code with types, its sources only under
       if (!dep.startsWith('@micseat/')) continue;
       const sibling = (publicPackages() as { pkg: Pkg & { version: string } }[]).find((p) => p.pkg.name === dep);
       if (!sibling) problems.push(`${pkg.name}: depends on ${dep}, which is not a public package`);
-      else if (range !== sibling.pkg.version) problems.push(`${pkg.name}: ${dep}@${range}, but it is ${sibling.pkg.version}`);
+      else if (range !== sibling.pkg.version)
+        problems.push(`${pkg.name}: ${dep}@${range}, but it is ${sibling.pkg.version}`);
     }
   }
   assert.deepEqual(problems, []);

@@ -21,7 +21,8 @@ const measured = measureAll() as Promise<Row[]>;
 
 test('every entry stays within its gzip budget', async () => {
   const rows = await measured;
-  for (const r of rows) console.log(`size: ${r.name}: ${r.gzipKb} kB gzip (budget ${r.budget}, issue target ${r.target})`);
+  for (const r of rows)
+    console.log(`size: ${r.name}: ${r.gzipKb} kB gzip (budget ${r.budget}, issue target ${r.target})`);
   const over = rows.filter((r) => r.gzipKb > r.budget).map((r) => `${r.name}: ${r.gzipKb} kB > ${r.budget} kB`);
   assert.deepEqual(over, []);
 });
@@ -30,10 +31,16 @@ test("a listener's elements load no request list, mode toggle, member list, insp
   const rows = await measured;
   const listener = rows.find((r) => r.name === "a listener's elements")!;
   const hostOnly = Object.keys(listener.inputs).filter((f) =>
-    /request-list|room-mode-toggle|connected-users|room-inspector|@lit-labs\/virtualizer|backend-memory|core\/src\/authority\.ts/.test(f),
+    /request-list|room-mode-toggle|connected-users|room-inspector|@lit-labs\/virtualizer|backend-memory|core\/src\/authority\.ts/.test(
+      f,
+    ),
   );
   // authority.ts may give the listener a helper or two (utf8Length), never the authority itself.
-  const authorityBytes = listener.inputs[Object.keys(listener.inputs).find((f) => f.endsWith('core/src/authority.ts')) ?? ''] ?? 0;
-  assert.deepEqual(hostOnly.filter((f) => !f.endsWith('core/src/authority.ts')), []);
+  const authorityBytes =
+    listener.inputs[Object.keys(listener.inputs).find((f) => f.endsWith('core/src/authority.ts')) ?? ''] ?? 0;
+  assert.deepEqual(
+    hostOnly.filter((f) => !f.endsWith('core/src/authority.ts')),
+    [],
+  );
   assert.ok(authorityBytes < 1024, `authority code in a listener's elements: ${authorityBytes} bytes`);
 });

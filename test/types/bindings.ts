@@ -38,7 +38,13 @@ void bad;
 
 // Vue GlobalComponents: every tag, with its props and onX handlers.
 type VueToggle = GlobalComponents['room-mode-toggle'];
-const vueTags: (keyof GlobalComponents)[] = ['micseat-room', 'mic-seat-grid', 'cohost-request-button', 'request-list', 'room-mode-toggle'];
+const vueTags: (keyof GlobalComponents)[] = [
+  'micseat-room',
+  'mic-seat-grid',
+  'cohost-request-button',
+  'request-list',
+  'room-mode-toggle',
+];
 void vueTags;
 type VueProps = VueToggle extends new (...args: never[]) => { $props: infer P } ? P : never;
 const vueProps: VueProps = { onModeChange: (e) => void e.detail.mode };

@@ -5,4 +5,9 @@
  */
 export * from '@micseat/elements';
 export * from '@micseat/core';
-export { LiveKitRoomBackend, identityOfToken, liveKitOptionsFromParams, type LiveKitBackendOptions } from '@micseat/backend-livekit';
+export {
+  LiveKitRoomBackend,
+  identityOfToken,
+  liveKitOptionsFromParams,
+  type LiveKitBackendOptions,
+} from '@micseat/backend-livekit';

@@ -21,6 +21,7 @@ export {
 // Module scripts run once the page is parsed, so the elements are there; later ones can call
 // connectDemoRooms() again.
 if (typeof document !== 'undefined') {
-  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', () => connectDemoRooms(), { once: true });
+  if (document.readyState === 'loading')
+    document.addEventListener('DOMContentLoaded', () => connectDemoRooms(), { once: true });
   else connectDemoRooms();
 }
