@@ -15,9 +15,11 @@ import { SOURCE_CONDITION } from './source-paths.mjs';
  * Issue #3 asked for 30 kB; the libraries the design card names cannot fit in it: xstate 12.5 kB,
  * lit 7.8 kB, @lit/context 0.8 kB, @lit-labs/virtualizer 9.0 kB, valibot 2.4 kB = 32.5 kB gzip
  * before any line of ours (measured by leaving each out, docs/benchmarks.md). The budget is today's
- * size plus a little room, so growth is a decision, not an accident.
+ * size plus a little room, so growth is a decision, not an accident. 80 → 84 (issue #8): closing the
+ * hostile-input classes in the authority (bounded JSON copy, keyed records, remembered outcomes,
+ * the mute rule, avatar rule, typed internal errors) added 2.8 kB gzip.
  */
-export const BUDGET_GZIP_KB = 80;
+export const BUDGET_GZIP_KB = 84;
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const kB = (n) => Math.round((n / 1024) * 10) / 10;

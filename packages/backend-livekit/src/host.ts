@@ -13,6 +13,7 @@
 import { createActor, type Actor } from 'xstate';
 import {
   authorityHostMachine,
+  authorityMemory,
   createAuthority,
   decode,
   encodeDelta,
@@ -22,6 +23,7 @@ import {
   fail,
   restoreAuthority,
   serialize,
+  type AuthorityMemory,
   type Caller,
   type MemberRole,
   type Result,
@@ -50,6 +52,8 @@ const RESULT_CACHE = 128;
 const MAX_RESULT_BYTES = 14_000;
 /** Serialised snapshots kept for paging (by version). */
 const SNAPSHOT_CACHE = 4;
+/** The saved room is not a transport message: it may be larger (sessionStorage holds megabytes). */
+const SAVED_BYTES = 4 * 1024 * 1024;
 
 /** Minimal Storage (sessionStorage, localStorage, or a Map-backed stand-in). */
 export interface SnapshotStore {
@@ -97,9 +101,16 @@ export class LiveKitAuthority {
     const identity = room.localParticipant.identity;
     const saved = this.load(identity);
     this.restored = !!saved;
-    const state = saved ? restoreAuthority(saved) : createAuthority(room.name || 'room', options.config, now());
+    const state = saved ? restoreAuthority(saved.room, saved.memory) : createAuthority(room.name || 'room', options.config, now());
     this.actor = createActor(authorityHostMachine, { input: { state, now } });
-    this.actor.on('outcome', ({ outcome }) => this.onOutcome(outcome));
+    // A listener that threw would stop the actor for good (every later command ignored).
+    this.actor.on('outcome', ({ outcome }) => {
+      try {
+        this.onOutcome(outcome);
+      } catch (e) {
+        console.error('micseat: a change could not be sent or saved', e);
+      }
+    });
   }
 
   get state(): RoomState {
@@ -178,8 +189,19 @@ export class LiveKitAuthority {
       return fail('not-allowed', 'Only the room itself may send this command.');
     }
     const caller: Caller = { id: identity, role };
-    this.actor.send({ type: 'COMMAND', command, caller });
-    const result = this.actor.getSnapshot().context.last!.result;
+    let result: Result;
+    try {
+      const before = this.actor.getSnapshot().context.last;
+      this.actor.send({ type: 'COMMAND', command, caller });
+      const snapshot = this.actor.getSnapshot();
+      // Never answer with an older outcome: if the actor did not run this command, say so.
+      result =
+        snapshot.status === 'active' && snapshot.context.last && snapshot.context.last !== before
+          ? snapshot.context.last.result
+          : fail('internal', 'The room did not run this command; nothing changed.');
+    } catch {
+      result = fail('internal', 'The room could not run this command; nothing changed.');
+    }
     cache.set(id, result);
     if (cache.size > RESULT_CACHE) cache.delete(cache.keys().next().value!);
     return result;
@@ -225,7 +247,7 @@ export class LiveKitAuthority {
   private save(): void {
     const storage = this.options.storage;
     if (!storage) return;
-    const text = serialize(encodeSnapshot(this.state));
+    const text = serialize(encodeSnapshot(this.state, authorityMemory(this.actor.getSnapshot().context.state)), { maxBytes: SAVED_BYTES });
     if (!text.ok) return;
     try {
       storage.setItem(this.options.storageKey, text.value);
@@ -234,7 +256,7 @@ export class LiveKitAuthority {
     }
   }
 
-  private load(identity: string): RoomState | null {
+  private load(identity: string): { room: RoomState; memory?: AuthorityMemory } | null {
     let text: string | null = null;
     try {
       text = this.options.storage?.getItem(this.options.storageKey) ?? null;
@@ -242,12 +264,12 @@ export class LiveKitAuthority {
       return null;
     }
     if (!text) return null;
-    const decoded = decode(text);
+    const decoded = decode(text, { maxBytes: SAVED_BYTES });
     if (!decoded.ok || decoded.value.t !== 'snap') return null;
-    const room = decoded.value.room;
+    const { room, memory } = decoded.value;
     // Only the same host restores its room, and never an ended one.
     if (room.hostId !== identity || room.ended) return null;
-    return room;
+    return memory ? { room, memory } : { room };
   }
 
   private roleOf(identity: string): MemberRole {

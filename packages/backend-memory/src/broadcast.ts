@@ -4,7 +4,7 @@
  * untrusted input and go through the protocol decoder. Same-origin tabs are trusted for the
  * role they claim: this mode is for demos and tests, not for a real deployment.
  */
-import { decode, type MemberRole, type WireMessage } from '@micseat/core';
+import { decode, LIMITS, type MemberRole, type WireMessage } from '@micseat/core';
 import type { ClientTransport } from './client.js';
 import type { MemoryRoomServer } from './server.js';
 
@@ -14,6 +14,8 @@ type Envelope =
   | { dir: 'level'; identity: string; level: number };
 
 const ROLES: readonly string[] = ['host', 'cohost', 'audience'];
+const isIdentity = (x: unknown): x is string => typeof x === 'string' && x.length > 0 && x.length <= LIMITS.maxIdentityLength;
+const isKey = (x: unknown): x is string => typeof x === 'string' && x.length > 0 && x.length <= 200;
 
 /** Serves `server` to other tabs on `channelName`. Returns a function that stops serving. */
 export function serveOverBroadcastChannel(server: MemoryRoomServer, channelName: string): () => void {
@@ -23,14 +25,22 @@ export function serveOverBroadcastChannel(server: MemoryRoomServer, channelName:
   const post = (env: Envelope) => {
     if (open) channel.postMessage(env);
   };
+  // Anything from another tab is untrusted: checked here, decoded by the server; one tab's
+  // garbage is dropped (or answered with a typed error) and never stops the room.
   channel.onmessage = (ev: MessageEvent<Envelope>) => {
-    const env = ev.data;
+    try {
+      onEnvelope(ev.data);
+    } catch (e) {
+      console.error('micseat: a message from another tab could not be handled', e);
+    }
+  };
+  const onEnvelope = (env: Envelope) => {
     if (!env || typeof env !== 'object') return;
-    if (env.dir === 'level' && typeof env.identity === 'string' && typeof env.level === 'number') {
+    if (env.dir === 'level' && isIdentity(env.identity) && typeof env.level === 'number' && Number.isFinite(env.level)) {
       server.publishLevel(env.identity, env.level);
       return;
     }
-    if (env.dir !== 'up' || typeof env.from !== 'string' || typeof env.identity !== 'string' || !ROLES.includes(env.role)) return;
+    if (env.dir !== 'up' || !isKey(env.from) || !isIdentity(env.identity) || !ROLES.includes(env.role)) return;
     if (env.kind === 'open') {
       clients.set(env.from, env.identity);
       server.attach({
@@ -42,8 +52,7 @@ export function serveOverBroadcastChannel(server: MemoryRoomServer, channelName:
       clients.delete(env.from);
       server.detach(env.identity);
     } else if (env.kind === 'msg' && clients.get(env.from) === env.identity) {
-      const decoded = decode(env.data);
-      if (decoded.ok) server.receive(env.identity, decoded.value);
+      server.receive(env.identity, env.data);
     }
   };
   const offLevels = server.onLevels((levels) => {
@@ -74,7 +83,7 @@ export class BroadcastTransport implements ClientTransport {
     this.channel = new BroadcastChannel(channelName);
     this.channel.onmessage = (ev: MessageEvent<Envelope>) => {
       const env = ev.data;
-      if (!env || env.dir !== 'down' || env.to !== this.key) return;
+      if (!env || typeof env !== 'object' || env.dir !== 'down' || env.to !== this.key) return;
       const decoded = decode(env.data);
       if (!decoded.ok) {
         this.rejected++;
@@ -112,7 +121,7 @@ export class BroadcastLevelHub {
     this.channel = new BroadcastChannel(channelName);
     this.channel.onmessage = (ev: MessageEvent<Envelope>) => {
       const env = ev.data;
-      if (!env || env.dir !== 'level' || typeof env.identity !== 'string' || typeof env.level !== 'number') return;
+      if (!env || typeof env !== 'object' || env.dir !== 'level' || !isIdentity(env.identity) || typeof env.level !== 'number' || !Number.isFinite(env.level)) return;
       if (env.level <= 0) this.levels.delete(env.identity);
       else this.levels.set(env.identity, Math.min(1, env.level));
       const snapshot = new Map(this.levels);

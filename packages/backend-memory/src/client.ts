@@ -9,6 +9,7 @@ import {
   encodeSync,
   fail,
   RoomReplica,
+  serialize,
   type Command,
   type ConnectionStatus,
   type JoinOptions,
@@ -157,6 +158,10 @@ export class MemoryRoomBackend implements RoomBackend {
     }
     const id = `${this.identity.slice(0, 36)}:${this.instance}:${++this.seq}`;
     const message = encodeCommand(id, command);
+    // What JSON cannot carry (a cycle, a BigInt, a throwing getter) is refused here, typed,
+    // instead of throwing out of a transport; everything else is the authority's to judge.
+    const encodable = serialize(message, { maxBytes: Infinity });
+    if (!encodable.ok) return Promise.resolve(encodable);
     return new Promise<Result>((resolve) => {
       const w: Waiting = {
         resolve,

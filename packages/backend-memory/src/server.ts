@@ -7,6 +7,7 @@ import { createActor, type Actor } from 'xstate';
 import {
   authorityHostMachine,
   createAuthority,
+  decode,
   encodeDelta,
   encodeResult,
   encodeSnapshot,
@@ -51,8 +52,15 @@ export class MemoryRoomServer {
     const now = options.now ?? (() => Date.now());
     const state = createAuthority(options.roomId ?? 'room', options.config, now());
     this.actor = createActor(authorityHostMachine, { input: { state, now } });
-    // Timer-driven changes (expiries) reach everyone like any other change.
-    this.actor.on('outcome', ({ outcome }) => this.broadcast(outcome));
+    // Timer-driven changes (expiries) reach everyone like any other change. A listener that
+    // threw would stop the actor for good, so nothing escapes it.
+    this.actor.on('outcome', ({ outcome }) => {
+      try {
+        this.broadcast(outcome);
+      } catch (e) {
+        console.error('micseat: a delta could not be sent', e);
+      }
+    });
     this.actor.start();
   }
 
@@ -81,12 +89,44 @@ export class MemoryRoomServer {
     this.actor.send({ type: 'COMMAND', command: { type: 'presence', userId: identity, connected: false }, caller: { id: 'system', role: 'system' } });
   }
 
-  /** A message from a client. Commands are run once per correlation id; sync asks for a snapshot. */
-  receive(identity: string, message: WireMessage): void {
+  /**
+   * A message from a client: untrusted, even in the page (a backend's `send` passes whatever it
+   * is given), so it is decoded first; what cannot be read is answered with a typed error when
+   * it has a correlation id, and dropped otherwise. Commands are run once per correlation id;
+   * sync asks for a snapshot. Never throws: one member's garbage must not stop the room.
+   */
+  receive(identity: string, input: unknown): void {
     const link = this.links.get(identity);
     if (!link || this.closed) return;
+    try {
+      const decoded = decode(input);
+      if (decoded.ok) {
+        this.handle(link, identity, decoded.value);
+        return;
+      }
+      const id = correlationIdOf(input);
+      if (!id) return;
+      // A well-formed envelope around an invalid command is answered by the authority itself
+      // (which validates it again: `invalid-command`, `too-large`), as every home does.
+      if (decoded.error.code !== 'too-large' && decoded.error.code !== 'unsupported-version') {
+        const cmd = commandOf(input);
+        if (cmd.found) {
+          this.handle(link, identity, { v: 1, t: 'cmd', id, cmd: cmd.value as never });
+          return;
+        }
+      }
+      link.push(encodeResult(id, decoded));
+    } catch (e) {
+      const id = correlationIdOf(input);
+      if (id) link.push(encodeResult(id, fail('internal', 'The room could not handle this message; nothing changed.')));
+      console.error('micseat: a message could not be handled', e);
+    }
+  }
+
+  private handle(link: ServerLink, identity: string, message: WireMessage): void {
     if (message.t === 'sync') {
-      if (this.room.version > message.have) link.push(encodeSnapshot(this.room));
+      // `have: 0` also means "nothing yet" (a replica with no room), so it always gets the room.
+      if (message.have === 0 || this.room.version > message.have) link.push(encodeSnapshot(this.room));
       return;
     }
     if (message.t !== 'cmd') return;
@@ -97,13 +137,20 @@ export class MemoryRoomServer {
       link.push(encodeResult(message.id, seen));
       return;
     }
-    if (message.cmd.type === 'tick' || message.cmd.type === 'presence') {
+    const type = typeOf(message.cmd);
+    if (type === 'tick' || type === 'presence') {
       link.push(encodeResult(message.id, fail('not-allowed', 'Only the room itself may send this command.')));
       return;
     }
     const caller: Caller = { id: identity, role: link.role };
+    const before = this.actor.getSnapshot().context.last;
     this.actor.send({ type: 'COMMAND', command: message.cmd, caller });
-    const outcome = this.actor.getSnapshot().context.last!;
+    const snapshot = this.actor.getSnapshot();
+    // Never answer with an older outcome: if the actor did not run this command, say so.
+    const outcome =
+      snapshot.status === 'active' && snapshot.context.last && snapshot.context.last !== before
+        ? snapshot.context.last
+        : { result: fail('internal', 'The room did not run this command; nothing changed.') };
     cache.set(message.id, outcome.result);
     if (cache.size > RESULT_CACHE) cache.delete(cache.keys().next().value!);
     // The delta (pushed by the outcome listener during `send`) goes first: a caller's replica
@@ -139,6 +186,36 @@ export class MemoryRoomServer {
     this.closed = true;
     this.actor.stop();
     this.links.clear();
+  }
+}
+
+/** The correlation id of a `cmd` message that could not be decoded, when it has a readable one. */
+function correlationIdOf(input: unknown): string | null {
+  try {
+    const raw = typeof input === 'string' ? (JSON.parse(input) as unknown) : input;
+    const m = raw && typeof raw === 'object' ? (raw as { v?: unknown; t?: unknown; id?: unknown }) : null;
+    return m && m.v === 1 && m.t === 'cmd' && typeof m.id === 'string' && m.id.length > 0 && m.id.length <= 64 ? m.id : null;
+  } catch {
+    return null;
+  }
+}
+
+/** A command's `type`, read without trusting the command (a Proxy or getter may throw). */
+function typeOf(cmd: unknown): unknown {
+  try {
+    return cmd && typeof cmd === 'object' ? (cmd as { type?: unknown }).type : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The raw `cmd` of an envelope, for the authority to judge. */
+function commandOf(input: unknown): { found: true; value: unknown } | { found: false } {
+  try {
+    const raw = typeof input === 'string' ? (JSON.parse(input) as unknown) : input;
+    return raw && typeof raw === 'object' ? { found: true, value: (raw as { cmd?: unknown }).cmd } : { found: false };
+  } catch {
+    return { found: false };
   }
 }
 

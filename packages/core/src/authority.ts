@@ -10,12 +10,16 @@
 import * as v from 'valibot';
 import { coreOf, Draft, materialize, type Patch, type RoomCore } from './draft.js';
 import { fail, ok, type Result } from './errors.js';
+import { describe } from './json.js';
 import type { RoomEvent } from './events.js';
 import { DEFAULT_CONFIG, LIMITS } from './limits.js';
 import {
   CommandSchema,
+  emptyRecord,
   IdentitySchema,
+  refusalOf,
   RoomConfigSchema,
+  type AuthorityMemory,
   type Command,
   type CommandOf,
   type Invitation,
@@ -53,10 +57,14 @@ export interface AuthorityState {
   /** Resolved request ids the room still shows, in order of resolution (a short list). */
   readonly shown: readonly string[];
   /**
-   * Resolved ids remembered after they leave the room, so a late resend is refused rather than
-   * becoming a second request: a short list copied per step, folded every so often into a Set.
+   * Resolved request ids remembered after they leave the room, with their outcome, so a late
+   * resend is answered with that outcome rather than becoming a second request.
    */
-  readonly remembered: Remembered;
+  readonly remembered: Ledger<RequestOutcome>;
+  /** The same for invitation ids, so a late duplicate invite does not invite again. */
+  readonly invitationsRemembered: Ledger<InvitationOutcome>;
+  /** People a moderator muted: the mute follows the person (any seat, leaving and coming back) until a moderator lifts it. */
+  readonly muted: ReadonlySet<string>;
   /** Open rate windows (an array: copying it per step is far cheaper than copying a keyed record). */
   readonly rates: readonly RateWindow[];
   /** Earliest time anything may expire; sweeps are skipped before it. */
@@ -78,6 +86,7 @@ export function createAuthority(roomId: string, config: RoomConfigInput = {}, no
   const checked = validateConfig(config);
   if (!checked.ok) throw new TypeError(checked.error.message);
   const cfg = checked.value;
+  if (!clockOk(now)) throw new TypeError(`The authority clock must be a number of ms between 0 and ${LIMITS.maxClockMs}.`);
   const seats: Seat[] = Array.from({ length: cfg.seatCount }, (_, index) => emptySeat(index));
   return makeState({
     core: {
@@ -89,14 +98,16 @@ export function createAuthority(roomId: string, config: RoomConfigInput = {}, no
       hostId: null,
       config: cfg,
       seats,
-      members: {},
+      members: emptyRecord(),
       requests: [],
-      invitations: {},
+      invitations: emptyRecord(),
     },
     queue: [],
     seq: 0,
     shown: [],
-    remembered: NOTHING_REMEMBERED,
+    remembered: EMPTY_LEDGER as Ledger<RequestOutcome>,
+    invitationsRemembered: EMPTY_LEDGER as Ledger<InvitationOutcome>,
+    muted: NOBODY,
     rates: [],
     nextDeadline: Infinity,
   });
@@ -104,21 +115,39 @@ export function createAuthority(roomId: string, config: RoomConfigInput = {}, no
 
 type StateFields = Omit<AuthorityState, 'room'>;
 
-interface Remembered {
-  readonly recent: readonly string[];
-  readonly older: ReadonlySet<string>;
-  readonly olderOrder: readonly string[];
-}
-const NOTHING_REMEMBERED: Remembered = { recent: [], older: new Set(), olderOrder: [] };
-const RECENT_FOLD = 64;
+export type RequestOutcome = Exclude<SeatRequest['status'], 'pending'>;
+export type InvitationOutcome = Exclude<Invitation['status'], 'pending'>;
 
-function remember(r: Remembered, id: string): Remembered {
-  if (r.recent.length < RECENT_FOLD) return { ...r, recent: [...r.recent, id] };
-  // Fold: amortised, once per RECENT_FOLD resolutions.
-  const olderOrder = [...r.olderOrder, ...r.recent].slice(-(LIMITS.maxResolvedRemembered - RECENT_FOLD));
-  return { recent: [id], older: new Set(olderOrder), olderOrder };
+/**
+ * Ids remembered with their outcome, bounded (the oldest are forgotten first). Immutable: a
+ * short list copied per step, folded every so often into a Map, so a step costs O(1) amortised.
+ */
+export interface Ledger<S extends string> {
+  readonly recent: readonly (readonly [string, S])[];
+  readonly older: ReadonlyMap<string, S>;
+  readonly olderOrder: readonly (readonly [string, S])[];
 }
-const isRemembered = (r: Remembered, id: string) => r.older.has(id) || r.recent.includes(id);
+const EMPTY_LEDGER: Ledger<string> = { recent: [], older: new Map<string, string>(), olderOrder: [] };
+const RECENT_FOLD = 64;
+const NOBODY: ReadonlySet<string> = new Set();
+
+function remember<S extends string>(r: Ledger<S>, id: string, outcome: S, max: number): Ledger<S> {
+  if (r.recent.length < RECENT_FOLD) return { ...r, recent: [...r.recent, [id, outcome]] };
+  // Fold: amortised, once per RECENT_FOLD resolutions.
+  return ledgerOf([...r.olderOrder, ...r.recent, [id, outcome]], max);
+}
+function ledgerOf<S extends string>(entries: readonly (readonly [string, S])[], max: number): Ledger<S> {
+  const olderOrder = entries.slice(-max);
+  return { recent: [], older: new Map(olderOrder), olderOrder };
+}
+function recall<S extends string>(r: Ledger<S>, id: string): S | undefined {
+  for (let i = r.recent.length - 1; i >= 0; i--) if (r.recent[i]![0] === id) return r.recent[i]![1];
+  return r.older.get(id);
+}
+const ledgerEntries = <S extends string>(r: Ledger<S>, max: number): [string, S][] =>
+  [...r.olderOrder, ...r.recent].slice(-max).map(([id, s]) => [id, s]);
+
+const clockOk = (now: number) => typeof now === 'number' && Number.isFinite(now) && now >= 0 && now <= LIMITS.maxClockMs;
 
 /**
  * An AuthorityState whose public `room` is built once, on first read, and shared while `core`
@@ -129,7 +158,9 @@ class AuthorityStateImpl implements AuthorityState {
   readonly queue: readonly string[];
   readonly seq: number;
   readonly shown: readonly string[];
-  readonly remembered: Remembered;
+  readonly remembered: Ledger<RequestOutcome>;
+  readonly invitationsRemembered: Ledger<InvitationOutcome>;
+  readonly muted: ReadonlySet<string>;
   readonly rates: readonly RateWindow[];
   readonly nextDeadline: number;
   private cached: RoomState | undefined;
@@ -139,6 +170,8 @@ class AuthorityStateImpl implements AuthorityState {
     this.seq = fields.seq;
     this.shown = fields.shown;
     this.remembered = fields.remembered;
+    this.invitationsRemembered = fields.invitationsRemembered;
+    this.muted = fields.muted;
     this.rates = fields.rates;
     this.nextDeadline = fields.nextDeadline;
     if (previous && previous.core === fields.core) this.cached = previous.room;
@@ -162,22 +195,43 @@ export function validateConfig(config: RoomConfigInput): Result<RoomConfig> {
   return ok(parsed.output);
 }
 
-/** Rebuilds the authority's private indexes from a room snapshot (e.g. after a host reload). */
-export function restoreAuthority(room: RoomState): AuthorityState {
+/**
+ * What the authority remembers beyond the public room (resolved ids that left it, muted people),
+ * to save beside the snapshot (`encodeSnapshot(room, authorityMemory(state))`) for a host reload.
+ */
+export function authorityMemory(state: AuthorityState): AuthorityMemory {
+  return {
+    requests: ledgerEntries(state.remembered, LIMITS.maxResolvedRemembered),
+    invitations: ledgerEntries(state.invitationsRemembered, LIMITS.maxInvitationsRemembered),
+    muted: [...state.muted].slice(-LIMITS.maxMutedRemembered),
+    seq: state.seq,
+  };
+}
+
+/**
+ * Rebuilds the authority from a room snapshot (e.g. after a host reload), with what it
+ * remembered beyond the room when that was saved too (`authorityMemory`).
+ */
+export function restoreAuthority(room: RoomState, memory?: AuthorityMemory): AuthorityState {
   const pending = Object.values(room.requests).filter((r) => r.status === 'pending');
   pending.sort((a, b) => a.seq - b.seq);
-  const seq = Object.values(room.requests).reduce((m, r) => Math.max(m, r.seq), 0);
+  const seq = Object.values(room.requests).reduce((m, r) => Math.max(m, r.seq), memory?.seq ?? 0);
   const shown = Object.values(room.requests)
     .filter((r) => r.resolvedAt !== null)
     .sort((a, b) => a.resolvedAt! - b.resolvedAt! || a.seq - b.seq)
     .map((r) => r.id);
   const core = coreOf(room);
+  const muted = new Set(memory?.muted ?? []);
+  // A snapshot saved without memory still knows who sits muted.
+  for (const s of room.seats) if (s.userId && s.muted) muted.add(s.userId);
   return makeState({
     core,
     queue: pending.map((r) => r.id),
     seq,
     shown,
-    remembered: NOTHING_REMEMBERED,
+    remembered: ledgerOf(memory?.requests ?? [], LIMITS.maxResolvedRemembered),
+    invitationsRemembered: ledgerOf(memory?.invitations ?? [], LIMITS.maxInvitationsRemembered),
+    muted,
     rates: [],
     nextDeadline: computeNextDeadline(core),
   });
@@ -202,33 +256,47 @@ const emptySeat = (index: number): Seat => ({
 
 const isModerator = (m: Member | undefined): boolean => m?.role === 'host' || m?.role === 'cohost';
 
-/** Runs one command. Never throws for any input; a refusal leaves the room unchanged (time-driven expiries aside). */
+/**
+ * Runs one command. Never throws, whatever the input: a command or caller that cannot be read
+ * is `invalid-command`, and an unexpected exception inside the rules is `internal` with the
+ * state unchanged (so the host actor keeps serving). A refusal leaves the room unchanged
+ * (time-driven expiries aside).
+ */
 export function step(state: AuthorityState, command: unknown, caller: Caller, now: number): StepOutcome {
   const unchanged = (result: Result): StepOutcome => ({ state, events: NO_EVENTS, result, patch: null });
-  if (!Number.isFinite(now)) return unchanged(fail('invalid-command', 'The authority clock must be a finite number of ms.'));
-  const callerOk =
-    caller && typeof caller === 'object' && (caller.role === 'system' || v.is(IdentitySchema, caller.id)) &&
-    CALLER_ROLES.has(caller.role);
-  if (!callerOk) return unchanged(fail('invalid-command', 'The caller identity is missing or longer than allowed.'));
-  // Dispatch on `type` first: one object schema instead of the whole variant (3x faster).
-  const type = command && typeof command === 'object' ? (command as { type?: unknown }).type : undefined;
-  const schema = typeof type === 'string' && Object.hasOwn(SCHEMA_BY_TYPE, type) ? SCHEMA_BY_TYPE[type]! : CommandSchema;
-  const parsed = v.safeParse(schema, command) as v.SafeParseResult<typeof CommandSchema>;
-  if (!parsed.success) {
-    const issue = parsed.issues[0];
-    const field = issue.path?.map((p) => String(p.key)).join('.') ?? '';
-    return unchanged(fail('invalid-command', `Invalid command${field ? ` (${field})` : ''}: ${issue.message}`, { field }));
+  if (!clockOk(now)) return unchanged(fail('invalid-command', `The authority clock must be a number of ms between 0 and ${LIMITS.maxClockMs}.`));
+  let cmd: Command;
+  let who: Caller;
+  try {
+    const callerOk =
+      caller && typeof caller === 'object' && (caller.role === 'system' || v.is(IdentitySchema, caller.id)) &&
+      CALLER_ROLES.has(caller.role);
+    if (!callerOk) return unchanged(fail('invalid-command', 'The caller identity is missing or longer than allowed.'));
+    who = { id: caller.id, role: caller.role };
+    // Dispatch on `type` first: one object schema instead of the whole variant (3x faster).
+    const type = command && typeof command === 'object' ? (command as { type?: unknown }).type : undefined;
+    const schema = typeof type === 'string' && Object.hasOwn(SCHEMA_BY_TYPE, type) ? SCHEMA_BY_TYPE[type]! : CommandSchema;
+    const parsed = v.safeParse(schema, command) as v.SafeParseResult<typeof CommandSchema>;
+    if (!parsed.success) return unchanged(refusalOf(parsed.issues, 'invalid-command', 'Invalid command'));
+    // A copy: valibot builds new objects and the free-form payload is copied, so nothing the
+    // sender holds (a Proxy, a getter) can change the command from here on.
+    cmd = parsed.output;
+  } catch (e) {
+    return unchanged(fail('invalid-command', `The command could not be read: ${describe(e)}`));
   }
-  const cmd = parsed.output;
   const isSystemCommand = cmd.type === 'tick' || cmd.type === 'presence';
-  if (isSystemCommand !== (caller.role === 'system')) {
+  if (isSystemCommand !== (who.role === 'system')) {
     return unchanged(fail('not-allowed', isSystemCommand ? 'Only the room itself may send this command.' : 'The system caller cannot act as a user.'));
   }
-
-  const ctx = new Step(state, now);
-  ctx.sweep();
-  const result = ctx.d.ended && !isSystemCommand ? fail('room-ended', 'The host has ended this room.') : ctx.run(cmd, caller);
-  return ctx.finish(result);
+  try {
+    const ctx = new Step(state, now);
+    ctx.sweep();
+    const result = ctx.d.ended && !isSystemCommand ? fail('room-ended', 'The host has ended this room.') : ctx.run(cmd, who);
+    return ctx.finish(result);
+  } catch (e) {
+    // A bug in the rules must not take the room down: nothing of this step is kept.
+    return unchanged(fail('internal', `The room could not run this command; nothing changed (${describe(e)}).`, { command: cmd.type }));
+  }
 }
 
 /** Mutable working context of one step; everything it writes goes through the Draft. */
@@ -236,7 +304,9 @@ class Step {
   readonly d: Draft;
   queue: string[] | null = null;
   shown: string[] | null = null;
-  remembered: Remembered | null = null;
+  remembered: Ledger<RequestOutcome> | null = null;
+  invitationsRemembered: Ledger<InvitationOutcome> | null = null;
+  muted: Set<string> | null = null;
   seq: number;
   rates: RateWindow[] | null = null;
   nextDeadline: number;
@@ -253,7 +323,10 @@ class Step {
   finish(result: Result): StepOutcome {
     // A refused command changes nothing; time-driven expiries from the sweep still count.
     const { room, patch } = this.d.finish(this.now);
-    if (room === this.state.core && !this.queue && !this.shown && !this.remembered && !this.rates && this.nextDeadline === this.state.nextDeadline) {
+    if (
+      room === this.state.core && !this.queue && !this.shown && !this.remembered && !this.invitationsRemembered && !this.muted &&
+      !this.rates && this.nextDeadline === this.state.nextDeadline
+    ) {
       return { state: this.state, events: NO_EVENTS, result, patch: null };
     }
     return {
@@ -264,6 +337,8 @@ class Step {
           seq: this.seq,
           shown: this.shown ?? this.state.shown,
           remembered: this.remembered ?? this.state.remembered,
+          invitationsRemembered: this.invitationsRemembered ?? this.state.invitationsRemembered,
+          muted: this.muted ?? this.state.muted,
           rates: this.rates ?? this.state.rates,
           nextDeadline: this.nextDeadline,
         },
@@ -285,6 +360,42 @@ class Step {
   }
   private get cfg(): RoomConfig {
     return this.d.config;
+  }
+  /** How long a resolved request or invitation stays in the room: at least one step, so its owner sees the verdict. */
+  private get keepMs(): number {
+    return Math.max(1, this.cfg.historyMs);
+  }
+
+  isMuted(userId: string): boolean {
+    return (this.muted ?? this.state.muted).has(userId);
+  }
+  /** Mutes or unmutes a person (the mute follows them; bounded, oldest forgotten first). */
+  setMuted(userId: string, muted: boolean): void {
+    if (this.isMuted(userId) === muted) return;
+    const set = (this.muted ??= new Set(this.state.muted));
+    if (!muted) {
+      set.delete(userId);
+      return;
+    }
+    set.add(userId);
+    if (set.size > LIMITS.maxMutedRemembered) set.delete(set.values().next().value!);
+  }
+  recallRequest(id: string): RequestOutcome | undefined {
+    return recall(this.remembered ?? this.state.remembered, id);
+  }
+  recallInvitation(id: string): InvitationOutcome | undefined {
+    return recall(this.invitationsRemembered ?? this.state.invitationsRemembered, id);
+  }
+  private forgetRequest(r: SeatRequest): void {
+    this.remembered = remember(this.remembered ?? this.state.remembered, r.id, r.status as RequestOutcome, LIMITS.maxResolvedRemembered);
+  }
+  private forgetInvitation(inv: Invitation): void {
+    this.invitationsRemembered = remember(
+      this.invitationsRemembered ?? this.state.invitationsRemembered,
+      inv.id,
+      inv.status as InvitationOutcome,
+      LIMITS.maxInvitationsRemembered,
+    );
   }
 
   seatOf(userId: string): number {
@@ -309,6 +420,8 @@ class Step {
   writeSeat(index: number, fields: Partial<Seat>): void {
     const s = { ...this.d.seat(index), ...fields };
     const occupant = s.userId ? this.d.member(s.userId) : undefined;
+    // An occupied seat shows its occupant's mute; an empty one keeps its own (for the next occupant).
+    if (s.userId) s.muted = this.isMuted(s.userId);
     if (s.locked) {
       s.status = 'locked';
       s.deadline = null;
@@ -364,6 +477,8 @@ class Step {
   sit(userId: string, i: number, via: { request?: string; invitation?: string; by?: string }): void {
     const s = this.d.seat(i);
     if (s.reservedFor && s.reservedFor !== userId) this.cancelReservationOf(i);
+    // A muted empty seat mutes whoever sits there next; the mute is then theirs.
+    if (s.muted) this.setMuted(userId, true);
     this.writeSeat(i, { userId, reservedFor: null, deadline: null });
     this.d.emit({ type: 'seat-taken', seat: i, userId });
     for (const r of this.pendingOf(userId)) {
@@ -383,7 +498,8 @@ class Step {
   unseat(i: number, reason: 'exited' | 'terminated' | 'dropped'): void {
     const s = this.d.seat(i);
     if (!s.userId) return;
-    this.writeSeat(i, { userId: null });
+    // The mute leaves with the person (it stays theirs), not with the seat.
+    this.writeSeat(i, { userId: null, muted: false });
     this.d.emit({ type: 'seat-left', seat: i, userId: s.userId, reason });
   }
 
@@ -392,7 +508,7 @@ class Step {
     const q = this.q();
     const at = q.indexOf(r.id);
     if (at >= 0) q.splice(at, 1);
-    this.deadlineAt(this.now + this.cfg.historyMs);
+    this.deadlineAt(this.now + this.keepMs);
     // The room shows only the newest resolved requests (copying a big record every step is
     // what costs most); ids are remembered longer. Never drop one resolved in this very step:
     // its requester must see the verdict.
@@ -402,8 +518,10 @@ class Step {
       const x = this.d.request(shown[0]!);
       if (x && x.resolvedAt! >= this.now) break;
       const leaving = shown.shift()!;
-      if (x) this.d.deleteRequest(leaving);
-      this.remembered = remember(this.remembered ?? this.state.remembered, leaving);
+      if (x) {
+        this.d.deleteRequest(leaving);
+        this.forgetRequest(x);
+      }
     }
     this.d.emit({ type: 'request-resolved', requestId: r.id, userId: r.userId, status, by });
   }
@@ -414,7 +532,7 @@ class Step {
       const s = this.d.seat(inv.seat);
       if (s.reservedFor === inv.userId) this.writeSeat(inv.seat, { reservedFor: null, deadline: null });
     }
-    this.deadlineAt(this.now + this.cfg.historyMs);
+    this.deadlineAt(this.now + this.keepMs);
     this.d.emit({ type: 'invitation-resolved', invitationId: inv.id, userId: inv.userId, status });
   }
 
@@ -480,18 +598,23 @@ class Step {
     for (const m of Object.values(room.members)) {
       if (!m.connected && m.graceUntil !== null && m.graceUntil <= now) this.dropMember(m.id, 'dropped');
     }
-    const keep = this.cfg.historyMs;
+    // Resolved items leave after the history window (at least one step later, even with
+    // `historyMs: 0`, so the delta that resolved them reaches their owner); their ids are remembered.
+    const keep = this.keepMs;
     for (const r of this.d.allRequests()) {
       if (r.resolvedAt !== null && r.resolvedAt + keep <= now) {
         this.d.deleteRequest(r.id);
         this.shown ??= this.state.shown.slice();
         const at = this.shown.indexOf(r.id);
         if (at >= 0) this.shown.splice(at, 1);
-        this.remembered = remember(this.remembered ?? this.state.remembered, r.id);
+        this.forgetRequest(r);
       }
     }
     for (const inv of Object.values(this.d.allInvitations())) {
-      if (inv.resolvedAt !== null && inv.resolvedAt + keep <= now) this.d.deleteInvitation(inv.id);
+      if (inv.resolvedAt !== null && inv.resolvedAt + keep <= now) {
+        this.d.deleteInvitation(inv.id);
+        this.forgetInvitation(inv);
+      }
     }
     const rates = this.rates ?? this.state.rates;
     if (rates.some((w) => now - w.start >= this.cfg.requestRateWindowMs)) {
@@ -569,7 +692,7 @@ class Step {
       case 'cancel-invitation': {
         if (!isModerator(me)) return fail('not-allowed', 'Only the host or a cohost can cancel invitations.');
         const inv = this.d.invitation(cmd.invitationId);
-        if (!inv) return fail('unknown-invitation', 'No such invitation.', { invitationId: cmd.invitationId });
+        if (!inv) return this.unknownInvitation(cmd.invitationId);
         if (inv.status === 'cancelled') return ok({ invitation: inv, duplicate: true });
         if (inv.status !== 'pending') return fail('invitation-closed', `The invitation is already ${inv.status}.`, { status: inv.status });
         this.resolveInvitation(inv, 'cancelled', null);
@@ -626,7 +749,25 @@ class Step {
     if (role === 'host' && this.d.hostId && this.d.hostId !== caller.id) {
       return fail('host-exists', 'This room already has a host.', { hostId: this.d.hostId });
     }
-    if (role === 'host') this.d.hostId = caller.id;
+    const origins = this.cfg.avatarOrigins;
+    if (cmd.avatar !== undefined && origins && !cmd.avatar.startsWith('data:') && !origins.includes(new URL(cmd.avatar).origin)) {
+      return fail('invalid-command', 'Invalid command (avatar): this room takes avatars only from its own image hosts.', {
+        field: 'avatar',
+        origins: [...origins],
+      });
+    }
+    if (role === 'host') {
+      this.d.hostId = caller.id;
+      // The host speaks from the host seat, never a guest seat: a seated member who becomes
+      // host leaves the guest seat in the same step, and their pending request and
+      // invitations are cancelled (the host needs neither).
+      const seat = this.seatOf(caller.id);
+      if (seat >= 0) this.unseat(seat, 'exited');
+      for (const r of this.pendingOf(caller.id)) this.resolveRequest(r, 'cancelled', null, { reason: 'became-host' });
+      for (const inv of Object.values(this.d.allInvitations())) {
+        if (inv.userId === caller.id && inv.status === 'pending') this.resolveInvitation(inv, 'cancelled', null);
+      }
+    }
     const member: Member = existing
       ? {
           ...existing,
@@ -706,9 +847,11 @@ class Step {
     if (from < 0) return fail('not-seated', 'You are not on a seat to switch from.');
     if (from === cmd.to) return ok({ seat: from, duplicate: true });
     if (!this.seatOpenFor(cmd.to, me.id)) return this.seatRefusal(cmd.to, me.id);
-    // One step: the old seat is freed and the new one taken in the same version.
-    this.writeSeat(from, { userId: null });
+    // One step: the old seat is freed and the new one taken in the same version. A mute moves
+    // with the person; a muted empty seat mutes them.
+    this.writeSeat(from, { userId: null, muted: false });
     if (this.d.seat(cmd.to).reservedFor === me.id) this.cancelReservationOf(cmd.to);
+    if (this.d.seat(cmd.to).muted) this.setMuted(me.id, true);
     this.writeSeat(cmd.to, { userId: me.id, reservedFor: null });
     this.d.emit({ type: 'seat-switched', from, to: cmd.to, userId: me.id });
     return ok({ seat: cmd.to, from });
@@ -764,6 +907,9 @@ class Step {
       const refused = this.mayModerate(me, s.userId);
       if (refused) return refused;
     }
+    // On an occupied seat the mute is the occupant's (it follows them until a moderator lifts
+    // it); on an empty seat it waits for the next occupant.
+    if (s.userId) this.setMuted(s.userId, cmd.muted);
     this.writeSeat(cmd.seat, { muted: cmd.muted });
     this.d.emit({ type: 'seat-muted', seat: cmd.seat, muted: cmd.muted });
     return ok({ seat: cmd.seat, muted: cmd.muted });
@@ -789,8 +935,9 @@ class Step {
       return ok({ request: existing, duplicate: true });
     }
     if (me.role === 'host') return fail('not-allowed', 'The host does not need a seat request.');
-    if (isRemembered(this.remembered ?? this.state.remembered, cmd.requestId)) {
-      return fail('request-closed', 'That request was already resolved; make a new id to ask again.', { requestId: cmd.requestId });
+    const outcome = this.recallRequest(cmd.requestId);
+    if (outcome) {
+      return fail('request-closed', `That request was already ${outcome}; make a new id to ask again.`, { requestId: cmd.requestId, status: outcome });
     }
     const seated = this.seatOf(me.id);
     if (seated >= 0) return fail('already-seated', `You are already on seat ${seated + 1}.`, { seat: seated });
@@ -836,6 +983,18 @@ class Step {
     return ok({ request: this.d.request(request.id), position: this.q().indexOf(request.id) + 1 });
   }
 
+  /** A request id the room no longer shows: its remembered outcome, or unknown. */
+  unknownRequest(requestId: string): Result<never> {
+    const outcome = this.recallRequest(requestId);
+    if (outcome) return fail('request-closed', `The request is already ${outcome}.`, { requestId, status: outcome });
+    return fail('unknown-request', 'No such request.', { requestId });
+  }
+  unknownInvitation(invitationId: string): Result<never> {
+    const outcome = this.recallInvitation(invitationId);
+    if (outcome) return fail('invitation-closed', `The invitation is already ${outcome}.`, { invitationId, status: outcome });
+    return fail('unknown-invitation', 'No such invitation.', { invitationId });
+  }
+
   pickSeat(r: SeatRequest | Invitation): number {
     if (r.seat === 'any') return this.nearestFree(0, r.userId);
     return this.seatOpenFor(r.seat, r.userId) ? r.seat : this.nearestFree(r.seat, r.userId);
@@ -843,7 +1002,7 @@ class Step {
 
   cancelRequest(cmd: CommandOf<'cancel-request'>, me: Member): Result {
     const r = this.d.request(cmd.requestId);
-    if (!r) return fail('unknown-request', 'No such request.', { requestId: cmd.requestId });
+    if (!r) return this.unknownRequest(cmd.requestId);
     if (r.userId !== me.id) return fail('not-allowed', 'Only the requester can cancel a request.');
     if (r.status === 'cancelled') return ok({ request: r, duplicate: true });
     if (r.status !== 'pending') return fail('request-closed', `The request is already ${r.status}.`, { status: r.status });
@@ -854,7 +1013,7 @@ class Step {
   acceptRequest(requestId: string, me: Member): Result {
     if (!isModerator(me)) return fail('not-allowed', 'Only the host or a cohost can accept requests.');
     const r = this.d.request(requestId);
-    if (!r) return fail('unknown-request', 'No such request.', { requestId });
+    if (!r) return this.unknownRequest(requestId);
     if (r.status === 'accepted' && r.handledBy === me.id) return ok({ request: r, seat: r.seatIndex, duplicate: true });
     if (r.status !== 'pending') {
       return fail('request-closed', r.handledBy ? `Already ${r.status} by ${this.nameOf(r.handledBy)}.` : `The request is already ${r.status}.`, {
@@ -884,7 +1043,7 @@ class Step {
   rejectRequest(cmd: CommandOf<'reject-request'>, me: Member): Result {
     if (!isModerator(me)) return fail('not-allowed', 'Only the host or a cohost can reject requests.');
     const r = this.d.request(cmd.requestId);
-    if (!r) return fail('unknown-request', 'No such request.', { requestId: cmd.requestId });
+    if (!r) return this.unknownRequest(cmd.requestId);
     if (r.status === 'rejected' && r.handledBy === me.id) return ok({ request: r, duplicate: true });
     if (r.status !== 'pending') {
       return fail('request-closed', r.handledBy ? `Already ${r.status} by ${this.nameOf(r.handledBy)}.` : `The request is already ${r.status}.`, {
@@ -903,9 +1062,15 @@ class Step {
       if (existing.userId !== cmd.userId || existing.from !== me.id) return fail('id-conflict', 'That invitation id is already used; make a new id.');
       return ok({ invitation: existing, duplicate: true });
     }
+    const outcome = this.recallInvitation(cmd.invitationId);
+    if (outcome) {
+      return fail('invitation-closed', `That invitation was already ${outcome}; make a new id to invite again.`, { invitationId: cmd.invitationId, status: outcome });
+    }
     const target = this.d.member(cmd.userId);
     if (!target || !target.connected) return fail('not-member', 'That user is not in the room.', { userId: cmd.userId });
     if (target.role === 'host') return fail('not-allowed', 'The host cannot be invited to a guest seat.');
+    // Like every act on a cohost (move, kick, mute, remove): only the host invites a cohost.
+    if (target.role === 'cohost' && me.role !== 'host') return fail('not-allowed', 'Only the host can invite a cohost to a seat.');
     const seated = this.seatOf(target.id);
     if (seated >= 0) return fail('already-seated', `${target.name} is already on seat ${seated + 1}.`, { seat: seated });
     if (Object.values(this.d.allInvitations()).some((x) => x.userId === target.id && x.status === 'pending')) {
@@ -937,7 +1102,7 @@ class Step {
 
   respondInvitation(cmd: CommandOf<'respond-invitation'>, me: Member): Result {
     const inv = this.d.invitation(cmd.invitationId);
-    if (!inv) return fail('unknown-invitation', 'No such invitation.', { invitationId: cmd.invitationId });
+    if (!inv) return this.unknownInvitation(cmd.invitationId);
     if (inv.userId !== me.id) return fail('not-allowed', 'This invitation is for someone else.');
     const wanted = cmd.accept ? 'accepted' : 'declined';
     if (inv.status === wanted) return ok({ invitation: inv, duplicate: true });
@@ -964,8 +1129,9 @@ class Step {
 
   setMic(cmd: CommandOf<'set-mic'>, me: Member): Result {
     const seat = this.seatOf(me.id);
-    if (cmd.mic === 'on' && seat >= 0 && this.d.seat(seat).muted) {
-      return fail('seat-muted', 'The host muted your seat; you can unmute when they release it.', { seat });
+    // A moderator's mute is the person's, wherever they sit, until a moderator lifts it.
+    if (cmd.mic === 'on' && (this.isMuted(me.id) || (seat >= 0 && this.d.seat(seat).muted))) {
+      return fail('seat-muted', 'A moderator muted you; you can unmute when they lift it.', { seat: seat >= 0 ? seat : null });
     }
     if (cmd.camera && !this.cfg.allowCamera) return fail('not-allowed', 'This room allows audio only.');
     const camera = cmd.camera ?? me.camera;
@@ -983,8 +1149,9 @@ class Step {
 
 function computeNextDeadline(room: RoomCore): number {
   let t = Infinity;
-  for (const r of room.requests) t = Math.min(t, r.status === 'pending' ? r.deadline : r.resolvedAt! + room.config.historyMs);
-  for (const i of Object.values(room.invitations)) t = Math.min(t, i.status === 'pending' ? i.deadline : i.resolvedAt! + room.config.historyMs);
+  const keep = Math.max(1, room.config.historyMs);
+  for (const r of room.requests) t = Math.min(t, r.status === 'pending' ? r.deadline : r.resolvedAt! + keep);
+  for (const i of Object.values(room.invitations)) t = Math.min(t, i.status === 'pending' ? i.deadline : i.resolvedAt! + keep);
   for (const m of Object.values(room.members)) if (m.graceUntil !== null) t = Math.min(t, m.graceUntil);
   return t;
 }

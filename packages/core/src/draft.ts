@@ -56,7 +56,7 @@ class RecordDraft<T> {
     const changes = this.changes;
     if (!changes || changes.size === 0) return this.base;
     if (this.built) return this.built;
-    const out: Rec<T> = {};
+    const out: Rec<T> = Object.create(null); // keyed by user input: no prototype to reach
     for (const k in this.base) {
       if (!changes.has(k)) out[k] = this.base[k]!;
     }
@@ -122,13 +122,20 @@ class ListDraft<T extends { id: string }> {
 export type RoomCore = Omit<RoomState, 'requests'> & { readonly requests: readonly SeatRequest[] };
 
 export function materialize(core: RoomCore): RoomState {
-  const requests: Rec<SeatRequest> = {};
+  const requests: Rec<SeatRequest> = Object.create(null);
   for (const r of core.requests) requests[r.id] = r;
   return { ...core, requests };
 }
 
+/** The working copy of a public room; its records are copied into null-prototype records keyed by id. */
 export function coreOf(room: RoomState): RoomCore {
-  return { ...room, requests: Object.values(room.requests) };
+  return { ...room, members: byId(Object.values(room.members)), requests: Object.values(room.requests), invitations: byId(Object.values(room.invitations)) };
+}
+
+function byId<T extends { id: string }>(items: readonly T[]): Rec<T> {
+  const out: Rec<T> = Object.create(null);
+  for (const x of items) out[x.id] = x;
+  return out;
 }
 
 export class Draft {
@@ -298,7 +305,7 @@ export function applyPatch(room: RoomState, patch: Patch, version: number, clock
 function merge<T extends { id: string }>(rec: Rec<T>, set?: T[], del?: string[]): Rec<T> {
   if (!set?.length && !del?.length) return rec;
   const gone = del?.length ? new Set(del) : null;
-  const out: Rec<T> = {};
+  const out: Rec<T> = Object.create(null); // keyed by user input: no prototype to reach
   for (const k in rec) if (!gone?.has(k)) out[k] = rec[k]!;
   for (const x of set ?? []) out[x.id] = x;
   return out;

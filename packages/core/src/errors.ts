@@ -33,6 +33,8 @@ export const ERROR_CODES = [
   'malformed',
   'unsupported-version',
   'too-large',
+  // an unexpected exception inside the authority or a home: nothing changed, the room keeps serving
+  'internal',
   // transport (raised by backends, never by the authority)
   'host-unreachable',
   'timeout',

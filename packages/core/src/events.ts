@@ -3,7 +3,9 @@
  * ("you were removed from the seat", "request accepted"); the state itself is the truth.
  */
 import * as v from 'valibot';
+import { LIMITS } from './limits.js';
 import {
+  ClientIdSchema,
   IdentitySchema,
   InvitationStatusSchema,
   JsonSchema,
@@ -15,6 +17,8 @@ import {
 
 const ev = <T extends string, E extends v.ObjectEntries>(type: T, entries: E) =>
   v.strictObject({ type: v.literal(type), ...entries });
+const name = v.pipe(v.string(), v.minLength(1), v.maxLength(LIMITS.maxSignalNameLength));
+const by = v.nullable(v.pipe(v.string(), v.maxLength(LIMITS.maxIdentityLength)));
 const reasonOf = <T extends string>(...r: [T, ...T[]]) => v.picklist(r);
 
 export const RoomEventSchema = v.variant('type', [
@@ -35,16 +39,16 @@ export const RoomEventSchema = v.variant('type', [
   ev('mode-changed', { mode: RoomModeSchema }),
   ev('role-changed', { userId: IdentitySchema, role: v.picklist(['cohost', 'audience']) }),
   ev('mic-changed', { userId: IdentitySchema, mic: MicReportSchema }),
-  ev('request-created', { requestId: v.string(), userId: IdentitySchema }),
+  ev('request-created', { requestId: ClientIdSchema, userId: IdentitySchema }),
   ev('request-resolved', {
-    requestId: v.string(),
+    requestId: ClientIdSchema,
     userId: IdentitySchema,
     status: RequestStatusSchema,
-    by: v.nullable(v.string()),
+    by,
   }),
-  ev('invitation-created', { invitationId: v.string(), userId: IdentitySchema }),
-  ev('invitation-resolved', { invitationId: v.string(), userId: IdentitySchema, status: InvitationStatusSchema }),
-  ev('signal', { from: IdentitySchema, name: v.string(), payload: JsonSchema }),
+  ev('invitation-created', { invitationId: ClientIdSchema, userId: IdentitySchema }),
+  ev('invitation-resolved', { invitationId: ClientIdSchema, userId: IdentitySchema, status: InvitationStatusSchema }),
+  ev('signal', { from: IdentitySchema, name, payload: JsonSchema }),
   ev('room-ended', {}),
 ]);
 export type RoomEvent = v.InferOutput<typeof RoomEventSchema>;

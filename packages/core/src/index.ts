@@ -1,5 +1,6 @@
 export * from './limits.js';
 export * from './errors.js';
+export * from './json.js';
 export * from './schema.js';
 export * from './events.js';
 export * from './draft.js';

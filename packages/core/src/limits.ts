@@ -28,6 +28,16 @@ export const LIMITS = {
   maxResolvedShown: 16,
   /** Most resolved request ids the authority remembers, so a late resend is not a new request. */
   maxResolvedRemembered: 1024,
+  /** Most resolved invitation ids the authority remembers, so a late duplicate invite does not re-invite. */
+  maxInvitationsRemembered: 1024,
+  /** Most people muted by a moderator the authority remembers (a mute follows the person; see README). */
+  maxMutedRemembered: 1024,
+  /** Deepest nesting of a free-form JSON value (signal payloads, result values, error details). */
+  maxJsonDepth: 32,
+  /** Latest authority clock, in ms since the epoch (the end of the JavaScript Date range). */
+  maxClockMs: 8.64e15,
+  /** Most origins in a room's avatar allow-list. */
+  maxAvatarOrigins: 32,
 } as const;
 
 export const DEFAULT_CONFIG = {

@@ -8,8 +8,17 @@ import { ERROR_CODES, fail, ok, type Result } from './errors.js';
 import { RoomEventSchema, type RoomEvent } from './events.js';
 import { LIMITS } from './limits.js';
 import {
+  AuthorityMemorySchema,
+  ClientIdSchema,
   CommandSchema,
+  CountSchema,
+  IdentitySchema,
   InvitationSchema,
+  JsonObjectSchema,
+  JsonSchema,
+  refusalOf,
+  TimeSchema,
+  type AuthorityMemory,
   MemberSchema,
   RoomConfigSchema,
   RoomModeSchema,
@@ -20,34 +29,35 @@ import {
   type RoomState,
 } from './schema.js';
 import { utf8Length } from './authority.js';
+import { describe } from './json.js';
 
 export const PROTOCOL_VERSION = 1;
 
 const CorrelationIdSchema = v.pipe(v.string(), v.minLength(1), v.maxLength(LIMITS.maxIdLength));
-const VersionSchema = v.pipe(v.number(), v.integer(), v.minValue(0));
-const IdList = v.array(v.pipe(v.string(), v.maxLength(LIMITS.maxIdentityLength)));
+const VersionSchema = CountSchema;
 
 export const PatchSchema = v.strictObject({
   mode: v.optional(RoomModeSchema),
   ended: v.optional(v.boolean()),
-  hostId: v.optional(v.nullable(v.string())),
+  hostId: v.optional(v.nullable(IdentitySchema)),
   config: v.optional(RoomConfigSchema),
   seats: v.optional(v.array(SeatSchema)),
   members: v.optional(v.array(MemberSchema)),
-  membersRemoved: v.optional(IdList),
+  membersRemoved: v.optional(v.array(IdentitySchema)),
   requests: v.optional(v.array(SeatRequestSchema)),
-  requestsRemoved: v.optional(IdList),
+  requestsRemoved: v.optional(v.array(ClientIdSchema)),
   invitations: v.optional(v.array(InvitationSchema)),
-  invitationsRemoved: v.optional(IdList),
+  invitationsRemoved: v.optional(v.array(ClientIdSchema)),
 });
 
 const RoomErrorSchema = v.strictObject({
   code: v.picklist(ERROR_CODES),
   message: v.pipe(v.string(), v.maxLength(1000)),
-  details: v.optional(v.record(v.string(), v.unknown())),
+  details: v.optional(JsonObjectSchema),
 });
-const ResultSchema = v.union([
-  v.strictObject({ ok: v.literal(true), value: v.unknown() }),
+/** Result values and error details are free-form: bounded in depth and size like signal payloads. */
+const ResultSchema = v.variant('ok', [
+  v.strictObject({ ok: v.literal(true), value: JsonSchema }),
   v.strictObject({ ok: v.literal(false), error: RoomErrorSchema }),
 ]);
 
@@ -59,10 +69,13 @@ export const WireMessageSchema = v.variant('t', [
   msg('cmd', { id: CorrelationIdSchema, cmd: CommandSchema }),
   /** authority → client: the result of one command. */
   msg('res', { id: CorrelationIdSchema, res: ResultSchema }),
-  /** authority → client: the whole room (for late joiners and after a gap). */
-  msg('snap', { room: RoomStateSchema }),
+  /**
+   * authority → client: the whole room (for late joiners and after a gap). `memory` only in a
+   * host's own saved copy (for `restoreAuthority` after a reload), never sent to clients.
+   */
+  msg('snap', { room: RoomStateSchema, memory: v.optional(AuthorityMemorySchema) }),
   /** authority → all: one change, from version `to - 1` to `to`. */
-  msg('delta', { to: v.pipe(VersionSchema, v.minValue(1)), clock: v.pipe(v.number(), v.minValue(0)), patch: PatchSchema, events: v.array(RoomEventSchema) }),
+  msg('delta', { to: v.pipe(VersionSchema, v.minValue(1)), clock: TimeSchema, patch: PatchSchema, events: v.array(RoomEventSchema) }),
   /** client → authority: "send me a snapshot" (after a gap or on join). */
   msg('sync', { have: VersionSchema }),
 ]);
@@ -70,7 +83,8 @@ export type WireMessage = v.InferOutput<typeof WireMessageSchema>;
 
 export const encodeCommand = (id: string, cmd: Command): WireMessage => ({ v: PROTOCOL_VERSION, t: 'cmd', id, cmd });
 export const encodeResult = (id: string, res: Result): WireMessage => ({ v: PROTOCOL_VERSION, t: 'res', id, res: res as never });
-export const encodeSnapshot = (room: RoomState): WireMessage => ({ v: PROTOCOL_VERSION, t: 'snap', room });
+export const encodeSnapshot = (room: RoomState, memory?: AuthorityMemory): WireMessage =>
+  memory ? { v: PROTOCOL_VERSION, t: 'snap', room, memory } : { v: PROTOCOL_VERSION, t: 'snap', room };
 export const encodeDelta = (to: number, clock: number, patch: Patch, events: readonly RoomEvent[]): WireMessage => ({
   v: PROTOCOL_VERSION,
   t: 'delta',
@@ -79,17 +93,31 @@ export const encodeDelta = (to: number, clock: number, patch: Patch, events: rea
   patch,
   events: events as RoomEvent[],
 });
-export const encodeSync = (have: number): WireMessage => ({ v: PROTOCOL_VERSION, t: 'sync', have });
+/** "Send me the room": `have` is the version held; a replica with no room yet (version -1) says 0, which always gets the room. */
+export const encodeSync = (have: number): WireMessage => ({ v: PROTOCOL_VERSION, t: 'sync', have: Math.max(0, have) });
 
-/** Serialises a message, refusing one larger than the transport limit with a typed error. */
-export function serialize(message: WireMessage): Result<string> {
-  const text = JSON.stringify(message);
+export interface CodecOptions {
+  /** Largest text in UTF-8 bytes (default: the transport limit; a host's saved room may be larger). */
+  readonly maxBytes?: number;
+}
+
+/**
+ * Serialises a message, refusing one larger than the transport limit with a typed error. Never
+ * throws: a value JSON cannot hold (a cycle, a BigInt, nesting deeper than the engine allows, a
+ * throwing getter) is a typed `malformed` error.
+ */
+export function serialize(message: WireMessage, options: CodecOptions = {}): Result<string> {
+  const limit = options.maxBytes ?? LIMITS.maxMessageBytes;
+  let text: string;
+  try {
+    text = JSON.stringify(message);
+  } catch (e) {
+    return fail('malformed', `The message cannot be encoded as JSON: ${describe(e)}`);
+  }
+  if (typeof text !== 'string') return fail('malformed', 'The message cannot be encoded as JSON.');
   const bytes = utf8Length(text);
-  if (bytes > LIMITS.maxMessageBytes) {
-    return fail('too-large', `The message is ${bytes} bytes; at most ${LIMITS.maxMessageBytes} fit the transport.`, {
-      bytes,
-      limit: LIMITS.maxMessageBytes,
-    });
+  if (bytes > limit) {
+    return fail('too-large', `The message is ${bytes} bytes; at most ${limit} fit the transport.`, { bytes, limit });
   }
   return ok(text);
 }
@@ -98,17 +126,18 @@ export function serialize(message: WireMessage): Result<string> {
  * Parses and validates one wire message (a JSON string, bytes, or an already-parsed value).
  * Never throws: anything malformed, oversized or from another protocol version is a typed error.
  */
-export function decode(input: unknown): Result<WireMessage> {
+export function decode(input: unknown, options: CodecOptions = {}): Result<WireMessage> {
+  const limit = options.maxBytes ?? LIMITS.maxMessageBytes;
   try {
     let value = input;
     if (input instanceof Uint8Array || input instanceof ArrayBuffer) {
       const bytes = input instanceof ArrayBuffer ? input.byteLength : input.byteLength;
-      if (bytes > LIMITS.maxMessageBytes) return tooLarge(bytes);
+      if (bytes > limit) return tooLarge(bytes, limit);
       value = new TextDecoder('utf-8', { fatal: true }).decode(input);
     }
     if (typeof value === 'string') {
-      const bytes = value.length > LIMITS.maxMessageBytes / 3 ? utf8Length(value) : value.length;
-      if (bytes > LIMITS.maxMessageBytes) return tooLarge(bytes);
+      const bytes = value.length > limit / 3 ? utf8Length(value) : value.length;
+      if (bytes > limit) return tooLarge(bytes, limit);
       try {
         value = JSON.parse(value);
       } catch {
@@ -120,27 +149,20 @@ export function decode(input: unknown): Result<WireMessage> {
     }
     const version = (value as { v?: unknown }).v;
     if (version !== PROTOCOL_VERSION) {
-      return fail('unsupported-version', `Protocol version ${JSON.stringify(version) ?? 'missing'} is not supported; this side speaks ${PROTOCOL_VERSION}.`, {
+      return fail('unsupported-version', `Protocol version ${typeof version === 'number' ? version : version === undefined ? 'missing' : typeof version} is not supported; this side speaks ${PROTOCOL_VERSION}.`, {
         got: typeof version === 'number' ? version : null,
         supported: PROTOCOL_VERSION,
       });
     }
     const parsed = v.safeParse(WireMessageSchema, value);
-    if (!parsed.success) {
-      const issue = parsed.issues[0];
-      const field = issue.path?.map((p) => String(p.key)).join('.') ?? '';
-      return fail('malformed', `Malformed message${field ? ` at ${field}` : ''}: ${issue.message}`, { field });
-    }
+    if (!parsed.success) return refusalOf(parsed.issues, 'malformed', 'Malformed message');
     return ok(parsed.output);
   } catch (e) {
-    // Defensive: e.g. invalid UTF-8 bytes, or getters that throw on exotic objects.
-    return fail('malformed', `The message could not be read: ${(e as Error)?.message ?? String(e)}`);
+    // Defensive: e.g. invalid UTF-8 bytes, or getters / Proxies that throw on exotic objects.
+    return fail('malformed', `The message could not be read: ${describe(e)}`);
   }
 }
 
-function tooLarge(bytes: number): Result<never> {
-  return fail('too-large', `The message is ${bytes} bytes; at most ${LIMITS.maxMessageBytes} are accepted.`, {
-    bytes,
-    limit: LIMITS.maxMessageBytes,
-  });
+function tooLarge(bytes: number, limit: number): Result<never> {
+  return fail('too-large', `The message is ${bytes} bytes; at most ${limit} are accepted.`, { bytes, limit });
 }

@@ -4,12 +4,20 @@
  * validator and the types can never disagree.
  */
 import * as v from 'valibot';
+import { fail, type Result } from './errors.js';
+import { copyJson, JSON_BOUNDS, type Json } from './json.js';
 import { LIMITS } from './limits.js';
+
+export type { Json } from './json.js';
 
 const str = (max: number) => v.pipe(v.string(), v.maxLength(max));
 const nonEmpty = (max: number) => v.pipe(v.string(), v.minLength(1), v.maxLength(max));
 const int = (min: number, max: number) => v.pipe(v.number(), v.integer(), v.minValue(min), v.maxValue(max));
-const time = v.pipe(v.number(), v.finite(), v.minValue(0));
+/** Authority clock ms: finite, never negative, and far from where adding a deadline loses precision. */
+const time = v.pipe(v.number(), v.finite(), v.minValue(0), v.maxValue(Number.MAX_SAFE_INTEGER));
+/** Versions and sequence numbers. */
+export const CountSchema = int(0, Number.MAX_SAFE_INTEGER);
+export const TimeSchema = time;
 
 export const IdentitySchema = nonEmpty(LIMITS.maxIdentityLength);
 export const NameSchema = v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(LIMITS.maxNameLength));
@@ -27,16 +35,105 @@ export const SeatStatusSchema = v.picklist(['empty', 'occupied', 'locked', 'rese
 export const RequestStatusSchema = v.picklist(['pending', 'accepted', 'rejected', 'cancelled', 'timeout']);
 export const InvitationStatusSchema = v.picklist(['pending', 'accepted', 'declined', 'cancelled', 'timeout']);
 
-/** JSON values for custom signals (bounded in size by the authority, not here). */
-export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
-export const JsonSchema: v.GenericSchema<Json> = v.union([
+/** Marks a refusal of a free-form value, so callers can answer `too-large` or `malformed` rather than a generic one. */
+const JSON_EXPECTED = 'JSON within limits';
+
+/**
+ * Free-form JSON (signal payloads, result values, error details): copied by `copyJson` with a
+ * depth and size bound, so what passes is plain data that can always be encoded again.
+ */
+export const JsonSchema: v.GenericSchema<unknown, Json> = v.pipe(
+  v.unknown(),
+  v.rawTransform(({ dataset, addIssue, NEVER }) => {
+    const copy = copyJson(dataset.value, JSON_BOUNDS);
+    if (copy.ok) return copy.value;
+    addIssue({ message: copy.message, expected: JSON_EXPECTED, received: copy.code, input: null });
+    return NEVER;
+  }),
+);
+
+/** A JSON object (error details). */
+export const JsonObjectSchema: v.GenericSchema<unknown, { [key: string]: Json }> = v.pipe(
+  JsonSchema,
+  v.check((x) => typeof x === 'object' && x !== null && !Array.isArray(x), 'Expected a JSON object'),
+) as v.GenericSchema<unknown, { [key: string]: Json }>;
+
+/**
+ * A record keyed by its items' ids (members, requests, invitations). Unlike `v.record`, it keeps
+ * every key (valibot drops `__proto__`, `constructor` and `prototype`, which are valid ids) and
+ * builds a null-prototype record, so no id can reach Object.prototype; each key must be its
+ * item's id.
+ */
+export function keyedRecord<T extends { id: string }>(item: v.GenericSchema<unknown, T>): v.GenericSchema<unknown, Record<string, T>> {
+  return v.pipe(
+    v.unknown(),
+    v.rawTransform(({ dataset, addIssue, NEVER }) => {
+      const input = dataset.value;
+      if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+        addIssue({ message: 'Expected an object keyed by id', expected: 'Object', received: Array.isArray(input) ? 'Array' : typeof input, input: null });
+        return NEVER;
+      }
+      const out: Record<string, T> = Object.create(null);
+      for (const key of Object.keys(input)) {
+        const value = (input as Record<string, unknown>)[key];
+        const at = { type: 'object', origin: 'value', input, key, value } as unknown as v.IssuePathItem;
+        const parsed = v.safeParse(item, value);
+        if (!parsed.success) {
+          const sub = parsed.issues[0];
+          addIssue({ message: sub.message, expected: sub.expected ?? undefined, received: sub.received, input: null, path: [at, ...(sub.path ?? [])] as [v.IssuePathItem, ...v.IssuePathItem[]] });
+          return NEVER;
+        }
+        if (parsed.output.id !== key) {
+          addIssue({ message: `Filed under "${key.slice(0, 64)}" but its id is "${parsed.output.id.slice(0, 64)}"`, expected: 'its id as key', received: 'another key', input: null, path: [at] });
+          return NEVER;
+        }
+        out[key] = parsed.output;
+      }
+      return out;
+    }),
+  );
+}
+
+/** An empty null-prototype record, for collections keyed by user input. */
+export const emptyRecord = <T>(): Record<string, T> => Object.create(null) as Record<string, T>;
+
+/**
+ * The typed refusal for a failed parse: `too-large` / `malformed` for a free-form value over its
+ * bounds or unreadable, otherwise `fallback` (`invalid-command` for commands, `malformed` for messages).
+ */
+export function refusalOf(issues: readonly v.BaseIssue<unknown>[], fallback: 'invalid-command' | 'malformed', what: string): Result<never> {
+  const issue = issues[0]!;
+  const field = issue.path?.map((p) => String((p as { key?: unknown }).key)).join('.') ?? '';
+  const code = issue.expected === JSON_EXPECTED ? (issue.received as 'too-large' | 'malformed') : fallback;
+  return fail(code, `${what}${field ? ` (${field.slice(0, 200)})` : ''}: ${issue.message}`, { field: field.slice(0, 200) });
+}
+
+/**
+ * Avatars on the wire: an absolute `https:` URL, or a small inline `data:image/…;base64,` picture.
+ * Nothing else (no `http:`, `blob:`, `javascript:` or relative URLs), so a member cannot make
+ * every browser in the room load an insecure or script URL; a room can narrow https further to
+ * an allow-list of origins (`avatarOrigins` in its config, checked by the authority).
+ */
+export function isWireAvatar(url: string): boolean {
+  if (typeof url !== 'string' || url.length > LIMITS.maxAvatarLength) return false;
+  if (url.startsWith('data:')) return /^data:image\/(png|jpeg|gif|webp|avif);base64,[A-Za-z0-9+/]+={0,2}$/.test(url);
+  try {
+    const parsed = new URL(url);
+    return parsed.protocol === 'https:' && parsed.href.length <= LIMITS.maxAvatarLength && parsed.username === '' && parsed.password === '';
+  } catch {
+    return false;
+  }
+}
+export const AvatarSchema = v.pipe(
+  str(LIMITS.maxAvatarLength),
+  v.check(isWireAvatar, 'An avatar must be an https: URL or a data:image/(png|jpeg|gif|webp|avif);base64 picture'),
+);
+/** An origin for the avatar allow-list, e.g. `https://cdn.example.com` (lower case, as URL.origin spells it). */
+export const OriginSchema = v.pipe(
   v.string(),
-  v.pipe(v.number(), v.finite()),
-  v.boolean(),
-  v.null(),
-  v.array(v.lazy(() => JsonSchema)),
-  v.record(v.string(), v.lazy(() => JsonSchema)),
-]);
+  v.maxLength(200),
+  v.regex(/^https:\/\/[a-z0-9.-]+(:\d{1,5})?$/, 'Expected an origin like https://cdn.example.com'),
+);
 
 // ---------------------------------------------------------------- commands
 
@@ -44,7 +141,7 @@ const cmd = <T extends string, E extends v.ObjectEntries>(type: T, entries: E) =
   v.strictObject({ type: v.literal(type), ...entries });
 
 export const CommandSchema = v.variant('type', [
-  cmd('join', { name: NameSchema, avatar: v.optional(str(LIMITS.maxAvatarLength)) }),
+  cmd('join', { name: NameSchema, avatar: v.optional(AvatarSchema) }),
   cmd('leave-room', {}),
   cmd('take-seat', { seat: SeatIndexSchema }),
   cmd('leave-seat', {}),
@@ -104,7 +201,7 @@ export type Seat = v.InferOutput<typeof SeatSchema>;
 export const MemberSchema = v.strictObject({
   id: IdentitySchema,
   name: NameSchema,
-  avatar: v.optional(str(LIMITS.maxAvatarLength)),
+  avatar: v.optional(AvatarSchema),
   role: MemberRoleSchema,
   connected: v.boolean(),
   joinedAt: time,
@@ -122,7 +219,7 @@ export const SeatRequestSchema = v.strictObject({
   media: MediaWantedSchema,
   status: RequestStatusSchema,
   /** FIFO order, by the authority's clock. */
-  seq: v.pipe(v.number(), v.integer(), v.minValue(0)),
+  seq: CountSchema,
   createdAt: time,
   deadline: time,
   resolvedAt: v.nullable(time),
@@ -159,12 +256,17 @@ export const RoomConfigSchema = v.strictObject({
   requestRateCount: int(1, 1000),
   requestRateWindowMs: int(1, LIMITS.maxTimeoutMs),
   signalRateCount: int(1, 10_000),
+  /**
+   * When set, avatar URLs must come from one of these https origins (data:image pictures are
+   * always allowed); unset, any https: origin.
+   */
+  avatarOrigins: v.optional(v.pipe(v.array(OriginSchema), v.maxLength(LIMITS.maxAvatarOrigins))),
 });
 export type RoomConfig = v.InferOutput<typeof RoomConfigSchema>;
 
 export const RoomStateSchema = v.strictObject({
   roomId: nonEmpty(LIMITS.maxIdentityLength),
-  version: v.pipe(v.number(), v.integer(), v.minValue(0)),
+  version: CountSchema,
   /** Authority clock (ms) at the last change. */
   clock: time,
   mode: RoomModeSchema,
@@ -172,9 +274,9 @@ export const RoomStateSchema = v.strictObject({
   hostId: v.nullable(IdentitySchema),
   config: RoomConfigSchema,
   seats: v.array(SeatSchema),
-  members: v.record(v.string(), MemberSchema),
-  requests: v.record(v.string(), SeatRequestSchema),
-  invitations: v.record(v.string(), InvitationSchema),
+  members: keyedRecord(MemberSchema),
+  requests: keyedRecord(SeatRequestSchema),
+  invitations: keyedRecord(InvitationSchema),
 });
 export type RoomState = v.InferOutput<typeof RoomStateSchema>;
 export type RoomMode = RoomState['mode'];
@@ -183,3 +285,17 @@ export type MicReport = Member['mic'];
 export type SeatStatus = Seat['status'];
 export type MediaWanted = SeatRequest['media'];
 export type WantedSeat = SeatRequest['seat'];
+
+/**
+ * What the authority remembers beyond the public room, saved with a host's snapshot so a reload
+ * keeps it: resolved request and invitation ids that left the room, with their outcome (oldest
+ * first), and the people a moderator muted (a mute follows the person; see the README).
+ */
+export const AuthorityMemorySchema = v.strictObject({
+  requests: v.pipe(v.array(v.strictTuple([ClientIdSchema, v.picklist(['accepted', 'rejected', 'cancelled', 'timeout'])])), v.maxLength(LIMITS.maxResolvedRemembered)),
+  invitations: v.pipe(v.array(v.strictTuple([ClientIdSchema, v.picklist(['accepted', 'declined', 'cancelled', 'timeout'])])), v.maxLength(LIMITS.maxInvitationsRemembered)),
+  muted: v.pipe(v.array(IdentitySchema), v.maxLength(LIMITS.maxMutedRemembered)),
+  /** The last request's FIFO number, so numbers stay increasing after every request left the room. */
+  seq: CountSchema,
+});
+export type AuthorityMemory = v.InferOutput<typeof AuthorityMemorySchema>;

@@ -5,6 +5,8 @@
  */
 import { assign, emit, setup } from 'xstate';
 import { SYSTEM_CALLER, step, type AuthorityState, type Caller, type StepOutcome } from '../authority.js';
+import { fail } from '../errors.js';
+import { describe } from '../json.js';
 
 export interface AuthorityHostContext {
   state: AuthorityState;
@@ -16,6 +18,19 @@ export interface AuthorityHostContext {
 export type AuthorityHostEvent =
   | { type: 'COMMAND'; command: unknown; caller: Caller }
   | { type: 'RESTORE'; state: AuthorityState };
+
+/**
+ * `step` never throws; the clock is the host's own code and could. An actor whose action
+ * throws stops for good (every later command ignored), so nothing may escape here: the
+ * outcome is a typed `internal` error and the state stays as it was.
+ */
+function safeStep(context: AuthorityHostContext, command: unknown, caller: Caller): StepOutcome {
+  try {
+    return step(context.state, command, caller, context.now());
+  } catch (e) {
+    return { state: context.state, events: [], result: fail('internal', `The room could not run this command; nothing changed (${describe(e)}).`), patch: null };
+  }
+}
 
 /** Longest timer the platform allows; a room with no deadline just re-checks then. */
 const MAX_DELAY = 2 ** 31 - 1;
@@ -29,7 +44,12 @@ export const authorityHostMachine = setup({
   },
   delays: {
     untilNextDeadline: ({ context }) => {
-      const ms = context.state.nextDeadline - context.now();
+      let ms: number;
+      try {
+        ms = context.state.nextDeadline - context.now();
+      } catch {
+        return MAX_DELAY;
+      }
       return Number.isFinite(ms) ? Math.min(MAX_DELAY, Math.max(0, ms)) : MAX_DELAY;
     },
   },
@@ -37,11 +57,11 @@ export const authorityHostMachine = setup({
     apply: assign(({ context, event }) => {
       const caller = event.type === 'COMMAND' ? event.caller : SYSTEM_CALLER;
       const command = event.type === 'COMMAND' ? event.command : { type: 'tick' };
-      const last = step(context.state, command, caller, context.now());
+      const last = safeStep(context, command, caller);
       return { state: last.state, last };
     }),
     tick: assign(({ context }) => {
-      const last = step(context.state, { type: 'tick' }, SYSTEM_CALLER, context.now());
+      const last = safeStep(context, { type: 'tick' }, SYSTEM_CALLER);
       return { state: last.state, last };
     }),
     // Emitted after the state is assigned, so listeners see the new state.

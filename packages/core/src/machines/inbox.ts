@@ -55,7 +55,7 @@ export function inboxItems(ctx: Pick<InboxContext, 'room' | 'now' | 'busy'>): In
     position: i + 1,
     ageMs: Math.max(0, ctx.now - request.createdAt),
     leftMs: Math.max(0, request.deadline - ctx.now),
-    busy: !!ctx.busy[request.id] || !!ctx.busy['*'],
+    busy: Object.hasOwn(ctx.busy, request.id) || Object.hasOwn(ctx.busy, '*'),
   }));
 }
 
@@ -104,7 +104,7 @@ export const inboxMachine = setup({
         default:
           return {};
       }
-      if (context.busy[key]) return {};
+      if (Object.hasOwn(context.busy, key)) return {}; // keyed by request id: `constructor` is an id like any other
       spawn('sendCommand', { input: { backend: context.backend, key, command } });
       return { busy: { ...context.busy, [key]: true as const }, error: null };
     }),

@@ -212,12 +212,13 @@ export const roomMachine = setup({
 
       let invitations = context.invitations;
       for (const inv of Object.values(room.invitations)) {
-        if (inv.userId !== me || inv.status !== 'pending' || invitations[inv.id]) continue;
+        if (inv.userId !== me || inv.status !== 'pending' || Object.hasOwn(invitations, inv.id)) continue;
         const ref = spawn('invitation', {
           id: `invitation-${inv.id}`,
           input: { backend: context.backend, invitation: inv, remainingMs: inv.deadline - room.clock },
         });
-        invitations = { ...invitations, [inv.id]: ref };
+        // Keyed by a client-made id: a null-prototype record, so `constructor` is an id like any other.
+        invitations = Object.assign(Object.create(null) as typeof invitations, invitations, { [inv.id]: ref });
       }
       const role = room.members[me]?.role;
       const inbox =
@@ -338,7 +339,7 @@ export const roomMachine = setup({
     status: input.backend.status,
     room: input.backend.room,
     request: null,
-    invitations: {},
+    invitations: Object.create(null),
     inbox: null,
     levels: new Map(),
     audioBlocked: input.backend.media.audioBlocked,
@@ -395,8 +396,8 @@ export const roomMachine = setup({
         ACCEPT_NEXT: { actions: ({ context }) => context.inbox?.send({ type: 'ACCEPT_NEXT' }) },
         ACCEPT_ALL: { actions: ({ context }) => context.inbox?.send({ type: 'ACCEPT_ALL' }) },
         REJECT_ALL: { actions: ({ context }) => context.inbox?.send({ type: 'REJECT_ALL' }) },
-        ACCEPT_INVITATION: { actions: ({ context, event }) => context.invitations[event.invitationId]?.send({ type: 'ACCEPT' }) },
-        DECLINE_INVITATION: { actions: ({ context, event }) => context.invitations[event.invitationId]?.send({ type: 'DECLINE' }) },
+        ACCEPT_INVITATION: { actions: ({ context, event }) => (Object.hasOwn(context.invitations, event.invitationId) ? context.invitations[event.invitationId] : undefined)?.send({ type: 'ACCEPT' }) },
+        DECLINE_INVITATION: { actions: ({ context, event }) => (Object.hasOwn(context.invitations, event.invitationId) ? context.invitations[event.invitationId] : undefined)?.send({ type: 'DECLINE' }) },
         SWITCH_SEAT: { actions: 'sendCommand' },
         KICK_SEAT: { actions: 'sendCommand' },
         LOCK_SEAT: { actions: 'sendCommand' },

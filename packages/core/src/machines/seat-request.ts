@@ -8,10 +8,16 @@
  */
 import { assign, fromPromise, setup } from 'xstate';
 import type { RoomBackend } from '../backend.js';
-import type { RoomError } from '../errors.js';
+import type { Result, RoomError } from '../errors.js';
 import type { RoomEvent } from '../events.js';
 import type { MediaWanted, RoomState, SeatRequest, WantedSeat } from '../schema.js';
 import { prepareSeat, rollbackSeat } from './prepare.js';
+
+/** A record entry by a client-made id, never an inherited property. */
+const own = <T>(rec: Record<string, T>, id: string): T | undefined => (Object.hasOwn(rec, id) ? rec[id] : undefined);
+
+/** A `request-closed` refusal telling the request's old outcome. */
+const closedAs = (r: Result, status: string) => !r.ok && r.error.code === 'request-closed' && r.error.details?.status === status;
 
 /** How long after its deadline a request may wait for the authority's verdict before timing out locally. */
 export const LOCAL_TIMEOUT_GRACE_MS = 1_000;
@@ -90,15 +96,16 @@ export const seatRequestMachine = setup({
     untilLocalTimeout: ({ context }) => context.timeoutMs + LOCAL_TIMEOUT_GRACE_MS,
   },
   guards: {
-    isAccepted: ({ context, event }) => event.type === 'ROOM' && verdictOf(event.room.requests[context.requestId]) === 'accepted',
-    isRejected: ({ context, event }) => event.type === 'ROOM' && verdictOf(event.room.requests[context.requestId]) === 'rejected',
-    isCancelled: ({ context, event }) => event.type === 'ROOM' && verdictOf(event.room.requests[context.requestId]) === 'cancelled',
-    isTimedOut: ({ context, event }) => event.type === 'ROOM' && verdictOf(event.room.requests[context.requestId]) === 'timeout',
+    isAccepted: ({ context, event }) => event.type === 'ROOM' && verdictOf(own(event.room.requests, context.requestId)) === 'accepted',
+    isRejected: ({ context, event }) => event.type === 'ROOM' && verdictOf(own(event.room.requests, context.requestId)) === 'rejected',
+    isCancelled: ({ context, event }) => event.type === 'ROOM' && verdictOf(own(event.room.requests, context.requestId)) === 'cancelled',
+    isTimedOut: ({ context, event }) => event.type === 'ROOM' && verdictOf(own(event.room.requests, context.requestId)) === 'timeout',
   },
   actions: {
+    keepError: assign({ error: ({ event }) => ('output' in event ? (event.output as { ok: false; error: RoomError }).error : null) }),
     follow: assign(({ context, event }) => {
       if (event.type !== 'ROOM') return {};
-      const r = event.room.requests[context.requestId];
+      const r = own(event.room.requests, context.requestId);
       if (!r) return {};
       return {
         position: position(event.room, context.requestId),
@@ -139,6 +146,10 @@ export const seatRequestMachine = setup({
               return { error, nearestFree: (error.details?.nearestFree as number | null | undefined) ?? null };
             }),
           },
+          // A resend answered after the host reloaded: the request was decided long ago; follow that verdict.
+          { guard: ({ event }) => closedAs(event.output, 'rejected'), target: 'rejected', actions: 'keepError' },
+          { guard: ({ event }) => closedAs(event.output, 'cancelled'), target: 'cancelled', actions: 'keepError' },
+          { guard: ({ event }) => closedAs(event.output, 'timeout'), target: 'timeout', actions: 'keepError' },
           {
             guard: ({ event }) => !event.output.ok,
             target: 'failed',

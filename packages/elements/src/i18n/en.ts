@@ -193,6 +193,7 @@ export const en: Strings = {
     malformed: 'A message from the room could not be read.',
     'unsupported-version': 'This app is out of date for this room; please update it.',
     'too-large': 'That message is too large to send.',
+    'internal': 'Something went wrong in the room; nothing was changed. Try again.',
     'media-failed': 'The microphone could not be opened.',
   },
   unknownError: 'Something went wrong.',

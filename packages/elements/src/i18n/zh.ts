@@ -193,6 +193,7 @@ export const zh: Strings = {
     malformed: '无法读取来自房间的消息。',
     'unsupported-version': '当前应用版本与本房间不兼容，请更新。',
     'too-large': '消息过大，无法发送。',
+    'internal': '房间内部出错，未做任何更改，请重试。',
     'media-failed': '无法打开麦克风。',
   },
   unknownError: '出错了。',

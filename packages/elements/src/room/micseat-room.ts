@@ -1,5 +1,5 @@
 import { ContextProvider, ContextRoot } from '@lit/context';
-import { LIMITS, roomMachine, type RoomActor, type RoomBackend, type RoomSnapshot } from '@micseat/core';
+import { isWireAvatar, LIMITS, roomMachine, type RoomActor, type RoomBackend, type RoomSnapshot } from '@micseat/core';
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { createActor } from 'xstate';
@@ -165,7 +165,7 @@ export class MicseatRoom extends LitElement {
       input: {
         backend: this.backend,
         name: typeof this.name === 'string' && this.name.trim() && MicseatRoom.attributeRules.name!.valid(this.name) ? this.name.trim() : this.backend.identity,
-        ...(this.avatar && MicseatRoom.attributeRules.avatar!.valid(this.avatar) ? { avatar: this.avatar } : {}),
+        ...(this.avatar && MicseatRoom.attributeRules.avatar!.valid(this.avatar) && wireAvatar(this.avatar) ? { avatar: wireAvatar(this.avatar)! } : {}),
       },
     });
     this.actorBackend = this.backend;
@@ -213,5 +213,19 @@ if (typeof customElements !== 'undefined' && !customElements.get('micseat-room')
 declare global {
   interface HTMLElementTagNameMap {
     'micseat-room': MicseatRoom;
+  }
+}
+
+/**
+ * The avatar as the room's authority takes it: made absolute against this page (other members'
+ * pages would resolve a relative URL elsewhere), and only when it is an https: or data:image
+ * URL (core's wire rule); otherwise the member joins without one rather than being refused.
+ */
+function wireAvatar(value: string): string | undefined {
+  try {
+    const absolute = value.startsWith('data:') ? value : new URL(value, document.baseURI).href;
+    return isWireAvatar(absolute) ? absolute : undefined;
+  } catch {
+    return undefined;
   }
 }
