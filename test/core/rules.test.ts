@@ -121,7 +121,7 @@ describe('avatars on the wire: https: or a data:image picture, and the room’s 
         assert.equal(out.ok, expected, avatar);
         assert.equal(isWireAvatar(avatar), expected);
       }),
-      { numRuns: 3_000 },
+      { numRuns: 1_000 },
     );
   });
 
