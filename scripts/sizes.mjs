@@ -38,7 +38,9 @@ export const ENTRIES = [
     name: 'LiveKit listener page, over livekit-client',
     code: `${listenerImports}\nexport { LiveKitRoomBackend } from '@micseat/backend-livekit';`,
     minus: `export * from 'livekit-client';`,
-    budget: 61,
+    // 61 → 64 (issue #8): the host's authority and the codec close the hostile-input classes
+    // (bounded JSON copy, keyed records, remembered outcomes, mute and avatar rules): +2.7 kB.
+    budget: 64,
     target: 35,
   },
 ];

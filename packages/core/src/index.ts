@@ -1,6 +1,7 @@
 export * from './limits.js';
 export * from './errors.js';
 export * from './json.js';
+export * from './avatar.js';
 export * from './schema.js';
 export * from './events.js';
 export * from './draft.js';

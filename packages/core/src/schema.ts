@@ -6,6 +6,7 @@
 import * as v from 'valibot';
 import { fail, type Result } from './errors.js';
 import { copyJson, JSON_BOUNDS, type Json } from './json.js';
+import { isWireAvatar } from './avatar.js';
 import { LIMITS } from './limits.js';
 
 export type { Json } from './json.js';
@@ -108,22 +109,6 @@ export function refusalOf(issues: readonly v.BaseIssue<unknown>[], fallback: 'in
   return fail(code, `${what}${field ? ` (${field.slice(0, 200)})` : ''}: ${issue.message}`, { field: field.slice(0, 200) });
 }
 
-/**
- * Avatars on the wire: an absolute `https:` URL, or a small inline `data:image/…;base64,` picture.
- * Nothing else (no `http:`, `blob:`, `javascript:` or relative URLs), so a member cannot make
- * every browser in the room load an insecure or script URL; a room can narrow https further to
- * an allow-list of origins (`avatarOrigins` in its config, checked by the authority).
- */
-export function isWireAvatar(url: string): boolean {
-  if (typeof url !== 'string' || url.length > LIMITS.maxAvatarLength) return false;
-  if (url.startsWith('data:')) return /^data:image\/(png|jpeg|gif|webp|avif);base64,[A-Za-z0-9+/]+={0,2}$/.test(url);
-  try {
-    const parsed = new URL(url);
-    return parsed.protocol === 'https:' && parsed.href.length <= LIMITS.maxAvatarLength && parsed.username === '' && parsed.password === '';
-  } catch {
-    return false;
-  }
-}
 export const AvatarSchema = v.pipe(
   str(LIMITS.maxAvatarLength),
   v.check(isWireAvatar, 'An avatar must be an https: URL or a data:image/(png|jpeg|gif|webp|avif);base64 picture'),
@@ -274,9 +259,10 @@ export const RoomStateSchema = v.strictObject({
   hostId: v.nullable(IdentitySchema),
   config: RoomConfigSchema,
   seats: v.array(SeatSchema),
-  members: keyedRecord(MemberSchema),
-  requests: keyedRecord(SeatRequestSchema),
-  invitations: keyedRecord(InvitationSchema),
+  // (Pure calls: marked so bundlers can drop the schemas from pages that never validate a room.)
+  members: /* @__PURE__ */ keyedRecord(MemberSchema),
+  requests: /* @__PURE__ */ keyedRecord(SeatRequestSchema),
+  invitations: /* @__PURE__ */ keyedRecord(InvitationSchema),
 });
 export type RoomState = v.InferOutput<typeof RoomStateSchema>;
 export type RoomMode = RoomState['mode'];
