@@ -85,7 +85,19 @@ function reload(s: AuthorityState): AuthorityState {
 }
 
 /** Runs the actions, skipping those `allowed` refuses (the one that would lift the rule), checking `rule` after each. */
-function play(mode: 'free' | 'request', setup: (s: AuthorityState) => AuthorityState, actions: any[], allowed: (s: AuthorityState, a: any) => boolean, rule: (s: AuthorityState) => void) {
+type Action =
+  | { kind: 'speaker' | 'moderator'; who: Caller; cmd: { type: string; seat?: number | 'any'; muted?: boolean; locked?: boolean } }
+  | { kind: 'presence'; who: string; connected: boolean }
+  | { kind: 'tick'; dt: number }
+  | { kind: 'reload' };
+
+function play(
+  mode: 'free' | 'request',
+  setup: (s: AuthorityState) => AuthorityState,
+  actions: Action[],
+  allowed: (s: AuthorityState, a: Action) => boolean,
+  rule: (s: AuthorityState) => void,
+) {
   let { s, now } = start(mode);
   s = setup(s);
   rule(s);
@@ -125,7 +137,7 @@ describe('class: a moderator’s mute, lock and kick hold against every command 
           },
           actions,
           // Lifting the mute (unmuting the seat x sits on) is the one thing not played here.
-          (s0, a) => !(a.kind === 'moderator' && a.cmd.type === 'mute-seat' && !a.cmd.muted && s0.room.seats[a.cmd.seat]?.userId === 'x'),
+          (s0, a) => !(a.kind === 'moderator' && a.cmd.type === 'mute-seat' && !a.cmd.muted && s0.room.seats[a.cmd.seat as number]?.userId === 'x'),
           (s0) => {
             const at = seatOf(s0, 'x');
             if (at >= 0) assert.equal(s0.room.seats[at]!.muted, true, `x sits muted on seat ${at}`);

@@ -175,7 +175,7 @@ describe('class: reloads at random points, then resends of every id ever used', 
     assert.equal(memory.requests.length, LIMITS.maxResolvedRemembered);
     assert.equal(memory.requests.at(-1)![0], `q${n - 1}`, 'the newest are kept');
     const back = reload(s);
-    const recent = step(back, { type: 'request-seat', requestId: `q${n - 1}`, seat: 'any', media: 'audio' }, callerOf('u1'), ++t);
+    const recent = step(back, { type: 'request-seat', requestId: `q${n - 1}`, seat: 'any', media: 'audio' }, callerOf('u1'), t + 1);
     assert.equal(!recent.result.ok && recent.result.error.details?.status, 'cancelled');
   });
 });
