@@ -12,7 +12,7 @@
 // The repository's own tools never need this: they read src/ through the "@micseat/source" export
 // condition (scripts/source-paths.mjs). It is for `npm pack` / publishing and the consumer tests.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -84,8 +84,42 @@ function stale(p) {
   return Math.max(...[join(p.path, 'src'), ...siblings].map(newest), ...inputs) > built;
 }
 
+const sleep = (ms) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+
+/**
+ * One build at a time in this checkout (the node tests run in parallel, and two of them build):
+ * a lock folder, taken atomically; a lock older than 10 minutes is a crashed build's and is broken.
+ */
+function withBuildLock(fn) {
+  const lock = join(root, '.cache/build.lock');
+  mkdirSync(join(root, '.cache'), { recursive: true });
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch (e) {
+      if (e.code !== 'EEXIST') throw e;
+      try {
+        if (Date.now() - statSync(lock).mtimeMs > 600_000) rmSync(lock, { recursive: true, force: true });
+      } catch {
+        /* released meanwhile */
+      }
+      sleep(250);
+    }
+  }
+  try {
+    return fn();
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
 /** Builds the given packages (default: all public ones); returns the names built. */
-export function buildPackages(only = [], { ifStale = false } = {}) {
+export function buildPackages(only = [], options = {}) {
+  return withBuildLock(() => buildUnlocked(only, options));
+}
+
+function buildUnlocked(only, { ifStale = false }) {
   const list = publicPackages()
     .filter((p) => only.length === 0 || only.includes(p.dir) || only.includes(p.name))
     .filter((p) => !ifStale || stale(p));
