@@ -7,7 +7,7 @@
 // Reads the built .d.ts files (dist/), so it builds the stale packages first. api-extractor comes
 // from tools/ (it needs TypeScript's JS API; scripts/tools.mjs).
 import { createRequire } from 'node:module';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -154,7 +154,7 @@ function vueTypes(list) {
  * (\`compilerOptions.isCustomElement: (tag) => tag.includes('-')\`).
  */
 import type { DefineComponent } from 'vue';
-import type { ${list.map((e) => e.className).join(', ')} } from './dist/index.js';
+import type { ${list.map((e) => e.className).join(', ')} } from '@micseat/elements';
 
 ${evType}
 declare module 'vue' {

@@ -5,7 +5,7 @@
  * (`compilerOptions.isCustomElement: (tag) => tag.includes('-')`).
  */
 import type { DefineComponent } from 'vue';
-import type { AudioUnlock, CohostRequestButton, ConnectedUsers, InvitationPrompt, MicSeat, MicSeatGrid, MicToggle, MicseatRoom, RequestList, RoomInspector, RoomModeToggle } from './dist/index.js';
+import type { AudioUnlock, CohostRequestButton, ConnectedUsers, InvitationPrompt, MicSeat, MicSeatGrid, MicToggle, MicseatRoom, RequestList, RoomInspector, RoomModeToggle } from '@micseat/elements';
 
 /** The event a tag dispatches under `name` (typed by @micseat/elements' HTMLElementEventMap). */
 type Ev<K extends string> = K extends keyof HTMLElementEventMap ? HTMLElementEventMap[K] : CustomEvent<unknown>;
