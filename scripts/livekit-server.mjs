@@ -92,7 +92,7 @@ async function build(log) {
     let stdout = '';
     let stderr = '';
     const child = spawn('go', ['install', '-trimpath', '-ldflags=-s -w', `${LIVEKIT_SERVER_MODULE}/cmd/server@${LIVEKIT_SERVER_VERSION}`], {
-      env: { ...process.env, GOBIN: tmpBin, CGO_ENABLED: '0', GOFLAGS: '-buildvcs=false' },
+      env: { ...process.env, GOBIN: tmpBin, CGO_ENABLED: '0', GOFLAGS: [process.env.GOFLAGS, '-buildvcs=false'].filter(Boolean).join(' ') },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child.stdout.on('data', (d) => (stdout += d));
