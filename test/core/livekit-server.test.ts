@@ -127,6 +127,13 @@ test('two servers on one Redis database form one cluster: a room made on one is 
   }
 });
 
+test('a webhook URL off loopback is refused before anything starts', async () => {
+  await assert.rejects(startLiveKitServer({ log: () => {}, webhookUrl: 'http://example.com/hook' }), {
+    name: 'LiveKitServerError',
+    message: /webhook URL must be on loopback/,
+  });
+});
+
 /** Starts a server in a child Node process that prints its pid, then does `then` to that child. */
 async function serverInChild(then: 'exit' | 'SIGKILL' | 'SIGTERM' | 'throw') {
   const code = `
