@@ -66,9 +66,54 @@ let installing = null;
 export function installLiveKitServer({ log = say } = {}) {
   const have = installedBinary();
   if (have) return Promise.resolve(have);
-  // One build per process, however many callers ask meanwhile.
-  installing ??= build(log).finally(() => (installing = null));
+  // One build per process, however many callers ask meanwhile; and one per machine at a time
+  // (another process building into the same cache is waited for, e.g. .ci/run's early build).
+  installing ??= buildOnce(log).finally(() => (installing = null));
   return installing;
+}
+
+const LOCK = () => join(CACHE_DIR, 'build.lock');
+const alive = (pid) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return e.code === 'EPERM';
+  }
+};
+
+async function buildOnce(log) {
+  mkdirSync(CACHE_DIR, { recursive: true });
+  let waited = false;
+  for (;;) {
+    try {
+      mkdirSync(LOCK()); // atomic: whoever makes it builds
+      writeFileSync(join(LOCK(), 'pid'), String(process.pid));
+      break;
+    } catch (e) {
+      if (e.code !== 'EEXIST') throw e;
+      let owner = 0;
+      try {
+        owner = Number(readFileSync(join(LOCK(), 'pid'), 'utf8'));
+      } catch {
+        /* being written */
+      }
+      if (owner && !alive(owner)) {
+        rmSync(LOCK(), { recursive: true, force: true }); // left by a build that died
+        continue;
+      }
+      if (!waited) log(`waiting for the build already running (process ${owner || '?'})…`);
+      waited = true;
+      await new Promise((r) => setTimeout(r, 1000));
+      const have = installedBinary();
+      if (have) return have;
+    }
+  }
+  try {
+    return installedBinary() ?? (await build(log));
+  } finally {
+    rmSync(LOCK(), { recursive: true, force: true });
+  }
 }
 
 async function build(log) {
@@ -77,7 +122,7 @@ async function build(log) {
   if (go.error || go.status !== 0) {
     throw new LiveKitServerError(
       `Go is not installed (needed once, to build ${LIVEKIT_SERVER_MODULE} ${LIVEKIT_SERVER_VERSION}; it wants Go 1.26): ` +
-        'install it (e.g. `apt-get install golang-go`, whose go fetches the 1.26 toolchain from the module proxy) or set LIVEKIT_SERVER_BIN',
+        'install Go 1.21 or later (it fetches the 1.26 toolchain from the module proxy itself; Debian 12\'s golang-go is 1.19, too old) or set LIVEKIT_SERVER_BIN',
     );
   }
   // Built into a private folder and moved into place, so two builds at once never see half a binary.
@@ -325,9 +370,8 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   const cmd = process.argv[2] ?? 'start';
   try {
     if (cmd === 'install') {
-      const had = installedBinary();
       const bin = await installLiveKitServer();
-      if (had) say(`${LIVEKIT_SERVER_VERSION} already built: ${bin}`);
+      say(`${LIVEKIT_SERVER_VERSION} ready: ${bin}`);
     } else if (cmd === 'start') {
       const webhookUrls = process.argv.slice(3).filter((a) => a.startsWith('--webhook=')).map((a) => a.slice(10));
       const redisArg = process.argv.slice(3).find((a) => a.startsWith('--redis='))?.slice(8);

@@ -169,6 +169,28 @@ function installIn(env: Record<string, string>) {
   }
 }
 
+test('two installs at once into one cache: one builds, the other waits for it', async () => {
+  const cache = mkdtempSync(join(tmpdir(), 'lk-cache-'));
+  try {
+    const run = () =>
+      new Promise<{ code: number | null; out: string }>((resolve) => {
+        let out = '';
+        const p = spawn(process.execPath, ['scripts/livekit-server.mjs', 'install'], { env: { ...process.env, LIVEKIT_SERVER_BIN: '', LIVEKIT_SERVER_CACHE: cache } });
+        p.stdout!.on('data', (d) => (out += d));
+        p.stderr!.on('data', (d) => (out += d));
+        p.on('close', (code) => resolve({ code, out }));
+      });
+    const [a, b] = await Promise.all([run(), run()]);
+    assert.deepEqual([a.code, b.code], [0, 0], a.out + b.out);
+    const builds = [a, b].filter((r) => /built in \d+ s/.test(r.out)).length;
+    const waits = [a, b].filter((r) => /waiting for the build already running/.test(r.out)).length;
+    assert.deepEqual({ builds, waits }, { builds: 1, waits: 1 }, a.out + b.out);
+    assert.deepEqual(readdirSync(cache).sort(), ['VERSION', 'server']);
+  } finally {
+    rmSync(cache, { recursive: true, force: true });
+  }
+});
+
 test('without Go: one clear line naming Go, exit 1, no stack trace', () => {
   const r = installIn({ PATH: '/nonexistent' });
   assert.equal(r.status, 1);
