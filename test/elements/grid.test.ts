@@ -263,7 +263,7 @@ describe('<mic-seat-grid> and <mic-seat>', () => {
     await expect(gridOf(h3)).to.be.accessible();
   });
 
-  it('64 seats: a seat change re-renders only that seat, quickly; tiles keep their size (no layout shift)', async () => {
+  it('64 seats: a seat change re-renders only that seat; tiles keep their size (no layout shift)', async () => {
     const { room, host } = await freeRoom(64);
     const bob = await room.join('bob', 'audience', html``);
     await until(() => seatsOf(gridOf(host)).length === 64);
@@ -288,7 +288,8 @@ describe('<mic-seat-grid> and <mic-seat>', () => {
     const touched = seats.filter((s) => counts.get(s)! > 0);
     expect(touched.map((s) => s.seat)).to.deep.equal([40]);
     console.log(`mic-seat-grid (64 seats): one seat change rendered ${counts.get(seats[40]!)} update(s) of that seat only, ${spent.toFixed(2)} ms in total`);
-    expect(spent).to.be.lessThan(20);
+    // How fast is measured by the grid benchmark (npm run bench), never asserted here: a loaded
+    // CI machine would make a time limit flaky.
     const after = seats.map((s) => s.getBoundingClientRect());
     expect(after.map((r) => [r.width, r.height, r.top])).to.deep.equal(sizes.map((r) => [r.width, r.height, r.top]));
   });
