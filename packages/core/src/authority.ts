@@ -8,14 +8,15 @@
  * and every later command is refused with `room-ended`.
  */
 import * as v from 'valibot';
-import { coreOf, Draft, materialize, type Patch, type RoomCore } from './draft.js';
+import { coreOf, Draft, DueKind, emptyCore, materialize, type Patch, type RoomCore } from './draft.js';
+import { compareDue, type Due } from './draft.js';
+import { compareStrings, PTree } from './ptree.js';
 import { fail, ok, type Result } from './errors.js';
 import { describe } from './json.js';
 import type { RoomEvent } from './events.js';
 import { DEFAULT_CONFIG, LIMITS } from './limits.js';
 import {
   CommandSchema,
-  emptyRecord,
   IdentitySchema,
   refusalOf,
   RoomConfigSchema,
@@ -47,12 +48,16 @@ interface RateWindow {
 }
 
 export interface AuthorityState {
-  /** The room in its public shape (built on first read from `core`). */
+  /** The room in its public shape (built on first read from `core`: O(room size), so homes read `version` and `clock` instead). */
   readonly room: RoomState;
-  /** The authority's working copy (requests as a list, which is much cheaper to copy). */
+  /** The authority's working copy: persistent trees and indexes, so a step is O(log n). */
   readonly core: RoomCore;
-  /** Pending request ids, first come first served. Derivable from `room.requests`; kept for speed. */
+  readonly version: number;
+  readonly clock: number;
+  /** Pending request ids, first come first served (built on read; `core.queue` is the index). */
   readonly queue: readonly string[];
+  /** A member by id, without building the public room. */
+  member(id: string): Member | undefined;
   readonly seq: number;
   /** Resolved request ids the room still shows, in order of resolution (a short list). */
   readonly shown: readonly string[];
@@ -65,11 +70,18 @@ export interface AuthorityState {
   readonly invitationsRemembered: Ledger<InvitationOutcome>;
   /** People a moderator muted: the mute follows the person (any seat, leaving and coming back) until a moderator lifts it. */
   readonly muted: ReadonlySet<string>;
-  /** Open rate windows (an array: copying it per step is far cheaper than copying a keyed record). */
-  readonly rates: readonly RateWindow[];
+  /** Open rate windows by user, and when each closes. */
+  readonly rates: Rates;
   /** Earliest time anything may expire; sweeps are skipped before it. */
   readonly nextDeadline: number;
 }
+
+/** Rate windows by user, with their ends in time order (so old ones are dropped without a scan). */
+export interface Rates {
+  readonly byUser: PTree<string, RateWindow>;
+  readonly ends: PTree<Due, null>;
+}
+const NO_RATES: Rates = { byUser: PTree.empty(compareStrings), ends: PTree.empty(compareDue) };
 
 export interface StepOutcome {
   readonly state: AuthorityState;
@@ -89,31 +101,17 @@ export function createAuthority(roomId: string, config: RoomConfigInput = {}, no
   if (!clockOk(now)) throw new TypeError(`The authority clock must be a number of ms between 0 and ${LIMITS.maxClockMs}.`);
   const seats: Seat[] = Array.from({ length: cfg.seatCount }, (_, index) => emptySeat(index));
   return makeState({
-    core: {
-      roomId,
-      version: 0,
-      clock: now,
-      mode: 'request',
-      ended: false,
-      hostId: null,
-      config: cfg,
-      seats,
-      members: emptyRecord(),
-      requests: [],
-      invitations: emptyRecord(),
-    },
-    queue: [],
+    core: emptyCore(roomId, cfg, now, seats),
     seq: 0,
     shown: [],
     remembered: EMPTY_LEDGER as Ledger<RequestOutcome>,
     invitationsRemembered: EMPTY_LEDGER as Ledger<InvitationOutcome>,
     muted: NOBODY,
-    rates: [],
-    nextDeadline: Infinity,
+    rates: NO_RATES,
   });
 }
 
-type StateFields = Omit<AuthorityState, 'room'>;
+type StateFields = Omit<AuthorityState, 'room' | 'version' | 'clock' | 'queue' | 'member' | 'nextDeadline'>;
 
 export type RequestOutcome = Exclude<SeatRequest['status'], 'pending'>;
 export type InvitationOutcome = Exclude<Invitation['status'], 'pending'>;
@@ -155,29 +153,39 @@ const clockOk = (now: number) => typeof now === 'number' && Number.isFinite(now)
  */
 class AuthorityStateImpl implements AuthorityState {
   readonly core: RoomCore;
-  readonly queue: readonly string[];
   readonly seq: number;
   readonly shown: readonly string[];
   readonly remembered: Ledger<RequestOutcome>;
   readonly invitationsRemembered: Ledger<InvitationOutcome>;
   readonly muted: ReadonlySet<string>;
-  readonly rates: readonly RateWindow[];
+  readonly rates: Rates;
   readonly nextDeadline: number;
   private cached: RoomState | undefined;
   constructor(fields: StateFields, previous?: AuthorityState) {
     this.core = fields.core;
-    this.queue = fields.queue;
     this.seq = fields.seq;
     this.shown = fields.shown;
     this.remembered = fields.remembered;
     this.invitationsRemembered = fields.invitationsRemembered;
     this.muted = fields.muted;
     this.rates = fields.rates;
-    this.nextDeadline = fields.nextDeadline;
-    if (previous && previous.core === fields.core) this.cached = previous.room;
+    this.nextDeadline = Math.min(this.core.deadlines.first()?.[0].t ?? Infinity, fields.rates.ends.first()?.[0].t ?? Infinity);
+    if (previous && previous.core === fields.core) this.cached = (previous as AuthorityStateImpl).cached;
   }
   get room(): RoomState {
     return (this.cached ??= materialize(this.core));
+  }
+  get version(): number {
+    return this.core.version;
+  }
+  get clock(): number {
+    return this.core.clock;
+  }
+  get queue(): readonly string[] {
+    return [...this.core.queue.values()];
+  }
+  member(id: string): Member | undefined {
+    return this.core.members.get(id);
   }
 }
 
@@ -213,8 +221,6 @@ export function authorityMemory(state: AuthorityState): AuthorityMemory {
  * remembered beyond the room when that was saved too (`authorityMemory`).
  */
 export function restoreAuthority(room: RoomState, memory?: AuthorityMemory): AuthorityState {
-  const pending = Object.values(room.requests).filter((r) => r.status === 'pending');
-  pending.sort((a, b) => a.seq - b.seq);
   const seq = Object.values(room.requests).reduce((m, r) => Math.max(m, r.seq), memory?.seq ?? 0);
   const shown = Object.values(room.requests)
     .filter((r) => r.resolvedAt !== null)
@@ -226,14 +232,12 @@ export function restoreAuthority(room: RoomState, memory?: AuthorityMemory): Aut
   for (const s of room.seats) if (s.userId && s.muted) muted.add(s.userId);
   return makeState({
     core,
-    queue: pending.map((r) => r.id),
     seq,
     shown,
     remembered: ledgerOf(memory?.requests ?? [], LIMITS.maxResolvedRemembered),
     invitationsRemembered: ledgerOf(memory?.invitations ?? [], LIMITS.maxInvitationsRemembered),
     muted,
-    rates: [],
-    nextDeadline: computeNextDeadline(core),
+    rates: NO_RATES,
   });
 }
 
@@ -302,14 +306,12 @@ export function step(state: AuthorityState, command: unknown, caller: Caller, no
 /** Mutable working context of one step; everything it writes goes through the Draft. */
 class Step {
   readonly d: Draft;
-  queue: string[] | null = null;
   shown: string[] | null = null;
   remembered: Ledger<RequestOutcome> | null = null;
   invitationsRemembered: Ledger<InvitationOutcome> | null = null;
   muted: Set<string> | null = null;
   seq: number;
-  rates: RateWindow[] | null = null;
-  nextDeadline: number;
+  rates: Rates | null = null;
 
   constructor(
     readonly state: AuthorityState,
@@ -317,30 +319,24 @@ class Step {
   ) {
     this.d = new Draft(state.core);
     this.seq = state.seq;
-    this.nextDeadline = state.nextDeadline;
   }
 
   finish(result: Result): StepOutcome {
     // A refused command changes nothing; time-driven expiries from the sweep still count.
     const { room, patch } = this.d.finish(this.now);
-    if (
-      room === this.state.core && !this.queue && !this.shown && !this.remembered && !this.invitationsRemembered && !this.muted &&
-      !this.rates && this.nextDeadline === this.state.nextDeadline
-    ) {
+    if (room === this.state.core && !this.shown && !this.remembered && !this.invitationsRemembered && !this.muted && !this.rates) {
       return { state: this.state, events: NO_EVENTS, result, patch: null };
     }
     return {
       state: makeState(
         {
           core: room,
-          queue: this.queue ?? this.state.queue,
           seq: this.seq,
           shown: this.shown ?? this.state.shown,
           remembered: this.remembered ?? this.state.remembered,
           invitationsRemembered: this.invitationsRemembered ?? this.state.invitationsRemembered,
           muted: this.muted ?? this.state.muted,
           rates: this.rates ?? this.state.rates,
-          nextDeadline: this.nextDeadline,
         },
         this.state,
       ),
@@ -352,12 +348,6 @@ class Step {
 
   // ------------------------------------------------------------------ helpers
 
-  private q(): string[] {
-    return (this.queue ??= this.state.queue.slice());
-  }
-  private deadlineAt(t: number): void {
-    if (t < this.nextDeadline) this.nextDeadline = t;
-  }
   private get cfg(): RoomConfig {
     return this.d.config;
   }
@@ -404,16 +394,15 @@ class Step {
     return -1;
   }
 
-  /** A user's pending requests (one pass over the list; at most one by the rules). */
+  /** A user's pending requests (at most one by the rules; from the index). */
   pendingOf(userId: string): SeatRequest[] {
-    const out: SeatRequest[] = [];
-    for (const r of this.d.allRequests()) if (r.status === 'pending' && r.userId === userId) out.push(r);
-    return out;
+    const r = this.d.pendingRequestOf(userId);
+    return r ? [r] : [];
   }
 
-  /** Every pending request, first come first served. */
+  /** Every pending request, first come first served (a list: resolving them writes the queue). */
   pendingInOrder(): SeatRequest[] {
-    return this.d.allRequests().filter((r) => r.status === 'pending').sort((a, b) => a.seq - b.seq);
+    return [...this.d.pendingInOrder()];
   }
 
   /** Writes a seat, recomputing its status and deadline from its fields and its occupant. */
@@ -486,12 +475,8 @@ class Step {
       if (id === via.request) this.resolveRequest(r, 'accepted', via.by ?? null, { seatIndex: i });
       else this.resolveRequest(r, 'cancelled', null, { reason: 'seated' });
     }
-    const invitations = this.d.allInvitations();
-    for (const id in invitations) {
-      const inv = invitations[id]!;
-      if (inv.userId !== userId || inv.status !== 'pending') continue;
-      this.resolveInvitation(inv, inv.id === via.invitation ? 'accepted' : 'cancelled', inv.id === via.invitation ? i : null);
-    }
+    const inv = this.d.pendingInvitationOf(userId);
+    if (inv) this.resolveInvitation(inv, inv.id === via.invitation ? 'accepted' : 'cancelled', inv.id === via.invitation ? i : null);
   }
 
   /** Frees a seat and tells why. */
@@ -505,10 +490,6 @@ class Step {
 
   resolveRequest(r: SeatRequest, status: SeatRequest['status'], by: string | null, extra: Partial<SeatRequest> = {}): void {
     this.d.putRequest({ ...r, status, handledBy: by, resolvedAt: this.now, ...extra });
-    const q = this.q();
-    const at = q.indexOf(r.id);
-    if (at >= 0) q.splice(at, 1);
-    this.deadlineAt(this.now + this.keepMs);
     // The room shows only the newest resolved requests (copying a big record every step is
     // what costs most); ids are remembered longer. Never drop one resolved in this very step:
     // its requester must see the verdict.
@@ -532,16 +513,14 @@ class Step {
       const s = this.d.seat(inv.seat);
       if (s.reservedFor === inv.userId) this.writeSeat(inv.seat, { reservedFor: null, deadline: null });
     }
-    this.deadlineAt(this.now + this.keepMs);
     this.d.emit({ type: 'invitation-resolved', invitationId: inv.id, userId: inv.userId, status });
   }
 
   cancelReservationOf(i: number): void {
     const s = this.d.seat(i);
     if (!s.reservedFor) return;
-    const inv = Object.values(this.d.allInvitations()).find(
-      (x) => x.status === 'pending' && x.seat === i && x.userId === s.reservedFor,
-    );
+    const pending = this.d.pendingInvitationOf(s.reservedFor);
+    const inv = pending?.seat === i ? pending : undefined;
     if (inv) this.resolveInvitation(inv, 'cancelled', null);
     else this.writeSeat(i, { reservedFor: null, deadline: null });
   }
@@ -551,9 +530,8 @@ class Step {
     const seat = this.seatOf(userId);
     if (seat >= 0) this.unseat(seat, reason === 'left' ? 'exited' : reason === 'removed' ? 'terminated' : 'dropped');
     for (const r of this.pendingOf(userId)) this.resolveRequest(r, 'cancelled', null, { reason });
-    for (const inv of Object.values(this.d.allInvitations())) {
-      if (inv.userId === userId && inv.status === 'pending') this.resolveInvitation(inv, 'cancelled', null);
-    }
+    const inv = this.d.pendingInvitationOf(userId);
+    if (inv) this.resolveInvitation(inv, 'cancelled', null);
     this.d.deleteMember(userId);
     this.d.emit({ type: 'member-left', userId, reason });
   }
@@ -563,9 +541,8 @@ class Step {
     const windowMs = this.cfg.requestRateWindowMs;
     const max = kind === 'requests' ? this.cfg.requestRateCount : this.cfg.signalRateCount;
     const rates = this.rates ?? this.state.rates;
-    const at = rates.findIndex((x) => x.userId === userId);
-    let w = at >= 0 ? rates[at] : undefined;
-    if (!w || this.now - w.start >= windowMs) w = { userId, start: this.now, requests: 0, signals: 0 };
+    const open = rates.byUser.get(userId);
+    const w = open && this.now - open.start < windowMs ? open : { userId, start: this.now, requests: 0, signals: 0 };
     if (w[kind] >= max) {
       const retryAfterMs = Math.max(0, w.start + windowMs - this.now);
       return fail('rate-limited', `Too many ${kind === 'requests' ? 'seat requests' : 'signals'}; try again in ${Math.ceil(retryAfterMs / 1000)} s.`, {
@@ -574,56 +551,72 @@ class Step {
         retryAfterMs,
       });
     }
-    this.rates ??= this.state.rates.slice();
-    const next = { ...w, [kind]: w[kind] + 1 };
-    if (at >= 0) this.rates[at] = next;
-    else this.rates.push(next);
-    this.deadlineAt(w.start + windowMs);
+    let ends = rates.ends;
+    if (open && open !== w) ends = ends.delete(rateEnd(open, windowMs));
+    if (open !== w) ends = ends.set(rateEnd(w, windowMs), null);
+    this.rates = { byUser: rates.byUser.set(userId, { ...w, [kind]: w[kind] + 1 }), ends };
     return null;
   }
 
   // ------------------------------------------------------------------ time
 
-  /** Expires whatever is past its deadline. Cheap when nothing is due. */
+  /** Expires whatever is past its deadline: only what is due is touched (the deadlines are an ordered index). */
   sweep(): void {
     const now = this.now;
-    if (now < this.nextDeadline) return;
-    const room = this.d.base;
-    const due = this.d.allRequests().filter((r) => r.status === 'pending' && r.deadline <= now);
-    due.sort((a, b) => a.seq - b.seq);
-    for (const r of due) this.resolveRequest(r, 'timeout', null);
-    for (const inv of Object.values(room.invitations)) {
-      if (inv.status === 'pending' && inv.deadline <= now) this.resolveInvitation(inv, 'timeout', null);
-    }
-    for (const m of Object.values(room.members)) {
-      if (!m.connected && m.graceUntil !== null && m.graceUntil <= now) this.dropMember(m.id, 'dropped');
-    }
-    // Resolved items leave after the history window (at least one step later, even with
-    // `historyMs: 0`, so the delta that resolved them reaches their owner); their ids are remembered.
+    if (now < this.state.nextDeadline) return;
     const keep = this.keepMs;
-    for (const r of this.d.allRequests()) {
-      if (r.resolvedAt !== null && r.resolvedAt + keep <= now) {
-        this.d.deleteRequest(r.id);
-        this.shown ??= this.state.shown.slice();
-        const at = this.shown.indexOf(r.id);
-        if (at >= 0) this.shown.splice(at, 1);
-        this.forgetRequest(r);
+    for (const due of this.d.dueBy(now)) {
+      switch (due.kind) {
+        case DueKind.RequestDeadline: {
+          const r = this.d.request(due.id);
+          if (r?.status === 'pending' && r.deadline <= now) this.resolveRequest(r, 'timeout', null);
+          break;
+        }
+        case DueKind.InvitationDeadline: {
+          const inv = this.d.invitation(due.id);
+          if (inv?.status === 'pending' && inv.deadline <= now) this.resolveInvitation(inv, 'timeout', null);
+          break;
+        }
+        case DueKind.MemberGrace: {
+          const m = this.d.member(due.id);
+          if (m && !m.connected && m.graceUntil !== null && m.graceUntil <= now) this.dropMember(m.id, 'dropped');
+          break;
+        }
+        // Resolved items leave after the history window (at least one step later, even with
+        // `historyMs: 0`, so the delta that resolved them reaches their owner); their ids are remembered.
+        case DueKind.RequestHistory: {
+          const r = this.d.request(due.id);
+          if (r && r.resolvedAt !== null && r.resolvedAt + keep <= now) {
+            this.d.deleteRequest(r.id);
+            this.shown ??= this.state.shown.slice();
+            const at = this.shown.indexOf(r.id);
+            if (at >= 0) this.shown.splice(at, 1);
+            this.forgetRequest(r);
+          }
+          break;
+        }
+        case DueKind.InvitationHistory: {
+          const inv = this.d.invitation(due.id);
+          if (inv && inv.resolvedAt !== null && inv.resolvedAt + keep <= now) {
+            this.d.deleteInvitation(inv.id);
+            this.forgetInvitation(inv);
+          }
+          break;
+        }
       }
     }
-    for (const inv of Object.values(this.d.allInvitations())) {
-      if (inv.resolvedAt !== null && inv.resolvedAt + keep <= now) {
-        this.d.deleteInvitation(inv.id);
-        this.forgetInvitation(inv);
-      }
-    }
+    // Rate windows that closed are forgotten (their ends are ordered too).
     const rates = this.rates ?? this.state.rates;
-    if (rates.some((w) => now - w.start >= this.cfg.requestRateWindowMs)) {
-      this.rates = rates.filter((w) => now - w.start < this.cfg.requestRateWindowMs);
+    const first = rates.ends.first();
+    if (first && first[0].t <= now) {
+      let { byUser, ends } = rates;
+      for (const [end] of rates.ends.entries()) {
+        if (end.t > now) break;
+        ends = ends.delete(end);
+        byUser = byUser.delete(end.id);
+      }
+      this.rates = { byUser, ends };
     }
-    this.nextDeadline = Infinity;
-    const { room: next } = this.d.finish(now);
-    this.nextDeadline = computeNextDeadline(next);
-    for (const w of this.rates ?? this.state.rates) this.deadlineAt(w.start + this.cfg.requestRateWindowMs);
   }
 
   // ------------------------------------------------------------------ commands
@@ -670,9 +663,9 @@ class Step {
         return this.acceptRequest(cmd.requestId, me);
       case 'accept-next': {
         if (!isModerator(me)) return fail('not-allowed', 'Only the host or a cohost can accept requests.');
-        const first = this.q()[0];
+        const first = this.d.queue.first();
         if (!first) return fail('unknown-request', 'No request is waiting.');
-        return this.acceptRequest(first, me);
+        return this.acceptRequest(first[1], me);
       }
       case 'accept-all':
         return this.acceptAll(me);
@@ -732,7 +725,6 @@ class Step {
         return ok({ member: null });
       }
       this.d.putMember({ ...m, connected: false, graceUntil: this.now + grace });
-      this.deadlineAt(this.now + grace);
       this.d.emit({ type: 'member-reconnecting', userId: m.id });
     }
     const seat = this.seatOf(m.id);
@@ -764,9 +756,8 @@ class Step {
       const seat = this.seatOf(caller.id);
       if (seat >= 0) this.unseat(seat, 'exited');
       for (const r of this.pendingOf(caller.id)) this.resolveRequest(r, 'cancelled', null, { reason: 'became-host' });
-      for (const inv of Object.values(this.d.allInvitations())) {
-        if (inv.userId === caller.id && inv.status === 'pending') this.resolveInvitation(inv, 'cancelled', null);
-      }
+      const inv = this.d.pendingInvitationOf(caller.id);
+      if (inv) this.resolveInvitation(inv, 'cancelled', null);
     }
     const member: Member = existing
       ? {
@@ -801,9 +792,7 @@ class Step {
   leaveRoom(me: Member): Result {
     if (me.role === 'host') {
       for (const r of this.pendingInOrder()) this.resolveRequest(r, 'cancelled', null, { reason: 'room-ended' });
-      for (const inv of Object.values(this.d.allInvitations())) {
-        if (inv.status === 'pending') this.resolveInvitation(inv, 'cancelled', null);
-      }
+      for (const inv of [...this.d.pendingInvitations()]) this.resolveInvitation(inv, 'cancelled', null);
       this.dropMember(me.id, 'left');
       this.d.ended = true;
       this.d.emit({ type: 'room-ended' });
@@ -824,9 +813,8 @@ class Step {
       return fail('approval-required', 'This room needs the host’s approval to take a seat; send a request.', { mode: 'request' });
     }
     if (!this.seatOpenFor(cmd.seat, me.id)) return this.seatRefusal(cmd.seat, me.id);
-    const inv = this.d.base.invitations === this.d.allInvitations() && !hasKeys(this.d.base.invitations)
-      ? undefined
-      : Object.values(this.d.allInvitations()).find((x) => x.status === 'pending' && x.userId === me.id && x.seat === cmd.seat);
+    const pending = this.d.pendingInvitationOf(me.id);
+    const inv = pending?.seat === cmd.seat ? pending : undefined;
     this.sit(me.id, cmd.seat, inv ? { invitation: inv.id } : {});
     return ok({ seat: cmd.seat });
   }
@@ -951,7 +939,7 @@ class Step {
     }
     const pending = this.pendingOf(me.id)[0]?.id;
     if (pending) return fail('request-pending', 'You already have a pending request.', { requestId: pending });
-    if (this.q().length >= this.cfg.maxPendingRequests) {
+    if (this.d.queue.size >= this.cfg.maxPendingRequests) {
       return fail('queue-full', `The queue is full (${this.cfg.maxPendingRequests} waiting); try again later.`, { limit: this.cfg.maxPendingRequests });
     }
     const limited = this.charge(me.id, 'requests');
@@ -972,15 +960,14 @@ class Step {
       reason: null,
     };
     this.d.putRequest(request);
-    this.q().push(request.id);
-    this.deadlineAt(request.deadline);
     this.d.emit({ type: 'request-created', requestId: request.id, userId: me.id });
     if (this.d.mode === 'free') {
       // Free mode: a request is granted at once when a seat is open (no approval needed).
       const seat = this.pickSeat(request);
       if (seat >= 0) this.sit(me.id, seat, { request: request.id, by: 'auto' });
     }
-    return ok({ request: this.d.request(request.id), position: this.q().indexOf(request.id) + 1 });
+    const now = this.d.request(request.id)!;
+    return ok({ request: now, position: now.status === 'pending' ? this.d.positionOf(now) : 0 });
   }
 
   /** A request id the room no longer shows: its remembered outcome, or unknown. */
@@ -1036,8 +1023,8 @@ class Step {
       this.sit(r.userId, seat, { request: r.id, by: me.id });
       accepted.push(r.id);
     }
-    if (accepted.length === 0 && this.q().length > 0) return fail('no-free-seat', 'No seat is free; free or unlock one first.');
-    return ok({ accepted, remaining: this.q().length });
+    if (accepted.length === 0 && this.d.queue.size > 0) return fail('no-free-seat', 'No seat is free; free or unlock one first.');
+    return ok({ accepted, remaining: this.d.queue.size });
   }
 
   rejectRequest(cmd: CommandOf<'reject-request'>, me: Member): Result {
@@ -1073,7 +1060,7 @@ class Step {
     if (target.role === 'cohost' && me.role !== 'host') return fail('not-allowed', 'Only the host can invite a cohost to a seat.');
     const seated = this.seatOf(target.id);
     if (seated >= 0) return fail('already-seated', `${target.name} is already on seat ${seated + 1}.`, { seat: seated });
-    if (Object.values(this.d.allInvitations()).some((x) => x.userId === target.id && x.status === 'pending')) {
+    if (this.d.pendingInvitationOf(target.id)) {
       return fail('invitation-pending', `${target.name} already has a pending invitation.`);
     }
     const deadline = this.now + (cmd.timeoutMs ?? this.cfg.invitationTimeoutMs);
@@ -1095,7 +1082,6 @@ class Step {
       seatIndex: null,
     };
     this.d.putInvitation(inv);
-    this.deadlineAt(deadline);
     this.d.emit({ type: 'invitation-created', invitationId: inv.id, userId: target.id });
     return ok({ invitation: inv });
   }
@@ -1147,19 +1133,7 @@ class Step {
   }
 }
 
-function computeNextDeadline(room: RoomCore): number {
-  let t = Infinity;
-  const keep = Math.max(1, room.config.historyMs);
-  for (const r of room.requests) t = Math.min(t, r.status === 'pending' ? r.deadline : r.resolvedAt! + keep);
-  for (const i of Object.values(room.invitations)) t = Math.min(t, i.status === 'pending' ? i.deadline : i.resolvedAt! + keep);
-  for (const m of Object.values(room.members)) if (m.graceUntil !== null) t = Math.min(t, m.graceUntil);
-  return t;
-}
-
-function hasKeys(o: object): boolean {
-  for (const _ in o) return true;
-  return false;
-}
+const rateEnd = (w: RateWindow, windowMs: number): Due => ({ t: w.start + windowMs, kind: DueKind.RequestDeadline, n: 0, id: w.userId });
 
 export function utf8Length(s: string): number {
   let n = 0;

@@ -1,9 +1,16 @@
 /**
- * Copy-on-write view of a room used inside one authority step. The input state is never
- * mutated; unchanged parts of the result are shared with it, and what changed is known
- * exactly, which is also the delta sent to clients.
+ * The authority's working room and the copy-on-write view of it used inside one step. The
+ * input state is never mutated: collections are persistent trees (ptree.ts), so a write costs
+ * O(log n) and shares everything else with the old state, whatever the number of members or
+ * requests. What changed is known exactly, which is also the delta sent to clients.
+ *
+ * Next to the collections the room carries indexes, kept up to date by every write here (and
+ * nowhere else): the FIFO queue of pending requests by sequence number (with ranks, so a
+ * position is O(log n)), each user's pending request and pending invitation, and every
+ * deadline in time order (so a sweep touches only what is due).
  */
 import type { RoomEvent } from './events.js';
+import { compareNumbers, compareStrings, PTree } from './ptree.js';
 import type { Invitation, Member, RoomConfig, RoomMode, RoomState, Seat, SeatRequest } from './schema.js';
 
 export interface Patch {
@@ -22,120 +29,95 @@ export interface Patch {
 
 type Rec<T> = Record<string, T>;
 
-/**
- * Copy-on-write view of one record (members, requests or invitations). Writes are kept
- * aside and the new record is built once, by copying keys into a fresh object: spreading an
- * object and then deleting from it leaves V8 with a slow dictionary-mode object.
- */
-class RecordDraft<T> {
-  // Created on the first write: most steps write nothing here.
-  private changes: Map<string, T | undefined> | null = null;
-  private built: Rec<T> | null = null;
-  constructor(private readonly base: Rec<T>) {}
+/** Something due at time `t`: a deadline, the end of a grace, or the end of a resolved item's history. */
+export interface Due {
+  readonly t: number;
+  readonly kind: DueKind;
+  /** Tie-break within one kind and time: the request's FIFO number (0 otherwise). */
+  readonly n: number;
+  readonly id: string;
+}
+/** In the order a sweep handles things due at the same time. */
+export const DueKind = { RequestDeadline: 0, InvitationDeadline: 1, MemberGrace: 2, RequestHistory: 3, InvitationHistory: 4 } as const;
+export type DueKind = (typeof DueKind)[keyof typeof DueKind];
+export const compareDue = (a: Due, b: Due): number => a.t - b.t || a.kind - b.kind || a.n - b.n || compareStrings(a.id, b.id);
 
-  get(id: string): T | undefined {
-    if (this.changes?.has(id)) return this.changes.get(id);
-    return Object.hasOwn(this.base, id) ? this.base[id] : undefined;
-  }
-  put(id: string, value: T): void {
-    (this.changes ??= new Map()).set(id, value);
-    this.built = null;
-  }
-  delete(id: string): void {
-    (this.changes ??= new Map()).set(id, undefined);
-    this.built = null;
-  }
-  get touched(): string[] {
-    return this.changes ? [...this.changes.keys()] : [];
-  }
-  get size(): number {
-    return this.changes?.size ?? 0;
-  }
-  /** The record as it stands now (the base itself while nothing was written). */
-  record(): Rec<T> {
-    const changes = this.changes;
-    if (!changes || changes.size === 0) return this.base;
-    if (this.built) return this.built;
-    const out: Rec<T> = Object.create(null); // keyed by user input: no prototype to reach
-    for (const k in this.base) {
-      if (!changes.has(k)) out[k] = this.base[k]!;
-    }
-    for (const [k, v] of changes) if (v !== undefined) out[k] = v;
-    return (this.built = out);
-  }
+/** The authority's working copy of a room (the public RoomState is built from it on demand). */
+export interface RoomCore {
+  readonly roomId: string;
+  readonly version: number;
+  readonly clock: number;
+  readonly mode: RoomMode;
+  readonly ended: boolean;
+  readonly hostId: string | null;
+  readonly config: RoomConfig;
+  readonly seats: readonly Seat[];
+  readonly members: PTree<string, Member>;
+  readonly requests: PTree<string, SeatRequest>;
+  readonly invitations: PTree<string, Invitation>;
+  // ---- indexes (derived from the collections above)
+  /** Pending request ids by FIFO number. */
+  readonly queue: PTree<number, string>;
+  /** A user's pending request id (one at most, by the rules). */
+  readonly requestOf: PTree<string, string>;
+  /** A user's pending invitation id (one at most, by the rules). */
+  readonly invitationOf: PTree<string, string>;
+  readonly deadlines: PTree<Due, null>;
 }
 
-/** Copy-on-write view of a list of records by id; arrays copy far faster than keyed objects. */
-class ListDraft<T extends { id: string }> {
-  private readonly changes = new Map<string, T | undefined>();
-  private readonly added: string[] = [];
-  private built: T[] | null = null;
-  constructor(private readonly base: readonly T[]) {}
+const keepMs = (config: RoomConfig) => Math.max(1, config.historyMs);
 
-  private inBase(id: string): T | undefined {
-    for (const x of this.base) if (x.id === id) return x;
-    return undefined;
-  }
-  get(id: string): T | undefined {
-    if (this.changes.has(id)) return this.changes.get(id);
-    return this.inBase(id);
-  }
-  put(id: string, value: T): void {
-    if (!this.changes.has(id) && !this.inBase(id)) this.added.push(id);
-    this.changes.set(id, value);
-    this.built = null;
-  }
-  delete(id: string): void {
-    const at = this.added.indexOf(id);
-    if (at >= 0) {
-      this.added.splice(at, 1);
-      this.changes.delete(id);
-    } else this.changes.set(id, undefined);
-    this.built = null;
-  }
-  get touched(): string[] {
-    return [...this.changes.keys()];
-  }
-  get size(): number {
-    return this.changes.size;
-  }
-  list(): readonly T[] {
-    if (this.changes.size === 0) return this.base;
-    if (this.built) return this.built;
-    const out: T[] = [];
-    for (const x of this.base) {
-      if (!this.changes.has(x.id)) out.push(x);
-      else {
-        const v = this.changes.get(x.id);
-        if (v !== undefined) out.push(v);
-      }
-    }
-    for (const id of this.added) out.push(this.changes.get(id)!);
-    return (this.built = out);
-  }
-}
-
-/**
- * The authority's working copy of a room: the public RoomState, except that requests are a
- * list (in creation order). `materialize` turns it into the public shape when someone asks.
- */
-export type RoomCore = Omit<RoomState, 'requests'> & { readonly requests: readonly SeatRequest[] };
-
+/** The public room, built from the working copy (records keyed by id, without prototype). */
 export function materialize(core: RoomCore): RoomState {
-  const requests: Rec<SeatRequest> = Object.create(null);
-  for (const r of core.requests) requests[r.id] = r;
-  return { ...core, requests };
+  return {
+    roomId: core.roomId,
+    version: core.version,
+    clock: core.clock,
+    mode: core.mode,
+    ended: core.ended,
+    hostId: core.hostId,
+    config: core.config,
+    seats: core.seats as Seat[],
+    members: record(core.members),
+    requests: record(core.requests),
+    invitations: record(core.invitations),
+  };
 }
 
-/** The working copy of a public room; its records are copied into null-prototype records keyed by id. */
-export function coreOf(room: RoomState): RoomCore {
-  return { ...room, members: byId(Object.values(room.members)), requests: Object.values(room.requests), invitations: byId(Object.values(room.invitations)) };
-}
-
-function byId<T extends { id: string }>(items: readonly T[]): Rec<T> {
-  const out: Rec<T> = Object.create(null);
-  for (const x of items) out[x.id] = x;
+function record<T>(tree: PTree<string, T>): Rec<T> {
+  const out: Rec<T> = Object.create(null); // keyed by user input: no prototype to reach
+  for (const [k, v] of tree.entries()) out[k] = v;
   return out;
+}
+
+/** The working copy of a public room (e.g. a host's saved snapshot), with its indexes built. */
+export function coreOf(room: RoomState): RoomCore {
+  const empty = emptyCore(room.roomId, room.config, room.clock);
+  const d = new Draft({ ...empty, version: room.version, mode: room.mode, ended: room.ended, hostId: room.hostId, seats: room.seats });
+  for (const m of Object.values(room.members)) d.putMember(m);
+  for (const r of Object.values(room.requests)) d.putRequest(r);
+  for (const i of Object.values(room.invitations)) d.putInvitation(i);
+  return d.snapshot();
+}
+
+export function emptyCore(roomId: string, config: RoomConfig, clock: number, seats: readonly Seat[] = []): RoomCore {
+  return {
+    roomId,
+    version: 0,
+    clock,
+    mode: 'request',
+    ended: false,
+    hostId: null,
+    config,
+    seats,
+    members: PTree.empty(compareStrings),
+    requests: PTree.empty(compareStrings),
+    invitations: PTree.empty(compareStrings),
+    queue: PTree.empty(compareNumbers),
+    requestOf: PTree.empty(compareStrings),
+    invitationOf: PTree.empty(compareStrings),
+    deadlines: PTree.empty(compareDue),
+  };
 }
 
 export class Draft {
@@ -146,18 +128,30 @@ export class Draft {
   hostId: string | null;
   private seats: Seat[] | null = null;
   private readonly touchedSeats: number[] = [];
-  private readonly members: RecordDraft<Member>;
-  private readonly requests: ListDraft<SeatRequest>;
-  private readonly invitations: RecordDraft<Invitation>;
+  members: PTree<string, Member>;
+  requests: PTree<string, SeatRequest>;
+  invitations: PTree<string, Invitation>;
+  queue: PTree<number, string>;
+  requestOf: PTree<string, string>;
+  invitationOf: PTree<string, string>;
+  deadlines: PTree<Due, null>;
+  // Ids written in this step, in order (a Set keeps insertion order), for the patch.
+  private readonly touchedMembers = new Set<string>();
+  private readonly touchedRequests = new Set<string>();
+  private readonly touchedInvitations = new Set<string>();
 
   constructor(base: RoomCore) {
     this.base = base;
     this.mode = base.mode;
     this.ended = base.ended;
     this.hostId = base.hostId;
-    this.members = new RecordDraft(base.members);
-    this.requests = new ListDraft(base.requests);
-    this.invitations = new RecordDraft(base.invitations);
+    this.members = base.members;
+    this.requests = base.requests;
+    this.invitations = base.invitations;
+    this.queue = base.queue;
+    this.requestOf = base.requestOf;
+    this.invitationOf = base.invitationOf;
+    this.deadlines = base.deadlines;
   }
 
   get config(): RoomConfig {
@@ -174,48 +168,126 @@ export class Draft {
   member(id: string): Member | undefined {
     return this.members.get(id);
   }
-  allMembers(): Rec<Member> {
-    return this.members.record();
-  }
   request(id: string): SeatRequest | undefined {
     return this.requests.get(id);
-  }
-  allRequests(): readonly SeatRequest[] {
-    return this.requests.list();
   }
   invitation(id: string): Invitation | undefined {
     return this.invitations.get(id);
   }
-  allInvitations(): Rec<Invitation> {
-    return this.invitations.record();
+  /** A user's pending request, if any. */
+  pendingRequestOf(userId: string): SeatRequest | undefined {
+    const id = this.requestOf.get(userId);
+    return id === undefined ? undefined : this.requests.get(id);
+  }
+  /** A user's pending invitation, if any. */
+  pendingInvitationOf(userId: string): Invitation | undefined {
+    const id = this.invitationOf.get(userId);
+    return id === undefined ? undefined : this.invitations.get(id);
+  }
+  /** Pending requests, first come first served. */
+  *pendingInOrder(): IterableIterator<SeatRequest> {
+    for (const id of this.queue.values()) yield this.requests.get(id)!;
+  }
+  /** 1-based place of a pending request in the queue. */
+  positionOf(r: SeatRequest): number {
+    return this.queue.rank(r.seq) + 1;
+  }
+  *pendingInvitations(): IterableIterator<Invitation> {
+    for (const id of this.invitationOf.values()) yield this.invitations.get(id)!;
   }
 
-  // ---- writes
+  // ---- writes (each keeps the indexes)
   putSeat(seat: Seat): void {
     this.seats ??= this.base.seats.slice();
     this.seats[seat.index] = seat;
     this.touchedSeats.push(seat.index);
   }
   putMember(m: Member): void {
-    this.members.put(m.id, m);
+    const old = this.members.get(m.id);
+    if (old?.graceUntil != null) this.deadlines = this.deadlines.delete(due(old.graceUntil, DueKind.MemberGrace, 0, old.id));
+    if (m.graceUntil !== null) this.deadlines = this.deadlines.set(due(m.graceUntil, DueKind.MemberGrace, 0, m.id), null);
+    this.members = this.members.set(m.id, m);
+    this.touchedMembers.add(m.id);
   }
   deleteMember(id: string): void {
-    this.members.delete(id);
+    const old = this.members.get(id);
+    if (!old) return;
+    if (old.graceUntil !== null) this.deadlines = this.deadlines.delete(due(old.graceUntil, DueKind.MemberGrace, 0, id));
+    this.members = this.members.delete(id);
+    this.touchedMembers.add(id);
   }
   putRequest(r: SeatRequest): void {
-    this.requests.put(r.id, r);
+    this.unindexRequest(this.requests.get(r.id));
+    if (r.status === 'pending') {
+      this.queue = this.queue.set(r.seq, r.id);
+      this.requestOf = this.requestOf.set(r.userId, r.id);
+      this.deadlines = this.deadlines.set(due(r.deadline, DueKind.RequestDeadline, r.seq, r.id), null);
+    } else if (r.resolvedAt !== null) {
+      this.deadlines = this.deadlines.set(due(r.resolvedAt + keepMs(this.config), DueKind.RequestHistory, r.seq, r.id), null);
+    }
+    this.requests = this.requests.set(r.id, r);
+    this.touchedRequests.add(r.id);
   }
   deleteRequest(id: string): void {
-    this.requests.delete(id);
+    const old = this.requests.get(id);
+    if (!old) return;
+    this.unindexRequest(old);
+    this.requests = this.requests.delete(id);
+    this.touchedRequests.add(id);
+  }
+  private unindexRequest(old: SeatRequest | undefined): void {
+    if (!old) return;
+    if (old.status === 'pending') {
+      this.queue = this.queue.delete(old.seq);
+      if (this.requestOf.get(old.userId) === old.id) this.requestOf = this.requestOf.delete(old.userId);
+      this.deadlines = this.deadlines.delete(due(old.deadline, DueKind.RequestDeadline, old.seq, old.id));
+    } else if (old.resolvedAt !== null) {
+      this.deadlines = this.deadlines.delete(due(old.resolvedAt + keepMs(this.config), DueKind.RequestHistory, old.seq, old.id));
+    }
   }
   putInvitation(i: Invitation): void {
-    this.invitations.put(i.id, i);
+    this.unindexInvitation(this.invitations.get(i.id));
+    if (i.status === 'pending') {
+      this.invitationOf = this.invitationOf.set(i.userId, i.id);
+      this.deadlines = this.deadlines.set(due(i.deadline, DueKind.InvitationDeadline, 0, i.id), null);
+    } else if (i.resolvedAt !== null) {
+      this.deadlines = this.deadlines.set(due(i.resolvedAt + keepMs(this.config), DueKind.InvitationHistory, 0, i.id), null);
+    }
+    this.invitations = this.invitations.set(i.id, i);
+    this.touchedInvitations.add(i.id);
   }
   deleteInvitation(id: string): void {
-    this.invitations.delete(id);
+    const old = this.invitations.get(id);
+    if (!old) return;
+    this.unindexInvitation(old);
+    this.invitations = this.invitations.delete(id);
+    this.touchedInvitations.add(id);
+  }
+  private unindexInvitation(old: Invitation | undefined): void {
+    if (!old) return;
+    if (old.status === 'pending') {
+      if (this.invitationOf.get(old.userId) === old.id) this.invitationOf = this.invitationOf.delete(old.userId);
+      this.deadlines = this.deadlines.delete(due(old.deadline, DueKind.InvitationDeadline, 0, old.id));
+    } else if (old.resolvedAt !== null) {
+      this.deadlines = this.deadlines.delete(due(old.resolvedAt + keepMs(this.config), DueKind.InvitationHistory, 0, old.id));
+    }
   }
   emit(e: RoomEvent): void {
     this.events.push(e);
+  }
+
+  /** The earliest time anything is due (Infinity when nothing is). */
+  get nextDue(): number {
+    return this.deadlines.first()?.[0].t ?? Infinity;
+  }
+  /** Everything due by `now`, in the order a sweep handles it (a list: handling it writes the tree). */
+  dueBy(now: number): Due[] {
+    const out: Due[] = [];
+    for (const [d] of this.deadlines.entries()) {
+      if (d.t > now) break;
+      out.push(d);
+    }
+    return out;
   }
 
   get changed(): boolean {
@@ -224,27 +296,35 @@ export class Draft {
       this.mode !== this.base.mode ||
       this.ended !== this.base.ended ||
       this.hostId !== this.base.hostId ||
-      this.touchedSeats.length + this.members.size + this.requests.size + this.invitations.size > 0
+      this.touchedSeats.length + this.touchedMembers.size + this.touchedRequests.size + this.touchedInvitations.size > 0
     );
   }
 
-  /** The new state (version bumped) and the patch from the base to it; or the base when nothing changed. */
-  finish(now: number): { room: RoomCore; patch: Patch | null } {
-    if (!this.changed) return { room: this.base, patch: null };
-    // Spelled out (not spread): one object shape for every step keeps V8 on its fast path.
-    const room: RoomCore = {
+  /** The working copy as it stands, at the base's version (for building a core, e.g. `coreOf`). */
+  snapshot(): RoomCore {
+    return {
       roomId: this.base.roomId,
-      version: this.base.version + 1,
-      clock: Math.max(this.base.clock, now),
+      version: this.base.version,
+      clock: this.base.clock,
       mode: this.mode,
       ended: this.ended,
       hostId: this.hostId,
       config: this.base.config,
       seats: this.seats ?? this.base.seats,
-      members: this.members.record(),
-      requests: this.requests.list(),
-      invitations: this.invitations.record(),
+      members: this.members,
+      requests: this.requests,
+      invitations: this.invitations,
+      queue: this.queue,
+      requestOf: this.requestOf,
+      invitationOf: this.invitationOf,
+      deadlines: this.deadlines,
     };
+  }
+
+  /** The new state (version bumped) and the patch from the base to it; or the base when nothing changed. */
+  finish(now: number): { room: RoomCore; patch: Patch | null } {
+    if (!this.changed) return { room: this.base, patch: null };
+    const room: RoomCore = { ...this.snapshot(), version: this.base.version + 1, clock: Math.max(this.base.clock, now) };
     const patch: Patch = {};
     if (room.mode !== this.base.mode) patch.mode = room.mode;
     if (room.ended !== this.base.ended) patch.ended = room.ended;
@@ -252,22 +332,15 @@ export class Draft {
     const ts = this.touchedSeats;
     if (ts.length === 1) patch.seats = [room.seats[ts[0]!]!];
     else if (ts.length) patch.seats = [...new Set(ts)].sort((a, b) => a - b).map((i) => room.seats[i]!);
-    if (this.members.size) split(this.members.touched, room.members, (set, del) => {
+    split(this.touchedMembers, room.members, (set, del) => {
       if (set.length) patch.members = set;
       if (del.length) patch.membersRemoved = del;
     });
-    if (this.requests.size) {
-      const set: SeatRequest[] = [];
-      const del: string[] = [];
-      for (const id of this.requests.touched) {
-        const r = this.requests.get(id);
-        if (r) set.push(r);
-        else del.push(id);
-      }
+    split(this.touchedRequests, room.requests, (set, del) => {
       if (set.length) patch.requests = set;
       if (del.length) patch.requestsRemoved = del;
-    }
-    if (this.invitations.size) split(this.invitations.touched, room.invitations, (set, del) => {
+    });
+    split(this.touchedInvitations, room.invitations, (set, del) => {
       if (set.length) patch.invitations = set;
       if (del.length) patch.invitationsRemoved = del;
     });
@@ -275,11 +348,15 @@ export class Draft {
   }
 }
 
-function split<T>(ids: string[], rec: Rec<T>, out: (set: T[], del: string[]) => void): void {
+const due = (t: number, kind: DueKind, n: number, id: string): Due => ({ t, kind, n, id });
+
+function split<T>(ids: Set<string>, tree: PTree<string, T>, out: (set: T[], del: string[]) => void): void {
+  if (ids.size === 0) return;
   const set: T[] = [];
   const del: string[] = [];
   for (const id of ids) {
-    if (Object.hasOwn(rec, id)) set.push(rec[id]!);
+    const v = tree.get(id);
+    if (v !== undefined) set.push(v);
     else del.push(id);
   }
   out(set, del);
