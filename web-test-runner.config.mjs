@@ -3,6 +3,7 @@ import { chromeLauncher } from '@web/test-runner-chrome';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { fileURLToPath } from 'node:url';
 import { existsSync, readdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { chromiumPath } from './scripts/chromium-path.mjs';
 import { liveKitPlugin } from './test/livekit/wtr-plugin.mjs';
 import { SOURCE_CONDITION } from './scripts/source-paths.mjs';
@@ -25,8 +26,10 @@ const groups = [
   .map((g) => (process.env.MICSEAT_TEST_FILES ? { ...g, files: process.env.MICSEAT_TEST_FILES } : g))
   // A group whose folder holds no test yet is left out (the runner refuses empty globs).
   .filter((g) => [g.files].flat().some((glob) => {
+    if (glob.startsWith('!')) return false;
     const dir = glob.split('/**')[0];
-    if (!glob.includes('/**')) return existsSync(glob);
+    if (!glob.includes('*')) return existsSync(glob);
+    if (!glob.includes('/**')) return existsSync(dirname(glob));
     return existsSync(dir) && readdirSync(dir, { recursive: true }).some((f) => /\.(test|bench)\.ts$/.test(String(f)));
   }));
 

@@ -202,7 +202,7 @@ export async function connect(
   openRooms.add(room);
   await room.connect(target.url, jwt, opts.connect);
   const engine = room.engine as unknown as { dataChannelForKind(kind: number): RTCDataChannel | undefined };
-  await waitFor(`${identity}'s reliable data channel to open`, () => engine.dataChannelForKind(DataPacket_Kind.RELIABLE)?.readyState === 'open');
+  await waitFor(`${identity}'s reliable data channel to open`, () => engine.dataChannelForKind(DataPacket_Kind.RELIABLE)?.readyState === 'open', 15_000);
   return room;
 }
 
