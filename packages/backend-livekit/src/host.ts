@@ -1,8 +1,8 @@
 /**
- * The room's authority in the host's browser: core's authorityHostMachine, served to the other
+ * The room's authority in the host's browser: core's AuthorityServer, served to the other
  * participants over LiveKit. Commands arrive by RPC (the server stamps the caller identity,
  * which is trusted; the role comes from the token's attributes), are run once per correlation
- * id (a per-caller result cache answers resends), and every change goes out as a versioned
+ * id (core's per-caller result cache answers resends), and every change goes out as a versioned
  * delta on reliable data. Late joiners and clients with a gap ask for a snapshot by RPC, in
  * pages. Presence comes from the transport (participant connected / disconnected).
  *
@@ -10,48 +10,29 @@
  * wire message; a host that comes back with the same identity restores it with
  * `restoreAuthority` (validated with `decode`), so seats, queue and versions survive.
  */
-import { createActor, type Actor } from 'xstate';
 import {
-  authorityHostMachine,
+  AuthorityServer,
   authorityMemory,
   createAuthority,
   decode,
-  encodeDelta,
-  encodeResult,
   encodeSnapshot,
   encodeSync,
   fail,
   restoreAuthority,
   serialize,
   type AuthorityMemory,
-  type Caller,
   type MemberRole,
   type Result,
   type RoomConfigInput,
   type RoomState,
+  type ServedChange,
   type StepOutcome,
   type WireMessage,
 } from '@micseat/core';
 import { RoomEvent, RpcError, type Participant, type RemoteParticipant, type Room, type RpcInvocationData } from 'livekit-client';
-import {
-  DATA_TOPIC,
-  METHOD_COMMAND,
-  METHOD_PAGE,
-  METHOD_SYNC,
-  paginate,
-  parsePageRequest,
-  ROLE_ATTRIBUTE,
-  RPC_MALFORMED,
-  RPC_STALE_SNAPSHOT,
-  type SnapshotPage,
-} from './rpc.js';
+import { DATA_TOPIC, METHOD_COMMAND, METHOD_PAGE, METHOD_SYNC, ROLE_ATTRIBUTE } from './rpc.js';
+import { RpcAnswerer, RpcRefusal } from './rpc-server.js';
 
-/** Results remembered per caller, so a resent command is answered, not run twice. */
-const RESULT_CACHE = 128;
-/** An RPC answer must stay under LiveKit's 15 KiB payload limit. */
-const MAX_RESULT_BYTES = 14_000;
-/** Serialised snapshots kept for paging (by version). */
-const SNAPSHOT_CACHE = 4;
 /** The saved room is not a transport message: it may be larger (sessionStorage holds megabytes). */
 const SAVED_BYTES = 4 * 1024 * 1024;
 
@@ -82,11 +63,11 @@ export function roleFromToken(participant: Participant | undefined): MemberRole 
 }
 
 export class LiveKitAuthority {
-  readonly actor: Actor<typeof authorityHostMachine>;
+  /** Core's authority server: idempotent commands, delta fan-out, sync answers. */
+  readonly server: AuthorityServer;
   /** True when the room came back from storage (a host reload). */
   readonly restored: boolean;
-  private readonly results = new Map<string, Map<string, Result>>();
-  private readonly snapshots = new Map<number, string[]>();
+  private readonly rpc: RpcAnswerer;
   private readonly outcomeListeners = new Set<(o: StepOutcome) => void>();
   private readonly encoder = new TextEncoder();
   private beacon: ReturnType<typeof setInterval> | null = null;
@@ -102,19 +83,20 @@ export class LiveKitAuthority {
     const saved = this.load(identity);
     this.restored = !!saved;
     const state = saved ? restoreAuthority(saved.room, saved.memory) : createAuthority(room.name || 'room', options.config, now());
-    this.actor = createActor(authorityHostMachine, { input: { state, now } });
-    // A listener that threw would stop the actor for good (every later command ignored).
-    this.actor.on('outcome', ({ outcome }) => {
-      try {
-        this.onOutcome(outcome);
-      } catch (e) {
-        console.error('micseat: a change could not be sent or saved', e);
-      }
-    });
+    this.server = new AuthorityServer({ state, now });
+    // (A listener that throws is contained by the authority server: the actor keeps running.)
+    this.server.onChange((change) => this.onChange(change));
+    this.rpc = new RpcAnswerer(this.server, { ...(options.pageBytes ? { pageBytes: options.pageBytes } : {}) }, (c, id, cmd) =>
+      this.execute(c.id, c.role, id, cmd),
+    );
+  }
+
+  get actor(): AuthorityServer['actor'] {
+    return this.server.actor;
   }
 
   get state(): RoomState {
-    return this.actor.getSnapshot().context.state.room;
+    return this.server.room;
   }
 
   subscribe(listener: (o: StepOutcome) => void): () => void {
@@ -123,7 +105,7 @@ export class LiveKitAuthority {
   }
 
   start(): void {
-    this.actor.start();
+    this.server.start();
     const room = this.room;
     room.registerRpcMethod(METHOD_COMMAND, (d) => this.rpcCommand(d));
     room.registerRpcMethod(METHOD_SYNC, (d) => this.rpcSync(d));
@@ -169,7 +151,7 @@ export class LiveKitAuthority {
         /* already gone */
       }
     }
-    this.actor.stop();
+    this.server.stop();
   }
 
   /** Forgets the saved room (e.g. when the host ends it on purpose). */
@@ -180,31 +162,7 @@ export class LiveKitAuthority {
   /** Runs one command from `identity` (once per correlation id). */
   execute(identity: string, role: MemberRole, id: string, command: unknown): Result {
     if (this.stopped) return fail('disconnected', 'The host has left.');
-    let cache = this.results.get(identity);
-    if (!cache) this.results.set(identity, (cache = new Map()));
-    const seen = cache.get(id);
-    if (seen) return seen;
-    const type = (command as { type?: unknown } | null)?.type;
-    if (type === 'tick' || type === 'presence') {
-      return fail('not-allowed', 'Only the room itself may send this command.');
-    }
-    const caller: Caller = { id: identity, role };
-    let result: Result;
-    try {
-      const before = this.actor.getSnapshot().context.last;
-      this.actor.send({ type: 'COMMAND', command, caller });
-      const snapshot = this.actor.getSnapshot();
-      // Never answer with an older outcome: if the actor did not run this command, say so.
-      result =
-        snapshot.status === 'active' && snapshot.context.last && snapshot.context.last !== before
-          ? snapshot.context.last.result
-          : fail('internal', 'The room did not run this command; nothing changed.');
-    } catch {
-      result = fail('internal', 'The room could not run this command; nothing changed.');
-    }
-    cache.set(id, result);
-    if (cache.size > RESULT_CACHE) cache.delete(cache.keys().next().value!);
-    return result;
+    return this.server.execute({ id: identity, role }, id, command);
   }
 
   /**
@@ -220,14 +178,13 @@ export class LiveKitAuthority {
   }
 
   private presence(userId: string, connected: boolean): void {
-    if (this.stopped || !this.state.members[userId]) return;
-    this.actor.send({ type: 'COMMAND', command: { type: 'presence', userId, connected }, caller: { id: 'system', role: 'system' } });
+    if (this.stopped) return;
+    this.server.presence(userId, connected);
   }
 
-  private onOutcome(outcome: StepOutcome): void {
-    if (!outcome.patch) return;
+  private onChange({ outcome, delta }: ServedChange): void {
     const room = outcome.state.room;
-    const sent = this.publish(encodeDelta(room.version, room.clock, outcome.patch, outcome.events));
+    const sent = this.publish(delta);
     // A delta too large for one data packet is skipped: the beacon makes clients fetch a snapshot.
     if (!sent) this.publish(encodeSync(room.version));
     this.save(); // after the delta has left: saving for a reload must not delay everyone else
@@ -278,74 +235,27 @@ export class LiveKitAuthority {
   }
 
   private async rpcCommand(data: RpcInvocationData): Promise<string> {
-    let id: string;
-    let command: unknown;
-    const decoded = decode(data.payload);
-    if (decoded.ok && decoded.value.t === 'cmd') {
-      id = decoded.value.id;
-      command = decoded.value.cmd;
-    } else {
-      // A well-formed envelope around an invalid command is answered by the authority itself
-      // (`invalid-command`, which validates the command again); anything else is refused.
-      const raw = safeParse(data.payload) as { v?: unknown; t?: unknown; id?: unknown; cmd?: unknown } | null;
-      if (!(raw && raw.v === 1 && raw.t === 'cmd' && typeof raw.id === 'string' && raw.id.length > 0 && raw.id.length <= 64)) {
-        throw new RpcError(RPC_MALFORMED, decoded.ok ? 'not a command' : decoded.error.message.slice(0, 200));
-      }
-      id = raw.id;
-      command = raw.cmd;
-    }
     // The caller's role is in its token attributes, which arrive with its participant info; a real
     // server batches joins of non-publishers (about every 3 s), so a join can arrive first. It is
     // then run as audience at once, and `promoteFromToken` upgrades it when the info arrives.
-    const result = this.execute(data.callerIdentity, this.roleOf(data.callerIdentity), id, command);
-    let text = serialize(encodeResult(id, result));
-    if (!text.ok || text.value.length * 3 > MAX_RESULT_BYTES) {
-      const small: Result = result.ok ? { ok: true, value: null } : result;
-      text = serialize(encodeResult(id, small));
-    }
-    if (!text.ok) throw new RpcError(RPC_MALFORMED, 'result too large');
-    // `at`: the room version after the command, so the caller can make sure its replica shows
-    // the change before it hands the answer on (read-your-writes, as in the memory backend).
-    return `{"at":${this.state.version},"res":${text.value}}`;
-  }
-
-  private pagesOf(room: RoomState): string[] {
-    let pages = this.snapshots.get(room.version);
-    if (!pages) {
-      const text = serialize(encodeSnapshot(room));
-      if (!text.ok) throw new RpcError(RPC_MALFORMED, 'snapshot too large');
-      pages = paginate(text.value, this.options.pageBytes);
-      this.snapshots.set(room.version, pages);
-      if (this.snapshots.size > SNAPSHOT_CACHE) this.snapshots.delete(this.snapshots.keys().next().value!);
-    }
-    return pages;
+    return answer(() => this.rpc.command(data.callerIdentity, this.roleOf(data.callerIdentity), data.payload));
   }
 
   private async rpcSync(data: RpcInvocationData): Promise<string> {
-    const decoded = decode(data.payload);
-    if (!decoded.ok || decoded.value.t !== 'sync') throw new RpcError(RPC_MALFORMED, 'expected a sync message');
-    const room = this.state;
-    // `have: 0` also means "nothing yet" (a replica with no room), so it always gets the room.
-    if (decoded.value.have > 0 && room.version <= decoded.value.have) {
-      return JSON.stringify({ version: room.version, page: 0, pages: 0, data: '' } satisfies SnapshotPage);
-    }
-    const pages = this.pagesOf(room);
-    return JSON.stringify({ version: room.version, page: 0, pages: pages.length, data: pages[0]! } satisfies SnapshotPage);
+    return answer(() => this.rpc.sync(data.payload));
   }
 
   private async rpcPage(data: RpcInvocationData): Promise<string> {
-    const req = parsePageRequest(data.payload);
-    if (!req) throw new RpcError(RPC_MALFORMED, 'expected { version, page }');
-    const pages = this.snapshots.get(req.version);
-    if (!pages || req.page >= pages.length) throw new RpcError(RPC_STALE_SNAPSHOT, 'that snapshot is gone; sync again');
-    return JSON.stringify({ version: req.version, page: req.page, pages: pages.length, data: pages[req.page]! } satisfies SnapshotPage);
+    return answer(() => this.rpc.page(data.payload));
   }
 }
 
-function safeParse(text: string): unknown {
+/** Runs an answerer call, re-throwing its refusal as livekit-client's RpcError. */
+function answer(run: () => string): string {
   try {
-    return JSON.parse(text);
-  } catch {
-    return null;
+    return run();
+  } catch (e) {
+    if (e instanceof RpcRefusal) throw new RpcError(e.code, e.message);
+    throw e;
   }
 }

@@ -17,4 +17,5 @@ export {
   paginate,
   rpcFailure,
 } from './rpc.js';
+export { RpcAnswerer, RpcRefusal, type RpcAnswererOptions } from './rpc-server.js';
 export { liveKitOptionsFromParams, type ParamsResult } from './params.js';

@@ -3,21 +3,17 @@
  * clients over links that can be made to misbehave (fault injection), and the simulated
  * audio-level hub. Snapshots and deltas are the same wire messages LiveKit carries.
  */
-import { createActor, type Actor } from 'xstate';
 import {
-  authorityHostMachine,
+  AuthorityServer,
   createAuthority,
   decode,
-  encodeDelta,
   encodeResult,
   encodeSnapshot,
   fail,
-  type Caller,
   type MemberRole,
-  type Result,
   type RoomConfigInput,
   type RoomState,
-  type StepOutcome,
+  type ServedChange,
   type WireMessage,
 } from '@micseat/core';
 import { FaultyPipe, type FaultConfig } from './faults.js';
@@ -37,13 +33,10 @@ export interface MemoryRoomServerOptions {
   now?: () => number;
 }
 
-/** Results remembered per client, so a resent command is answered, not run twice. */
-const RESULT_CACHE = 128;
-
 export class MemoryRoomServer {
-  readonly actor: Actor<typeof authorityHostMachine>;
+  /** Core's authority server: idempotent commands, delta fan-out, sync answers. */
+  readonly authority: AuthorityServer;
   private readonly links = new Map<string, ServerLink>();
-  private readonly results = new Map<string, Map<string, Result>>();
   private readonly levelListeners = new Set<(levels: ReadonlyMap<string, number>) => void>();
   private readonly levels = new Map<string, number>();
   private closed = false;
@@ -51,21 +44,19 @@ export class MemoryRoomServer {
   constructor(options: MemoryRoomServerOptions = {}) {
     const now = options.now ?? (() => Date.now());
     const state = createAuthority(options.roomId ?? 'room', options.config, now());
-    this.actor = createActor(authorityHostMachine, { input: { state, now } });
-    // Timer-driven changes (expiries) reach everyone like any other change. A listener that
-    // threw would stop the actor for good, so nothing escapes it.
-    this.actor.on('outcome', ({ outcome }) => {
-      try {
-        this.broadcast(outcome);
-      } catch (e) {
-        console.error('micseat: a delta could not be sent', e);
-      }
-    });
-    this.actor.start();
+    this.authority = new AuthorityServer({ state, now });
+    // Timer-driven changes (expiries) reach everyone like any other change (listener errors are
+    // contained by the authority server: one bad link cannot stop the room).
+    this.authority.onChange((change) => this.broadcast(change));
+    this.authority.start();
+  }
+
+  get actor(): AuthorityServer['actor'] {
+    return this.authority.actor;
   }
 
   get room(): RoomState {
-    return this.actor.getSnapshot().context.state.room;
+    return this.authority.room;
   }
 
   get connectedCount(): number {
@@ -77,7 +68,7 @@ export class MemoryRoomServer {
     if (this.closed) return;
     this.links.set(link.identity, link);
     if (this.room.members[link.identity] && !this.room.members[link.identity]!.connected) {
-      this.actor.send({ type: 'COMMAND', command: { type: 'presence', userId: link.identity, connected: true }, caller: { id: 'system', role: 'system' } });
+      this.authority.presence(link.identity, true);
     }
     link.push(encodeSnapshot(this.room));
   }
@@ -86,7 +77,7 @@ export class MemoryRoomServer {
   detach(identity: string): void {
     if (!this.links.delete(identity)) return;
     this.levels.delete(identity);
-    this.actor.send({ type: 'COMMAND', command: { type: 'presence', userId: identity, connected: false }, caller: { id: 'system', role: 'system' } });
+    this.authority.presence(identity, false);
   }
 
   /**
@@ -126,42 +117,19 @@ export class MemoryRoomServer {
   private handle(link: ServerLink, identity: string, message: WireMessage): void {
     if (message.t === 'sync') {
       // `have: 0` also means "nothing yet" (a replica with no room), so it always gets the room.
-      if (message.have === 0 || this.room.version > message.have) link.push(encodeSnapshot(this.room));
+      const room = this.authority.snapshotFor(message.have);
+      if (room) link.push(encodeSnapshot(room));
       return;
     }
     if (message.t !== 'cmd') return;
-    let cache = this.results.get(identity);
-    if (!cache) this.results.set(identity, (cache = new Map()));
-    const seen = cache.get(message.id);
-    if (seen) {
-      link.push(encodeResult(message.id, seen));
-      return;
-    }
-    const type = typeOf(message.cmd);
-    if (type === 'tick' || type === 'presence') {
-      link.push(encodeResult(message.id, fail('not-allowed', 'Only the room itself may send this command.')));
-      return;
-    }
-    const caller: Caller = { id: identity, role: link.role };
-    const before = this.actor.getSnapshot().context.last;
-    this.actor.send({ type: 'COMMAND', command: message.cmd, caller });
-    const snapshot = this.actor.getSnapshot();
-    // Never answer with an older outcome: if the actor did not run this command, say so.
-    const outcome =
-      snapshot.status === 'active' && snapshot.context.last && snapshot.context.last !== before
-        ? snapshot.context.last
-        : { result: fail('internal', 'The room did not run this command; nothing changed.') };
-    cache.set(message.id, outcome.result);
-    if (cache.size > RESULT_CACHE) cache.delete(cache.keys().next().value!);
-    // The delta (pushed by the outcome listener during `send`) goes first: a caller's replica
-    // already shows the change when the answer arrives.
-    link.push(encodeResult(message.id, outcome.result));
+    // Run once per correlation id, internal commands refused (core's authority server). The delta
+    // (pushed by the change listener during `execute`) goes first: a caller's replica already
+    // shows the change when the answer arrives.
+    const result = this.authority.execute({ id: identity, role: link.role }, message.id, message.cmd);
+    link.push(encodeResult(message.id, result));
   }
 
-  private broadcast(outcome: StepOutcome): void {
-    if (!outcome.patch) return;
-    const room = outcome.state.room;
-    const delta = encodeDelta(room.version, room.clock, outcome.patch, outcome.events);
+  private broadcast({ outcome, delta }: ServedChange): void {
     for (const link of this.links.values()) link.push(delta);
     // Someone removed from the room is cut off, as a real server would.
     for (const e of outcome.events) {
@@ -184,7 +152,7 @@ export class MemoryRoomServer {
 
   close(): void {
     this.closed = true;
-    this.actor.stop();
+    this.authority.stop();
     this.links.clear();
   }
 }
@@ -197,15 +165,6 @@ function correlationIdOf(input: unknown): string | null {
     return m && m.v === 1 && m.t === 'cmd' && typeof m.id === 'string' && m.id.length > 0 && m.id.length <= 64 ? m.id : null;
   } catch {
     return null;
-  }
-}
-
-/** A command's `type`, read without trusting the command (a Proxy or getter may throw). */
-function typeOf(cmd: unknown): unknown {
-  try {
-    return cmd && typeof cmd === 'object' ? (cmd as { type?: unknown }).type : undefined;
-  } catch {
-    return undefined;
   }
 }
 

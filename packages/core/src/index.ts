@@ -10,6 +10,7 @@ export * from './protocol.js';
 export * from './replica.js';
 export * from './backend.js';
 export * from './machines/authority-host.js';
+export * from './server.js';
 export * from './machines/seat-request.js';
 export * from './machines/invitation.js';
 export * from './machines/inbox.js';
