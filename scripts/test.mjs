@@ -44,7 +44,8 @@ try {
   process.exit(1);
 }
 
-const node = await run('node', ['--conditions=@micseat/source', '--import', 'tsx', '--test', '--test-reporter=spec', ...listTests('test/core'), ...listTests('test/consumers')]);
+// test/server: the server authority against the real LiveKit server and the real Redis (127.0.0.1:6379).
+const node = await run('node', ['--conditions=@micseat/source', '--import', 'tsx', '--test', '--test-reporter=spec', ...listTests('test/core'), ...listTests('test/consumers'), ...listTests('test/server')]);
 {
   const o = strip(node.out);
   passed += Number(/ℹ pass (\d+)/.exec(o)?.[1] ?? 0);

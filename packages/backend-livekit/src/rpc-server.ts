@@ -7,6 +7,9 @@
 import { decode, encodeResult, encodeSnapshot, serialize, type AuthorityServer, type MemberRole, type Result, type RoomState } from '@micseat/core';
 import { paginate, parsePageRequest, RPC_MALFORMED, RPC_STALE_SNAPSHOT, type SnapshotPage } from './rpc.js';
 
+// The wire names, for authority homes that import only this entry (no livekit-client inside).
+export { DATA_TOPIC, METHOD_COMMAND, METHOD_PAGE, METHOD_SYNC, ROLE_ATTRIBUTE, RPC_MALFORMED, RPC_STALE_SNAPSHOT } from './rpc.js';
+
 /** An RPC answer must stay under LiveKit's 15 KiB payload limit. */
 const MAX_RESULT_BYTES = 14_000;
 /** Serialised snapshots kept for paging (by version). */

@@ -1,0 +1,78 @@
+// Room leases and the fencing epoch, against the real Redis (127.0.0.1:6379).
+import { after, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { RoomStore, StaleOwnerError } from '@micseat/server';
+import { dropPrefix, testPrefix, waitFor } from './helpers.ts';
+
+const prefix = testPrefix('store');
+const stores: RoomStore[] = [];
+const store = (owner: string, leaseMs = 5_000) => {
+  const s = new RoomStore('redis://127.0.0.1:6379', { prefix, owner, leaseMs });
+  stores.push(s);
+  return s;
+};
+after(async () => {
+  await dropPrefix(prefix);
+  await Promise.all(stores.map((s) => s.close()));
+});
+
+describe('RoomStore (real Redis): one owner per room, stale writes fenced', () => {
+  test('processes racing for one room: exactly one gets it, with a new epoch', async () => {
+    const racers = Array.from({ length: 8 }, (_, i) => store(`p${i}`));
+    const epochs = await Promise.all(racers.map((s) => s.acquire('race')));
+    const winners = epochs.filter((e) => e !== null);
+    assert.equal(winners.length, 1, `one winner, got ${JSON.stringify(epochs)}`);
+    const winner = racers[epochs.findIndex((e) => e !== null)]!;
+    assert.equal(await winner.ownerOf('race'), winner.options.owner);
+    // Losers cannot renew or release it.
+    const loser = racers.find((s) => s !== winner)!;
+    assert.equal(await loser.renew('race', winners[0]!), false);
+    await loser.release('race');
+    assert.equal(await winner.ownerOf('race'), winner.options.owner);
+  });
+
+  test("a stale owner's write is refused by the fence; the new owner's lands", async () => {
+    const a = store('a', 300);
+    const b = store('b', 5_000);
+    const ea = (await a.acquire('fence'))!;
+    await a.write('fence', ea, { snapshot: '{"old":true}', results: [] });
+    // a stalls past its lease; b takes the room over.
+    let eb: number | null = null;
+    await waitFor(async () => (eb = await b.acquire('fence')) !== null, 'b takes the expired lease');
+    assert.ok(eb! > ea, 'a takeover bumps the epoch');
+    await assert.rejects(a.write('fence', ea, { snapshot: '{"stale":true}', results: [] }), StaleOwnerError);
+    await b.write('fence', eb!, { snapshot: '{"new":true}', results: [['bob', 'c1', '{"ok":true,"value":1}']] });
+    const stored = await b.read('fence');
+    assert.equal(stored?.snapshot, '{"new":true}');
+    assert.equal(stored?.epoch, eb);
+    assert.deepEqual(stored?.results, [['bob', 'c1', '{"ok":true,"value":1}']]);
+    assert.equal(await a.renew('fence', ea), false, 'the stale owner cannot renew either');
+  });
+
+  test('renewal keeps a lease; a lapsed lease nobody took is taken back; release frees it', async () => {
+    const a = store('a2', 300);
+    const e = (await a.acquire('renew'))!;
+    for (let i = 0; i < 3; i++) {
+      assert.equal(await a.renew('renew', e), true);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.equal(await a.ownerOf('renew'), 'a2');
+    await waitFor(async () => (await a.ownerOf('renew')) === null, 'the lease lapses');
+    assert.equal(await a.renew('renew', e), true, 'nobody took it: the owner keeps its room');
+    assert.equal(await a.ownerOf('renew'), 'a2');
+    await a.release('renew');
+    assert.equal(await a.ownerOf('renew'), null);
+    const b = store('b2');
+    assert.ok((await b.acquire('renew'))! > e);
+  });
+
+  test('roles are recorded per room by the minter and read back; unknown identities have none', async () => {
+    const a = store('roles');
+    await a.setRole('r1', 'alice', 'host', 60_000);
+    await a.setRole('r1', 'bob', 'cohost', 60_000);
+    assert.equal(await a.roleOf('r1', 'alice'), 'host');
+    assert.equal(await a.roleOf('r1', 'bob'), 'cohost');
+    assert.equal(await a.roleOf('r1', 'carol'), null);
+    assert.equal(await a.roleOf('r2', 'alice'), null, 'a role is for one room only');
+  });
+});
