@@ -97,6 +97,7 @@ export class ProtocolClient {
   }
 
   /** Sends a command with a given correlation id (default: a new one); resolves with its result. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read result values field by field
   async send(command: Command | Record<string, unknown>, id = this.nextId()): Promise<Result<any>> {
     const answer = await this.rpc(METHOD_COMMAND, JSON.stringify(encodeCommand(id, command as Command)));
     const parsed = JSON.parse(answer) as { at: number; res: { id: string; res: Result } };
@@ -119,6 +120,7 @@ export class ProtocolClient {
 }
 
 /** POSTs JSON (or raw text) and returns status and parsed body. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read JSON bodies field by field
 export async function post(url: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: any }> {
   const r = await fetch(url, {
     method: 'POST',

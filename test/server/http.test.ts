@@ -101,15 +101,15 @@ describe('token endpoint', () => {
   test('a flood of token requests from one address is rate-limited with a typed 429', async () => {
     const s = await service(developmentAuthorize, { tokenRate: { burst: 5, perMinute: 5 } });
     const statuses: number[] = [];
-    let limited: any = null;
+    let limited: { error: { code: string; details: { perMinute: number } } } | null = null;
     for (let i = 0; i < 12; i++) {
       const r = await post(`${s.url}/token`, { room: 'flood', identity: `f${i}`, role: 'audience' });
       statuses.push(r.status);
       if (r.status === 429) limited = r.body;
     }
     assert.equal(statuses.filter((x) => x === 200).length, 5, statuses.join(','));
-    assert.equal(limited.error.code, 'rate-limited');
-    assert.equal(limited.error.details.perMinute, 5);
+    assert.equal(limited?.error.code, 'rate-limited');
+    assert.equal(limited?.error.details.perMinute, 5);
   });
 
   test('an authorize hook that throws refuses instead of failing open', async () => {

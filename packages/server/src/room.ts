@@ -104,7 +104,8 @@ export class ServedRoom {
     this.rpc = new RpcAnswerer(this.server, {}, (caller, id, command) => this.run(caller, id, command));
     this.server.onChange((change) => {
       this.pending.push(change);
-      void this.flush();
+      // After the current command has recorded its result (`run`), so the write carries it.
+      queueMicrotask(() => void this.flush());
     });
     this.server.start();
   }
@@ -265,9 +266,13 @@ export class ServedRoom {
       try {
         while (this.pending.length && !this.closed) {
           const batch = this.pending.splice(0);
+          const t0 = Date.now();
           await this.persist();
           if (this.closed) return;
+          const t1 = Date.now();
           await this.applyPermissions(false);
+          const t2 = Date.now();
+          if (t2 - t0 > 1_000) this.options.log('slow commit', { room: this.name, persistMs: t1 - t0, permissionsMs: t2 - t1 });
           this.enforceMutes();
           for (const c of batch) {
             // A delta too large for one data packet is replaced by a beacon: clients then sync.
@@ -301,7 +306,10 @@ export class ServedRoom {
 
   private settle(): void {
     const still: typeof this.waiters = [];
-    for (const w of this.waiters) (w.version <= this.durableVersion ? w.resolve() : still.push(w));
+    for (const w of this.waiters) {
+      if (w.version <= this.durableVersion) w.resolve();
+      else still.push(w);
+    }
     this.waiters = still;
   }
 

@@ -306,8 +306,9 @@ export class MicseatService {
       this.o.log('webhook refused: too old (replay?)', { id: event.id, event: event.event, ageMs: age });
       throw new HttpError(409, 'replayed', 'The webhook is too old to act on.');
     }
-    // Each delivery id is acted on once across all processes; a replay is acknowledged only.
-    const first = event.id ? await this.store.redis.set(`${this.o.prefix}webhook:${event.id}`, '1', 'PX', this.o.webhookMaxAgeMs * 2, 'NX') : 'OK';
+    // LiveKit sends every event to every process's URL: each process acts on a delivery id once,
+    // and a replay of it is acknowledged only.
+    const first = event.id ? await this.store.redis.set(`${this.o.prefix}webhook:${this.owner}:${event.id}`, '1', 'PX', this.o.webhookMaxAgeMs * 2, 'NX') : 'OK';
     if (first !== 'OK') {
       this.o.log('webhook replay ignored', { id: event.id, event: event.event });
       return { ok: true, duplicate: true };
