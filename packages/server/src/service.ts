@@ -104,6 +104,8 @@ export class MicseatService {
   readonly owner = `${process.pid}-${randomBytes(6).toString('hex')}`;
   readonly rooms = new Map<string, ServedRoom>();
   private readonly opening = new Map<string, Promise<ServedRoom | null>>();
+  /** Rooms whose lease we hold while joining them (epoch by room). */
+  private readonly acquiring = new Map<string, number>();
   private readonly receiver: WebhookReceiver;
   private readonly tokenBuckets = new Map<string, { tokens: number; at: number }>();
   private http: Server | null = null;
@@ -181,6 +183,8 @@ export class MicseatService {
     const epoch = await this.store.acquire(name);
     if (epoch === null) return null;
     const started = Date.now();
+    // Joining LiveKit can take longer than the lease on a loaded machine: renew it meanwhile.
+    this.acquiring.set(name, epoch);
     try {
       const served = await ServedRoom.open({
         name,
@@ -208,10 +212,13 @@ export class MicseatService {
       this.o.log('could not serve room', { room: name, epoch, error: String(e) });
       await this.store.release(name).catch(() => undefined);
       return null;
+    } finally {
+      this.acquiring.delete(name);
     }
   }
 
   private async renewAll(): Promise<void> {
+    for (const [name, epoch] of [...this.acquiring]) await this.store.renew(name, epoch).catch(() => false);
     for (const r of [...this.rooms.values()]) {
       const ok = await this.store.renew(r.name, r.epoch).catch(() => false);
       if (!ok && !r.isClosed) r.close('lease lost');
