@@ -56,3 +56,57 @@ describe('BroadcastChannel: one room across tabs', () => {
     other.close();
   });
 });
+
+describe('BroadcastChannel presence: a tab that goes away frees its seat', () => {
+  async function seatedTab(channel: string, heartbeatMs: number) {
+    const room = createMemoryRoom({ config: { reconnectGraceMs: 1500 } });
+    const stop = room.serveTabs(channel, { heartbeatMs });
+    const host = room.join('host', 'host');
+    await host.connect({ name: 'Host' });
+    await host.send({ type: 'set-mode', mode: 'free' });
+    return { room, stop, host };
+  }
+
+  it('a tab that falls silent (closed, crashed) is held for the grace, then its seat is freed', async () => {
+    const { room, stop, host } = await seatedTab('micseat-presence-1', 100);
+    // A "tab" that opens, takes a seat, then is killed: no close, no more beats.
+    const tab = new BroadcastChannel('micseat-presence-1');
+    const up = (kind: string, data?: string) => tab.postMessage({ dir: 'up', from: 'dead-tab', identity: 'ghost', role: 'audience', kind, ...(data ? { data } : {}) });
+    up('open');
+    up('msg', JSON.stringify({ v: 1, t: 'cmd', id: 'g1', cmd: { type: 'join', name: 'Ghost' } }));
+    await waitFor(() => host.room?.members['ghost']?.connected, 3000, 'ghost joined');
+    up('msg', JSON.stringify({ v: 1, t: 'cmd', id: 'g2', cmd: { type: 'take-seat', seat: 0 } }));
+    await waitFor(() => host.room?.seats[0]?.userId === 'ghost', 3000, 'ghost seated');
+    tab.close();
+    // Missed beats: the member enters the reconnect grace (seat held, reconnecting) ...
+    await waitFor(() => host.room?.seats[0]?.status === 'reconnecting', 3000, 'seat held while reconnecting');
+    expect(host.room!.members['ghost']!.connected).to.equal(false);
+    // ... and after the grace the seat is free.
+    await waitFor(() => host.room?.seats[0]?.status === 'empty', 5000, 'seat freed after the grace');
+    stop();
+    room.close();
+  });
+
+  it('a live tab keeps beating and keeps its seat; pagehide says goodbye at once', async () => {
+    const { room, stop, host } = await seatedTab('micseat-presence-2', 100);
+    const remote = joinOverBroadcastChannel('micseat-presence-2', 'tab-user', 'audience', { heartbeatMs: 100 });
+    expect((await remote.connect({ name: 'Tab' })).ok).to.equal(true);
+    expect((await remote.send({ type: 'take-seat', seat: 1 })).ok).to.equal(true);
+    await waitFor(() => host.room?.seats[1]?.userId === 'tab-user', 3000, 'seated');
+    // Many heartbeat periods later (counted on the channel) it is still there, connected.
+    const spy = new BroadcastChannel('micseat-presence-2');
+    let beats = 0;
+    spy.onmessage = (e: MessageEvent) => {
+      if (e.data?.kind === 'beat' && e.data.identity === 'tab-user') beats++;
+    };
+    await waitFor(() => beats >= 8, 5000, 'eight heartbeats');
+    spy.close();
+    expect(host.room!.members['tab-user']!.connected).to.equal(true);
+    expect(host.room!.seats[1]!.status).to.equal('occupied');
+    window.dispatchEvent(new Event('pagehide'));
+    await waitFor(() => host.room?.members['tab-user']?.connected === false, 1000, 'gone at pagehide');
+    expect(host.room!.seats[1]!.status).to.equal('reconnecting');
+    stop();
+    room.close();
+  });
+});

@@ -9,7 +9,7 @@ import type { ClientTransport } from './client.js';
 import type { MemoryRoomServer } from './server.js';
 
 type Envelope =
-  | { dir: 'up'; from: string; identity: string; role: MemberRole; kind: 'open' | 'close' | 'msg'; data?: string }
+  | { dir: 'up'; from: string; identity: string; role: MemberRole; kind: 'open' | 'close' | 'msg' | 'beat'; data?: string }
   | { dir: 'down'; to: string; data: string }
   | { dir: 'level'; identity: string; level: number };
 
@@ -17,11 +17,36 @@ const ROLES: readonly string[] = ['host', 'cohost', 'audience'];
 const isIdentity = (x: unknown): x is string => typeof x === 'string' && x.length > 0 && x.length <= LIMITS.maxIdentityLength;
 const isKey = (x: unknown): x is string => typeof x === 'string' && x.length > 0 && x.length <= 200;
 
+/**
+ * Presence across tabs: a client tab beats every `heartbeatMs`; the serving tab treats a tab it
+ * has not heard from for `heartbeatMs × 3` as gone (a closed or crashed tab sends nothing), and
+ * its member enters the normal reconnect grace. A tab being closed also says so on `pagehide`.
+ */
+export interface PresenceOptions {
+  /** Default 2000 ms. */
+  heartbeatMs?: number;
+}
+export const DEFAULT_HEARTBEAT_MS = 2_000;
+const MISSED_BEATS = 3;
+
 /** Serves `server` to other tabs on `channelName`. Returns a function that stops serving. */
-export function serveOverBroadcastChannel(server: MemoryRoomServer, channelName: string): () => void {
+export function serveOverBroadcastChannel(server: MemoryRoomServer, channelName: string, options: PresenceOptions = {}): () => void {
   const channel = new BroadcastChannel(channelName);
   const clients = new Map<string, string>(); // tab client key → identity
+  const heard = new Map<string, number>(); // tab client key → when last heard from
+  const heartbeatMs = options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS;
   let open = true;
+  const forget = (key: string) => {
+    const identity = clients.get(key);
+    clients.delete(key);
+    heard.delete(key);
+    // Another tab of the same person may still be here: only the last one going detaches.
+    if (identity !== undefined && ![...clients.values()].includes(identity)) server.detach(identity);
+  };
+  const sweep = setInterval(() => {
+    const now = Date.now();
+    for (const [key, at] of heard) if (now - at > heartbeatMs * MISSED_BEATS) forget(key);
+  }, heartbeatMs);
   const post = (env: Envelope) => {
     if (open) channel.postMessage(env);
   };
@@ -41,16 +66,18 @@ export function serveOverBroadcastChannel(server: MemoryRoomServer, channelName:
       return;
     }
     if (env.dir !== 'up' || !isKey(env.from) || !isIdentity(env.identity) || !ROLES.includes(env.role)) return;
+    if (clients.get(env.from) === env.identity) heard.set(env.from, Date.now());
+    if (env.kind === 'beat') return;
     if (env.kind === 'open') {
       clients.set(env.from, env.identity);
+      heard.set(env.from, Date.now());
       server.attach({
         identity: env.identity,
         role: env.role,
         push: (m) => post({ dir: 'down', to: env.from, data: JSON.stringify(m) }),
       });
     } else if (env.kind === 'close') {
-      clients.delete(env.from);
-      server.detach(env.identity);
+      if (clients.get(env.from) === env.identity) forget(env.from);
     } else if (env.kind === 'msg' && clients.get(env.from) === env.identity) {
       server.receive(env.identity, env.data);
     }
@@ -60,6 +87,7 @@ export function serveOverBroadcastChannel(server: MemoryRoomServer, channelName:
   });
   return () => {
     offLevels();
+    clearInterval(sweep);
     open = false;
     for (const identity of clients.values()) server.detach(identity);
     clients.clear();
@@ -75,11 +103,16 @@ export class BroadcastTransport implements ClientTransport {
   /** Decoder refusals, counted for the inspector. */
   rejected = 0;
 
+  private beat: ReturnType<typeof setInterval> | null = null;
+  private readonly heartbeatMs: number;
+
   constructor(
     channelName: string,
     private readonly identity: string,
     private readonly role: MemberRole,
+    options: PresenceOptions = {},
   ) {
+    this.heartbeatMs = options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS;
     this.channel = new BroadcastChannel(channelName);
     this.channel.onmessage = (ev: MessageEvent<Envelope>) => {
       const env = ev.data;
@@ -93,7 +126,10 @@ export class BroadcastTransport implements ClientTransport {
     };
   }
 
-  private post(kind: 'open' | 'close' | 'msg', data?: string): void {
+  /** The tab is going away (closed, reloaded, navigated): say so now rather than fall silent. */
+  private onPageHide = (): void => this.close();
+
+  private post(kind: 'open' | 'close' | 'msg' | 'beat', data?: string): void {
     this.channel.postMessage({ dir: 'up', from: this.key, identity: this.identity, role: this.role, kind, ...(data ? { data } : {}) } satisfies Envelope);
   }
 
@@ -105,8 +141,14 @@ export class BroadcastTransport implements ClientTransport {
   }
   open(): void {
     this.post('open');
+    if (this.beat) clearInterval(this.beat);
+    this.beat = setInterval(() => this.post('beat'), this.heartbeatMs);
+    if (typeof window !== 'undefined') window.addEventListener('pagehide', this.onPageHide);
   }
   close(): void {
+    if (this.beat) clearInterval(this.beat);
+    this.beat = null;
+    if (typeof window !== 'undefined') window.removeEventListener('pagehide', this.onPageHide);
     this.post('close');
   }
 }
