@@ -22,8 +22,8 @@ const groups = [
   { name: 'bench', files: ['bench/browser/**/*.bench.ts', 'test/elements/request-list.test.ts', 'test/livekit/bench.test.ts'] },
 ]
   .filter((g) => (groupFilter ? g.name === groupFilter : g.name !== 'bench'))
-  // MICSEAT_TEST_FILES narrows the chosen group to some files (a glob), e.g. while fixing one.
-  .map((g) => (process.env.MICSEAT_TEST_FILES ? { ...g, files: process.env.MICSEAT_TEST_FILES } : g))
+  // MICSEAT_TEST_FILES narrows the chosen group to some files (a glob, or several joined by commas).
+  .map((g) => (process.env.MICSEAT_TEST_FILES ? { ...g, files: process.env.MICSEAT_TEST_FILES.split(',') } : g))
   // A group whose folder holds no test yet is left out (the runner refuses empty globs).
   .filter((g) => [g.files].flat().some((glob) => {
     if (glob.startsWith('!')) return false;

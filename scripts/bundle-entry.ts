@@ -6,10 +6,11 @@
  */
 export * from '@micseat/elements';
 export * from '@micseat/core';
-import { connectDemoRooms } from '@micseat/backend-memory';
+import { connectDemoRooms, observeDemoRooms } from '@micseat/backend-memory';
 
 export {
   connectDemoRooms,
+  observeDemoRooms,
   closeDemoRooms,
   createMemoryRoom,
   joinOverBroadcastChannel,
@@ -23,6 +24,10 @@ export {
 // (<micseat-room demo-room="party" demo-user="alice" demo-role="host">). Module scripts run once
 // the page is parsed, so the elements are there; later ones can call connectDemoRooms() again.
 if (typeof document !== 'undefined') {
-  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', () => connectDemoRooms(), { once: true });
-  else connectDemoRooms();
+  const start = () => {
+    connectDemoRooms();
+    observeDemoRooms();
+  };
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start, { once: true });
+  else start();
 }

@@ -1,7 +1,7 @@
 import { expect, html, oneEvent } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import type { AudioUnlock, ConnectedUsers, InvitationPrompt, MicToggle, RoomInspector, RoomModeToggle } from '@micseat/elements';
-import { closeRooms, hasState, makeRoom, part, tick, until, type Person } from './helpers.js';
+import { closeRooms, hasState, makeRoom, part, tick, until, type Person, rowAction } from './helpers.js';
 
 const q = <K extends keyof HTMLElementTagNameMap>(p: Person, tag: K) => p.el.querySelector(tag)! as HTMLElementTagNameMap[K];
 const base = (el: Element) => part<HTMLButtonElement>(el, 'base')!;
@@ -226,13 +226,16 @@ describe('<connected-users>', () => {
     await until(() => words(cu).includes('Listening (1)'));
     await until(() => part(cu, 'activity')?.textContent?.includes('Bob joined'));
     await expect(cu).to.be.accessible();
-    // invite bob (keyboard)
+    // invite bob (keyboard): his row's one actions button opens a menu; Invite is its first item
+    expect(cu.shadowRoot!.querySelectorAll('[part~="person"] button').length, 'one tab stop per row').to.equal(1);
     const inv = oneEvent(host.el, 'seat-invite');
-    part<HTMLButtonElement>(cu, 'invite')!.focus();
+    part<HTMLButtonElement>(cu, 'actions')!.focus();
+    await sendKeys({ press: 'Enter' });
+    await until(() => cu.shadowRoot!.activeElement === part(cu, 'invite'), 'focus on Invite');
     await sendKeys({ press: 'Enter' });
     expect((await inv).detail).to.deep.equal({ seat: 'any', userId: 'bob' });
     await until(() => Object.values(bob.snap().context.invitations).length === 1);
-    await until(() => part(cu, 'cancel'));
+    await until(() => rowAction(cu, 'Bob', 'cancel'));
     bob.actor.send({ type: 'ACCEPT_INVITATION', invitationId: Object.keys(bob.snap().context.invitations)[0]! });
     await until(() => words(cu).includes('On seats (2)'));
     await until(() => part(cu, 'activity')!.textContent!.includes('Bob took seat 1'));
@@ -240,8 +243,8 @@ describe('<connected-users>', () => {
     await room.join('carol', 'audience', html``);
     await until(() => words(cu).includes('Listening (1)'));
     const rm = oneEvent(host.el, 'member-remove');
-    const carolRow = [...cu.shadowRoot!.querySelectorAll('[part="person"]')].find((r) => r.textContent!.includes('Carol'))!;
-    carolRow.querySelector<HTMLButtonElement>('[part="remove"]')!.click();
+    await until(() => rowAction(cu, 'Carol', 'remove'));
+    rowAction(cu, 'Carol', 'remove')!.click();
     expect((await rm).detail).to.deep.equal({ userId: 'carol' });
     await until(() => part(cu, 'activity')!.textContent!.includes('Carol left'));
     await expect(cu).to.be.accessible();

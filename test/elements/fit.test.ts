@@ -7,7 +7,7 @@ import { expect, html } from '@open-wc/testing';
 import { setViewport } from '@web/test-runner-commands';
 import type { MicSeat } from '@micseat/elements';
 import { hueOf, initials } from '../../packages/elements/src/i18n/format.js';
-import { closeRooms, cutStateText, hasState, makeRoom, overlaps, part, textRect, until, words } from './helpers.js';
+import { closeRooms, cutStateText, hasState, makeRoom, overlaps, part, rowAction, textRect, until, words } from './helpers.js';
 
 const LONG = 'Bartholomew Fitzgerald-Montgomery';
 
@@ -171,4 +171,43 @@ describe('the seat menu stays in the viewport', () => {
       }
     });
   }
+});
+
+describe('<connected-users> at 320 px', () => {
+  afterEach(async () => {
+    closeRooms();
+    await setViewport({ width: 800, height: 600 });
+  });
+
+  it('one actions button per person, covering nothing; "Cancel invitation" is in its menu', async () => {
+    await setViewport({ width: 320, height: 700 });
+    const room = makeRoom({ seatCount: 3, invitationTimeoutMs: 60_000 });
+    const host = await room.join('alice', 'host', html`<connected-users></connected-users>`);
+    await room.join('bob', 'audience', html``, { name: 'Bartholomew Fitzgerald' });
+    await room.join('carol', 'audience', html``);
+    const cu = host.el.querySelector('connected-users')!;
+    await until(() => rowAction(cu, 'Bartholomew', 'invite'));
+    rowAction(cu, 'Bartholomew', 'invite')!.click();
+    await until(() => Object.values(host.snap().context.room!.invitations).some((i) => i.status === 'pending'));
+    const rows = () => [...cu.shadowRoot!.querySelectorAll<HTMLElement>('[part~="person"]')];
+    await until(() => words(rows().find((r) => words(r).includes('Bartholomew'))!.querySelector('[part~="meta"]')).includes('Pending'));
+    for (const row of rows()) {
+      const buttons = row.querySelectorAll('button');
+      expect(buttons.length, `${words(row)}: at most one tab stop`).to.be.at.most(1);
+      const button = buttons[0];
+      if (!button) continue;
+      const b = button.getBoundingClientRect();
+      for (const p of ['name', 'meta']) {
+        const el = row.querySelector(`[part~="${p}"]`)!;
+        expect(overlaps(b, textRect(el)), `${words(el)} under the button`).to.equal(false);
+      }
+    }
+    expect(cutStateText(cu)).to.deep.equal([]);
+    const ev = new Promise<Event>((r) => host.el.addEventListener('invitation-cancel', r, { once: true }));
+    await until(() => rowAction(cu, 'Bartholomew', 'cancel'));
+    rowAction(cu, 'Bartholomew', 'cancel')!.click();
+    await ev;
+    await until(() => !Object.values(host.snap().context.room!.invitations).some((i) => i.status === 'pending'), 'invitation withdrawn');
+    await expect(cu).to.be.accessible();
+  });
 });

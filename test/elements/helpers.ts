@@ -193,3 +193,18 @@ export function textRect(el: Element): DOMRect {
 }
 
 export const overlaps = (a: DOMRect, b: DOMRect) => a.left < b.right - 0.5 && b.left < a.right - 0.5 && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5;
+
+/**
+ * The `action` item (invite, cancel, cohost, remove) of `name`'s row in a `<connected-users>`:
+ * opens that row's actions menu when it is closed (use inside `until`).
+ */
+export function rowAction(cu: Element, name: string, action: string): HTMLButtonElement | null {
+  const row = [...cu.shadowRoot!.querySelectorAll<HTMLElement>('[part~="person"]')].find((r) =>
+    r.querySelector('[part~="name"]')!.textContent!.trim().startsWith(name),
+  );
+  if (!row) return null;
+  const item = row.querySelector<HTMLButtonElement>(`[part~="${action}"]`);
+  if (item) return item;
+  if (!row.querySelector('[part~="menu"]')) row.querySelector<HTMLButtonElement>('[part~="actions"]')?.click();
+  return null;
+}

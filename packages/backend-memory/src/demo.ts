@@ -29,7 +29,9 @@ export interface DemoWiring {
 export function connectDemoRooms(root: ParentNode = document): DemoWiring {
   const connected: Element[] = [];
   const refused: DemoWiring['refused'] = [];
-  for (const el of root.querySelectorAll('micseat-room[demo-room]')) {
+  const selector = 'micseat-room[demo-room]';
+  const self = root instanceof Element && root.matches(selector) ? [root] : [];
+  for (const el of [...self, ...root.querySelectorAll(selector)]) {
     const target = el as Element & { backend?: unknown };
     if (target.backend) continue;
     const wired = wire(el);
@@ -88,6 +90,23 @@ function wire(el: Element): { backend?: unknown; error?: RoomError } {
     return { error: roomError('id-conflict', `demo-user "${user}" is already in demo room "${name}".`, { attribute: 'demo-user', value: user }) };
   }
   return { backend: room.join(user, role) };
+}
+
+/**
+ * Keeps wiring: every `micseat-room[demo-room]` added to the page later (a CMS block rendered
+ * after load, a single-page app's view) connects like the ones present at load. Returns a stop function.
+ */
+export function observeDemoRooms(root: Node = document.documentElement): () => void {
+  const observer = new MutationObserver((records) => {
+    for (const r of records) {
+      for (const node of r.addedNodes) {
+        if (!(node instanceof Element)) continue;
+        if (node.matches('micseat-room[demo-room]') || node.querySelector('micseat-room[demo-room]')) connectDemoRooms(node);
+      }
+    }
+  });
+  observer.observe(root, { childList: true, subtree: true });
+  return () => observer.disconnect();
 }
 
 /** Closes every demo room (for tests and single-page apps leaving the page). */

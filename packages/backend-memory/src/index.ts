@@ -7,7 +7,7 @@
  *   room.setFaults({ drop: 0.1, duplicate: 0.1, reorder: 0.1 });
  */
 import type { MemberRole, RoomConfigInput } from '@micseat/core';
-import { BroadcastLevelHub, BroadcastTransport, serveOverBroadcastChannel } from './broadcast.js';
+import { BroadcastLevelHub, BroadcastTransport, serveOverBroadcastChannel, type PresenceOptions } from './broadcast.js';
 import { MemoryRoomBackend, type MemoryClientOptions } from './client.js';
 import { checkFaults, type FaultConfig } from './faults.js';
 import { MemoryLink, MemoryRoomServer, type MemoryRoomServerOptions } from './server.js';
@@ -16,7 +16,7 @@ export { MemoryRoomBackend, type MemoryClientOptions, type ClientTransport } fro
 export { MemoryRoomServer, MemoryLink, type ServerLink, type MemoryRoomServerOptions } from './server.js';
 export { FaultyPipe, seededRandom, checkFaults, type FaultConfig, type FaultStats } from './faults.js';
 export { MemoryMedia, type MemoryMediaOptions, type LevelHub } from './media.js';
-export { serveOverBroadcastChannel, BroadcastTransport, BroadcastLevelHub } from './broadcast.js';
+export { serveOverBroadcastChannel, BroadcastTransport, BroadcastLevelHub, DEFAULT_HEARTBEAT_MS, type PresenceOptions } from './broadcast.js';
 
 export interface MemoryRoom {
   readonly server: MemoryRoomServer;
@@ -30,7 +30,7 @@ export interface MemoryRoom {
   drop(identity: string): void;
   resume(identity: string): void;
   /** Serves this room to other tabs on a BroadcastChannel. */
-  serveTabs(channelName: string): () => void;
+  serveTabs(channelName: string, options?: PresenceOptions): () => void;
   readonly clients: ReadonlyMap<string, MemoryRoomBackend>;
   close(): void;
 }
@@ -65,8 +65,8 @@ export function createMemoryRoom(options: MemoryRoomServerOptions = {}): MemoryR
     resume(identity) {
       clients.get(identity)?.resume();
     },
-    serveTabs(channelName) {
-      return serveOverBroadcastChannel(server, channelName);
+    serveTabs(channelName, options) {
+      return serveOverBroadcastChannel(server, channelName, options);
     },
     close() {
       for (const c of clients.values()) void c.disconnect();
@@ -80,9 +80,9 @@ export function joinOverBroadcastChannel(
   channelName: string,
   identity: string,
   role: MemberRole = 'audience',
-  options: MemoryClientOptions = {},
+  options: MemoryClientOptions & PresenceOptions = {},
 ): MemoryRoomBackend {
-  return new MemoryRoomBackend(identity, new BroadcastTransport(channelName, identity, role), {
+  return new MemoryRoomBackend(identity, new BroadcastTransport(channelName, identity, role, options), {
     ...options,
     levels: new BroadcastLevelHub(channelName),
   });
@@ -90,4 +90,4 @@ export function joinOverBroadcastChannel(
 
 export type { RoomConfigInput };
 
-export { connectDemoRooms, closeDemoRooms, type DemoWiring } from './demo.js';
+export { connectDemoRooms, closeDemoRooms, observeDemoRooms, type DemoWiring } from './demo.js';

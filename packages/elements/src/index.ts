@@ -19,7 +19,7 @@ export { MicseatElement } from './base/micseat-element.js';
 export { MicseatRoom } from './room/micseat-room.js';
 export { MicSeat, SPEAKING_THRESHOLD } from './mic-seat/mic-seat.js';
 export { MicSeatGrid } from './mic-seat-grid/mic-seat-grid.js';
-export { CohostRequestButton } from './cohost-request-button/cohost-request-button.js';
+export { CohostRequestButton, VERDICT_SHOW_MS } from './cohost-request-button/cohost-request-button.js';
 export { RequestList } from './request-list/request-list.js';
 export { RoomModeToggle } from './room-mode-toggle/room-mode-toggle.js';
 export { MicToggle } from './mic-toggle/mic-toggle.js';

@@ -90,6 +90,8 @@ export interface RoomContext {
   /** The last refusal of an intent, until dismissed or replaced. */
   error: RoomError | null;
   notice: Notice | null;
+  /** The events of the last room update (e.g. why a seat was left: a log tells a removal apart). */
+  lastEvents: readonly RoomEvent[];
   /** Intents on their way to the authority, by kind (for busy states in the UI). */
   busy: Record<string, number>;
   autoConnect: boolean;
@@ -239,7 +241,7 @@ export const roomMachine = setup({
           if (code) n = notice(code);
         }
       }
-      return { room, invitations, inbox, notice: n, request };
+      return { room, invitations, inbox, notice: n, request, lastEvents: events };
     }),
     /** A seat muted by a moderator closes the occupant's mic at once. */
     obeySeatMute: ({ context, event, self }) => {
@@ -339,6 +341,7 @@ export const roomMachine = setup({
     status: input.backend.status,
     room: input.backend.room,
     request: null,
+    lastEvents: [],
     invitations: Object.create(null),
     inbox: null,
     levels: new Map(),

@@ -6,7 +6,7 @@
  */
 import { consume } from '@lit/context';
 import type { RoomActor, RoomSnapshot } from '@micseat/core';
-import { LitElement, type PropertyValues } from 'lit';
+import { html, LitElement, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { checkAttributes, languageTag, themeRule, type AttributeRules } from '../attributes.js';
 import { localeContext, roomContext, type LocaleInfo } from '../context.js';
@@ -19,6 +19,8 @@ import { controlStyles, themeStyles } from '../styles/theme.js';
 /**
  * Shared by every micseat element (not registered itself).
  *
+ * @csspart no-room - "Not in a room", shown instead of the element when it is outside any `<micseat-room>` and has no actor.
+ * @cssstate no-room - Outside any `<micseat-room>`, with no actor.
  * @fires attribute-error - An attribute held a value the element cannot use; it kept its last good value. detail: `{ code: 'invalid-attribute', attribute, value, expected, message }`
  * @cssproperty --micseat-color-scheme - `light`, `dark` or `light dark` (the `theme` attribute sets it; it inherits).
  * @cssproperty --micseat-surface - Panel background.
@@ -44,6 +46,17 @@ import { controlStyles, themeStyles } from '../styles/theme.js';
  * @cssproperty --micseat-shadow - Elevation shadow.
  * @cssproperty --micseat-transition - Transition timing (0s under reduced motion).
  */
+/** Tags that already warned they are outside any room: one warning per tag per page. */
+const warnedOutside = new Set<string>();
+
+/** Whether `el` sits inside a `<micseat-room>`, across shadow roots (a seat inside a grid). */
+function insideRoom(el: Element): boolean {
+  for (let n: Element | null = el; n; n = n.parentElement ?? ((n.getRootNode() as ShadowRoot).host ?? null)) {
+    if (n !== el && n.localName === 'micseat-room') return true;
+  }
+  return false;
+}
+
 export class MicseatElement extends LitElement {
   static override styles = [themeStyles, controlStyles];
 
@@ -66,10 +79,52 @@ export class MicseatElement extends LitElement {
   @property({ reflect: true }) theme?: 'light' | 'dark' | 'auto';
 
   protected readonly internals: ElementInternals;
+  /** Placed outside any `<micseat-room>` and given no actor: says so instead of a plausible empty room. */
+  private outsideRoom = false;
 
   constructor() {
     super();
     this.internals = this.attachInternals();
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    // Checked after the tree settles (a provider upgrading later answers the context request then).
+    setTimeout(() => this.checkRoom(), 0);
+  }
+
+  private checkRoom(): void {
+    if (!this.isConnected) return;
+    const outside = !this.actor && !insideRoom(this);
+    if (outside !== this.outsideRoom) {
+      this.outsideRoom = outside;
+      this.setStates({ 'no-room': outside });
+      this.requestUpdate();
+    }
+    if (outside && !warnedOutside.has(this.localName)) {
+      warnedOutside.add(this.localName);
+      console.warn(`micseat: <${this.localName}> is not inside a <micseat-room> and has no actor, so it shows no room. Put it inside a <micseat-room>, or set its actor.`);
+    }
+  }
+
+  protected override update(changed: PropertyValues): void {
+    if (this.outsideRoom && this.actor) {
+      this.outsideRoom = false;
+      this.setStates({ 'no-room': false });
+    }
+    if (!this.outsideRoom) {
+      super.update(changed);
+      return;
+    }
+    // The element's own template would show a plausible, silent empty room: say what is wrong instead.
+    this.hidden = false;
+    const own = this.render;
+    this.render = () => html`<p part="no-room" role="status">${this.t.notInRoom}</p>`;
+    try {
+      super.update(changed);
+    } finally {
+      this.render = own;
+    }
   }
 
   /** The properties refused in the current update (their bad value was put back). */

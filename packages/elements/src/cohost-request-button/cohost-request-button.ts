@@ -22,6 +22,10 @@ interface RequestView {
 
 const NO_REQUEST: RequestView = { state: 'none', position: null, deadline: null, error: null, nearestFree: null, seat: null, reason: null, kind: 'request' };
 
+/** How long a verdict ("The host declined your request.") stays under the button. */
+export const VERDICT_SHOW_MS = 8_000;
+const VERDICTS = ['rejected', 'cancelled', 'timeout', 'failed', 'lost-race'];
+
 /**
  * The listener's "request to speak" button and its whole lifecycle: request (audio only, or
  * audio + camera when the room allows it), sending, pending with the queue position and the
@@ -117,9 +121,11 @@ export class CohostRequestButton extends MicseatElement {
         allowCamera: !!room?.config.allowCamera,
         connected: s.value === 'connected',
         leaving: !!s.context.busy.LEAVE_SEAT,
+        invited: !!room && Object.values(room.invitations).some((i) => i.userId === me && i.status === 'pending'),
+        removedSeq: s.context.notice?.code === 'removed-from-seat' ? s.context.notice.seq : 0,
       };
     },
-    { request: null as RequestRef | null, mode: 'request' as const, role: null, mySeat: -1, allowCamera: false, connected: false, leaving: false } as {
+    { request: null as RequestRef | null, mode: 'request' as const, role: null, mySeat: -1, allowCamera: false, connected: false, leaving: false, invited: false, removedSeq: 0 } as {
       request: RequestRef | null;
       mode: 'free' | 'request';
       role: string | null;
@@ -127,6 +133,8 @@ export class CohostRequestButton extends MicseatElement {
       allowCamera: boolean;
       connected: boolean;
       leaving: boolean;
+      invited: boolean;
+      removedSeq: number;
     },
     shallowEqual,
   );
@@ -150,6 +158,13 @@ export class CohostRequestButton extends MicseatElement {
 
   @state() private announcement = '';
   private lastPosition: number | null = null;
+  /** A verdict ("declined", "cancelled", "removed from the seat") shows for a while, then goes. */
+  private verdictUntil = 0;
+  private verdictTimer: ReturnType<typeof setTimeout> | null = null;
+  private lastVerdict = '';
+  private seenRemoval = -1;
+  /** The host removed you from your seat: shown like a verdict. */
+  private removed = false;
 
   /** Ask with the camera too (only offered when the room allows camera). */
   @property({ type: Boolean }) camera = false;
@@ -166,11 +181,47 @@ export class CohostRequestButton extends MicseatElement {
     return s === 'lostRace' ? 'lost-race' : s;
   }
 
+  /** The phase as shown: a verdict stays VERDICT_SHOW_MS, and goes at once when an invitation arrives. */
+  private shownPhase(): string {
+    const phase = this.phase;
+    const verdict = VERDICTS.includes(phase) ? `${phase}:${this.request.value.deadline}` : this.removed ? 'removed' : '';
+    if (verdict !== this.lastVerdict) {
+      this.lastVerdict = verdict;
+      if (this.verdictTimer) clearTimeout(this.verdictTimer);
+      this.verdictTimer = null;
+      if (verdict) {
+        this.verdictUntil = Date.now() + VERDICT_SHOW_MS;
+        this.verdictTimer = setTimeout(() => this.requestUpdate(), VERDICT_SHOW_MS);
+      }
+    }
+    if (!verdict) return phase;
+    const fresh = Date.now() < this.verdictUntil && !this.room.value.invited;
+    if (!fresh) {
+      this.removed = false;
+      return VERDICTS.includes(phase) ? 'idle' : phase;
+    }
+    return VERDICTS.includes(phase) ? phase : 'removed';
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    if (this.verdictTimer) clearTimeout(this.verdictTimer);
+    this.verdictTimer = null;
+    this.lastVerdict = '';
+  }
+
   protected override willUpdate(changed: PropertyValues<this>): void {
     super.willUpdate(changed);
-    const phase = this.phase;
+    const removal = this.room.value.removedSeq;
+    if (this.seenRemoval < 0) this.seenRemoval = removal;
+    else if (removal !== this.seenRemoval) {
+      this.seenRemoval = removal;
+      if (removal) this.removed = true;
+    }
+    if (this.phase !== 'idle' && this.phase !== 'on-seat') this.removed = false;
+    const phase = this.shownPhase();
     this.setStates({
-      idle: ['idle', 'rejected', 'cancelled', 'timeout', 'failed', 'lost-race'].includes(phase),
+      idle: ['idle', 'rejected', 'cancelled', 'timeout', 'failed', 'lost-race', 'removed'].includes(phase),
       sending: phase === 'sending',
       pending: phase === 'pending',
       preparing: phase === 'preparing',
@@ -210,7 +261,7 @@ export class CohostRequestButton extends MicseatElement {
     const t = this.t;
     const r = this.room.value;
     const req = this.request.value;
-    const phase = this.phase;
+    const phase = this.shownPhase();
     const free = r.mode === 'free';
     let label: string;
     let primary = true;
@@ -248,6 +299,9 @@ export class CohostRequestButton extends MicseatElement {
       problem = true;
     } else if (phase === 'cancelled') {
       status = t.requestCancelled;
+    } else if (phase === 'removed') {
+      status = t.notice['removed-from-seat'];
+      problem = true;
     } else if (phase === 'timeout') {
       status = t.requestTimeout;
       problem = true;

@@ -1,4 +1,4 @@
-import type { Invitation, Member, Seat } from '@micseat/core';
+import type { Invitation, Member, RoomEvent, Seat } from '@micseat/core';
 import { css, html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
@@ -8,6 +8,7 @@ import { MicseatElement } from '../base/micseat-element.js';
 import { shallowEqual } from '../controllers/selector.js';
 import { hueOf, initials } from '../i18n/format.js';
 import { icons } from '../styles/icons.js';
+import { MenuController, type MenuEntry } from '../controllers/menu.js';
 import { personStyles } from '../styles/person.js';
 
 interface Activity {
@@ -22,9 +23,10 @@ interface PeopleView {
   readonly invitations: Readonly<Record<string, Invitation>>;
   readonly me: string;
   readonly role: string | null;
+  readonly events: readonly RoomEvent[];
 }
 
-const EMPTY: PeopleView = { members: {}, seats: [], invitations: {}, me: '', role: null };
+const EMPTY: PeopleView = { members: {}, seats: [], invitations: {}, me: '', role: null, events: [] };
 
 /**
  * Who is here: the people on seats (with their seat and mic), the listeners, and a short log of
@@ -44,10 +46,13 @@ const EMPTY: PeopleView = { members: {}, seats: [], invitations: {}, me: '', rol
  * @csspart avatar - Their initials.
  * @csspart name - Their name.
  * @csspart meta - Seat, role, mic or offline.
- * @csspart invite - The invite button (moderators).
- * @csspart remove - The remove button (moderators).
- * @csspart cohost - The "make co-host" / "remove co-host" button (the host only).
- * @csspart cancel - The cancel-invitation button (moderators).
+ * @csspart actions - A person's one actions button (moderators): opens their menu.
+ * @csspart menu - That person's actions menu.
+ * @csspart menu-item - Each item of the menu; the items are also named `invite`, `cancel`, `cohost`, `remove`.
+ * @csspart invite - "Invite to speak" in the menu (moderators).
+ * @csspart remove - "Remove from the room" in the menu (moderators).
+ * @csspart cohost - "Make co-host" / "Remove co-host" in the menu (the host only).
+ * @csspart cancel - "Cancel invitation" in the menu (moderators).
  * @csspart activity - The joined / left log.
  * @csspart more - "and N more" when a section is longer than `max-listed`.
  * @csspart nobody - The "Nobody yet" placeholder of an empty section.
@@ -88,6 +93,7 @@ export class ConnectedUsers extends MicseatElement {
         --_avatar-size: 30px;
         display: grid;
         grid-template-columns: 30px minmax(0, 1fr) auto;
+        position: relative;
         align-items: center;
         gap: 8px;
         min-height: 36px;
@@ -95,9 +101,48 @@ export class ConnectedUsers extends MicseatElement {
       .offline {
         opacity: 0.6;
       }
-      .actions {
-        display: flex;
-        gap: 4px;
+      /* The line under the name wraps rather than hides a state ("pending", "offline"). */
+      [part~='meta'] {
+        overflow-wrap: anywhere;
+      }
+      [part~='actions'] {
+        width: 32px;
+        padding: 0;
+      }
+      [part~='menu'] {
+        position: absolute;
+        inset-inline-end: 0;
+        z-index: 10;
+        min-width: 180px;
+        padding: 6px;
+        border-radius: var(--_radius-sm);
+        background: var(--_surface);
+        color: var(--_ink);
+        border: 1px solid var(--_line);
+        box-shadow: var(--_shadow), 0 10px 30px rgb(0 0 0 / 0.18);
+      }
+      [part~='menu'][popover]:popover-open {
+        position: fixed;
+        inset: auto;
+        margin: 0;
+      }
+      [part~='menu-item'] {
+        all: unset;
+        box-sizing: border-box;
+        display: block;
+        width: 100%;
+        padding: 8px 10px;
+        border-radius: 6px;
+        cursor: pointer;
+        white-space: nowrap;
+      }
+      [part~='menu-item']:hover,
+      [part~='menu-item']:focus-visible {
+        background: var(--_accent-soft);
+        outline: none;
+      }
+      [part~='menu-item'].danger {
+        color: var(--_danger);
       }
       [part~='activity'] {
         color: var(--_ink-2);
@@ -125,13 +170,18 @@ export class ConnectedUsers extends MicseatElement {
     (s) => {
       const room = s.context.room;
       if (!room) return EMPTY;
-      return { members: room.members, seats: room.seats, invitations: room.invitations, me: s.context.identity, role: room.members[s.context.identity]?.role ?? null };
+      return { members: room.members, seats: room.seats, invitations: room.invitations, me: s.context.identity, role: room.members[s.context.identity]?.role ?? null, events: s.context.lastEvents };
     },
     EMPTY,
     shallowEqual,
   );
 
   @state() private log: Activity[] = [];
+  /** Whose actions menu is open (one per list), and the menu itself. */
+  private menuFor: string | null = null;
+  private readonly menu = new MenuController<'main'>(this, () =>
+    this.menuFor ? this.renderRoot.querySelector<HTMLElement>(`[part~="actions"][data-user="${CSS.escape(this.menuFor)}"]`) : null,
+  );
   private prev: PeopleView | null = null;
   private nextId = 1;
 
@@ -165,7 +215,11 @@ export class ConnectedUsers extends MicseatElement {
         now.seats.forEach((s, i) => {
           const before = prev.seats[i]?.userId ?? null;
           if (s.userId === before) return;
-          if (before) add.push({ id: this.nextId++, kind: 'unseated', text: t.leftSeat(prev.members[before]?.name ?? before, i + 1) });
+          if (before) {
+            const who = prev.members[before]?.name ?? before;
+            const removed = now.events.some((e) => e.type === 'seat-left' && e.userId === before && e.reason === 'terminated');
+            add.push({ id: this.nextId++, kind: 'unseated', text: removed ? t.removedFromSeatLog(who, i + 1) : t.leftSeat(who, i + 1) });
+          }
           if (s.userId) add.push({ id: this.nextId++, kind: 'seated', text: t.tookSeat(now.members[s.userId]?.name ?? s.userId, i + 1) });
         });
       }
@@ -190,38 +244,41 @@ export class ConnectedUsers extends MicseatElement {
       .filter(Boolean)
       .join(' · ');
     const canAct = moderator && m.id !== v.me && m.role !== 'host' && !(m.role === 'cohost' && v.role !== 'host');
+    const entries: MenuEntry<'main'>[] = [];
+    if (canAct && seat === null && m.connected && !pending) {
+      entries.push({ label: t.invite, ariaLabel: t.inviteNamed(m.name), part: 'invite', run: () => this.intent('seat-invite', { seat: 'any', userId: m.id }) });
+    }
+    if (canAct && pending) {
+      entries.push({ label: t.cancelInvitation, part: 'cancel', run: () => this.intent('invitation-cancel', { invitationId: pending.id }) });
+    }
+    if (v.role === 'host' && m.id !== v.me && m.role !== 'host') {
+      const cohost = m.role !== 'cohost';
+      entries.push({
+        label: cohost ? t.makeCohost : t.removeCohost,
+        ariaLabel: cohost ? t.makeCohostNamed(m.name) : t.removeCohostNamed(m.name),
+        part: 'cohost',
+        run: () => this.intent('cohost-change', { userId: m.id, cohost }),
+      });
+    }
+    if (canAct) entries.push({ label: t.removeFromRoom(m.name), part: 'remove', danger: true, run: () => this.intent('member-remove', { userId: m.id }) });
+    const open = this.menuFor === m.id && this.menu.panel !== null;
     return html`<li part="person" class=${m.connected ? '' : 'offline'}>
       <span part="avatar" aria-hidden="true" style=${styleMap({ '--_hue': String(hueOf(m.id)) })}>${initials(m.name)}</span>
       <span class="who">
         <span part="name">${m.id === v.me ? t.withYou(m.name) : m.name}</span>
-        <span part="meta">${meta}</span>
+        <span part="meta" data-state-text>${meta}</span>
       </span>
-      <span class="actions">
-        ${canAct && seat === null && m.connected && !pending
-          ? html`<button part="invite" class="btn small" aria-label=${t.inviteNamed(m.name)}
-              @click=${() => this.intent('seat-invite', { seat: 'any', userId: m.id })}>${t.invite}</button>`
-          : nothing}
-        ${canAct && pending
-          ? html`<button part="cancel" class="btn small"
-              @click=${() => this.intent('invitation-cancel', { invitationId: pending.id })}>${t.cancelInvitation}</button>`
-          : nothing}
-        ${v.role === 'host' && m.id !== v.me && m.role !== 'host'
-          ? this.cohostButton(m)
-          : nothing}
-        ${canAct
-          ? html`<button part="remove" class="btn small danger" aria-label=${t.removeFromRoom(m.name)}
-              @click=${() => this.intent('member-remove', { userId: m.id })}>${icons.x}</button>`
-          : nothing}
-      </span>
+      ${entries.length
+        ? html`<button part="actions" class="btn small" data-user=${m.id} aria-haspopup="menu" aria-expanded=${String(open)}
+            aria-label=${t.personActions(m.name)} @click=${() => this.openMenu(m.id)}>${icons.more}</button>`
+        : nothing}
+      ${open ? this.menu.render(t.personActions(m.name), entries, 'main') : nothing}
     </li>`;
   }
 
-  private cohostButton(m: Member) {
-    const t = this.t;
-    const cohost = m.role !== 'cohost';
-    return html`<button part="cohost" class="btn small"
-      aria-label=${cohost ? t.makeCohostNamed(m.name) : t.removeCohostNamed(m.name)}
-      @click=${() => this.intent('cohost-change', { userId: m.id, cohost })}>${cohost ? t.makeCohost : t.removeCohost}</button>`;
+  private openMenu(userId: string): void {
+    this.menuFor = userId;
+    this.menu.open('main');
   }
 
   protected override render() {

@@ -16,6 +16,8 @@ export interface Strings {
   /** A heading with a count, e.g. `Listening (3)` (zh uses full-width parentheses). */
   withCount: (label: string, n: number) => string;
   // room / connection
+  notInRoom: string;
+  roomRefused: (reason: string) => string;
   roomLabel: string;
   connecting: string;
   reconnecting: string;
@@ -118,8 +120,10 @@ export interface Strings {
   joined: (name: string) => string;
   left: (name: string) => string;
   tookSeat: (name: string, seat: number) => string;
+  removedFromSeatLog: (name: string, seat: number) => string;
   leftSeat: (name: string, seat: number) => string;
   activity: string;
+  personActions: (name: string) => string;
   removeFromRoom: (name: string) => string;
   inviteNamed: (name: string) => string;
   makeCohost: string;

@@ -44,6 +44,24 @@ export const roomStyles = css`
     border: 1px solid var(--_danger);
     box-shadow: var(--_shadow);
   }
+  [part='connection'][data-status='refused'] {
+    position: static;
+    margin: 8px auto;
+    background: var(--_danger-soft);
+    border-color: var(--_danger);
+    pointer-events: auto;
+  }
+  [part='default-layout'] {
+    display: grid;
+    gap: var(--_gap);
+    padding: var(--_gap);
+  }
+  [part='default-layout'] .controls {
+    display: flex;
+    flex-wrap: wrap;
+    gap: var(--_gap);
+    align-items: center;
+  }
   [part='connection'][data-status='ended'] {
     background: var(--_surface-3);
     border-color: var(--_line);

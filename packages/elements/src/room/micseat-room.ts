@@ -21,6 +21,7 @@ import { roomStyles } from './micseat-room.styles.js';
  * @summary Creates the room actor for a backend and shares it with the elements inside.
  * @slot - The room's UI: any micseat elements, in any layout.
  * @fires attribute-error - `name`, `avatar`, `lang` or `theme` held a value it cannot use; the last good value is kept. detail: `{ code: 'invalid-attribute', attribute, value, expected, message }`
+ * @csspart default-layout - What a room with no content of its own shows: grid, request button, mic, mode, request list (each tag that is registered).
  * @csspart connection - The banner shown while connecting, reconnecting or disconnected.
  * @csspart announcer - The visually hidden polite live region.
  * @csspart error - The last refused action, in words, with a close button (it is also announced).
@@ -55,6 +56,10 @@ export class MicseatRoom extends LitElement {
   private lastNotice = 0;
 
   @state() private announcement = '';
+  /** Why this room could not be set up (a refused `demo-*` attribute), shown in the room. */
+  @state() private refusal = '';
+  /** Nothing slotted: the room shows a default layout instead of nothing. */
+  @state() private bare = false;
   @state() private docLang = '';
 
   /** The backend to join with. Changing it replaces the room actor. */
@@ -87,14 +92,27 @@ export class MicseatRoom extends LitElement {
     return stringsFor(this.locale);
   }
 
+  /** Refusals of this room's own set-up attributes (`demo-room`…) are shown, not only logged. */
+  private onAttributeError = (e: Event): void => {
+    const d = (e as CustomEvent<{ attribute?: string; message?: string }>).detail;
+    if (e.target === this && d?.attribute?.startsWith('demo-')) this.refusal = d.message ?? '';
+  };
+
+  private onSlotChange = (e: Event): void => {
+    const slot = e.target as HTMLSlotElement;
+    this.bare = slot.assignedNodes().every((n) => n.nodeType !== Node.ELEMENT_NODE && !n.textContent?.trim());
+  };
+
   override connectedCallback(): void {
     super.connectedCallback();
+    this.addEventListener('attribute-error', this.onAttributeError);
     if (typeof document !== 'undefined') {
       this.docLang = document.documentElement.lang;
       this.langObserver = new MutationObserver(() => (this.docLang = document.documentElement.lang));
       this.langObserver.observe(document.documentElement, { attributes: true, attributeFilter: ['lang'] });
     }
     if (this.backend && !this.actor) this.start();
+    this.bare = ![...this.childNodes].some((n) => n.nodeType === Node.ELEMENT_NODE || !!n.textContent?.trim());
     this.localeProvider.setValue({ locale: this.locale, strings: this.strings });
   }
 
@@ -118,6 +136,7 @@ export class MicseatRoom extends LitElement {
     checkAttributes(this, changed, MicseatRoom.attributeRules);
     // A backend given before the element was in the page was started in connectedCallback;
     // only a different backend replaces the actor.
+    if (changed.has('backend') && this.backend) this.refusal = '';
     if (changed.has('backend') && this.isConnected && (this.backend !== this.actorBackend || !this.actor)) {
       this.stop();
       if (this.backend) this.start();
@@ -198,8 +217,17 @@ export class MicseatRoom extends LitElement {
             <button part="error-close" class="btn small" @click=${() => this.actor?.send({ type: 'DISMISS_ERROR' })}>${t.close}</button>
           </div>`
         : nothing}
+      ${this.refusal ? html`<div part="connection" data-status="refused" role="alert">${t.roomRefused(this.refusal)}</div>` : nothing}
       <div part="announcer" class="sr-only" role="status" aria-live="polite" aria-atomic="true">${this.announcement}</div>
-      <slot></slot>
+      <slot @slotchange=${this.onSlotChange}
+        >${this.bare
+          ? html`<div part="default-layout">
+              <audio-unlock></audio-unlock><invitation-prompt></invitation-prompt><mic-seat-grid></mic-seat-grid>
+              <div class="controls"><cohost-request-button></cohost-request-button><mic-toggle></mic-toggle><room-mode-toggle></room-mode-toggle></div>
+              <request-list></request-list>
+            </div>`
+          : nothing}</slot
+      >
     `;
   }
 }
