@@ -4,7 +4,9 @@
  * errors) and the in-memory backend. The LiveKit backend is NOT here: livekit-client alone is about
  * 135 kB gzip; pages that use LiveKit load @micseat/backend-livekit on their own.
  */
-export * from '@micseat/elements';
+// Every element but <room-inspector> (a debugging tool, not for the pages this bundle serves;
+// it is in the package: @micseat/elements/room-inspector).
+export * from '../packages/elements/src/kit.js';
 export * from '@micseat/core';
 import { connectDemoRooms, observeDemoRooms } from '@micseat/backend-memory';
 

@@ -30,15 +30,26 @@ const kB = (n) => Math.round((n / 1024) * 10) / 10;
  * to braces and semicolons); selectors are untouched (a space before `:` or `::` can matter).
  */
 export function squeezeCss(code) {
-  return code.replace(/\bcss`([^`]*)`/g, (_, body) => {
+  return squeezeMarkup(code).replace(/\bcss`([^`]*)`/g, (_, body) => {
     const squeezed = body
       .replace(/\/\*[\s\S]*?\*\//g, '')
       .replace(/\s+/g, ' ')
       .replace(/\s*([{};])\s*/g, '$1')
+      // a declaration's "name: value" (right after { or ;) needs no space after the colon
+      .replace(/([{;])(--[-\w]+|[a-z-]+):\s+/g, '$1$2:')
       .replace(/;}/g, '}')
       .trim();
     return 'css`' + squeezed + '`';
   });
+}
+
+/**
+ * Lit's html`…`/svg`…` literals likewise keep their indentation. A run of white space holding a
+ * line break becomes one space: HTML collapses such runs anyway (no element here uses
+ * white-space: pre), and in an expression `${…}` a line break is just a space too.
+ */
+export function squeezeMarkup(code) {
+  return code.replace(/\b(html|svg)`([^`]*)`/g, (_, tag, body) => tag + '`' + body.replace(/\s*\n\s*/g, ' ') + '`');
 }
 
 export const cssLiterals = {
