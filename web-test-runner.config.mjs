@@ -2,6 +2,7 @@
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { fileURLToPath } from 'node:url';
+import { screenshotPlugin } from './test/screenshots/plugin.mjs';
 import { existsSync, readdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { chromiumPath } from './scripts/chromium-path.mjs';
@@ -12,16 +13,22 @@ const tsconfig = fileURLToPath(new URL('./tsconfig.json', import.meta.url));
 const groupFilter = process.env.MICSEAT_TEST_GROUP;
 
 /** The LiveKit plugin starts the real LiveKit server when a test first asks for it (test/livekit/wtr-plugin.mjs). */
-const plugins = [esbuildPlugin({ ts: true, tsconfig, target: 'es2022' }), liveKitPlugin()];
+const plugins = [
+  esbuildPlugin({ ts: true, tsconfig, target: 'es2022' }),
+  liveKitPlugin(),
+  screenshotPlugin(process.env.MICSEAT_SCREENSHOTS_DIR ?? fileURLToPath(new URL('./packages/elements/docs/screenshots', import.meta.url))),
+];
 
 const groups = [
   { name: 'memory', files: 'test/memory/**/*.test.ts' },
   { name: 'elements', files: 'test/elements/**/*.test.ts' },
   { name: 'livekit', files: ['test/livekit/**/*.test.ts', '!test/livekit/bench.test.ts'] },
   // Benchmarks run only when asked for (npm run bench), never in the test run.
+  // `npm run screenshots`: PNGs of the main states (only when asked for).
+  { name: 'screenshots', files: 'test/screenshots/states.shot.ts' },
   { name: 'bench', files: ['bench/browser/**/*.bench.ts', 'test/elements/request-list.test.ts', 'test/livekit/bench.test.ts'] },
 ]
-  .filter((g) => (groupFilter ? g.name === groupFilter : g.name !== 'bench'))
+  .filter((g) => (groupFilter ? g.name === groupFilter : g.name !== 'bench' && g.name !== 'screenshots'))
   // MICSEAT_TEST_FILES narrows the chosen group to some files (a glob, or several joined by commas).
   .map((g) => (process.env.MICSEAT_TEST_FILES ? { ...g, files: process.env.MICSEAT_TEST_FILES.split(',') } : g))
   // A group whose folder holds no test yet is left out (the runner refuses empty globs).

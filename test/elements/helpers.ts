@@ -166,10 +166,18 @@ export function cutStateText(root: Element | Document = document): string[] {
     for (let a = flatParent(el); a; a = flatParent(a)) {
       if (!host && a.shadowRoot && a.shadowRoot.contains(el)) host = a;
       const s = getComputedStyle(a);
-      const clipsX = s.overflowX !== 'visible';
-      const clipsY = s.overflowY !== 'visible';
-      if (!clipsX && !clipsY) continue;
+      // A scroll container shows the rest by scrolling (a virtual list, a pane): only hidden/clip cut.
+      const cuts = (o: string) => o === 'hidden' || o === 'clip';
+      const scrolls = (o: string) => o === 'auto' || o === 'scroll';
       const b = a.getBoundingClientRect();
+      const outside = r.left < b.left - 0.5 || r.right > b.right + 0.5 || r.top < b.top - 0.5 || r.bottom > b.bottom + 0.5;
+      if ((scrolls(s.overflowX) || scrolls(s.overflowY)) && outside) {
+        host = null; // scrolled out of view, not cut: nothing more to check for this one
+        break;
+      }
+      const clipsX = cuts(s.overflowX);
+      const clipsY = cuts(s.overflowY);
+      if (!clipsX && !clipsY) continue;
       if ((clipsX && (r.left < b.left - 0.5 || r.right > b.right + 0.5)) || (clipsY && (r.top < b.top - 0.5 || r.bottom > b.bottom + 0.5))) {
         problems.push(`${describeEl(el)} is cut by ${a.localName}${a.getAttribute('part') ? `[part=${a.getAttribute('part')}]` : ''}`);
         break;
@@ -185,11 +193,16 @@ export function cutStateText(root: Element | Document = document): string[] {
   return problems;
 }
 
-/** The bounding box of an element's text (not of its box). */
+/** The bounding box of an element's text as drawn: its glyphs, within the element's own box when that clips (an ellipsis). */
 export function textRect(el: Element): DOMRect {
   const range = document.createRange();
   range.selectNodeContents(el);
-  return range.getBoundingClientRect();
+  const t = range.getBoundingClientRect();
+  if (getComputedStyle(el).overflowX === 'visible') return t;
+  const b = el.getBoundingClientRect();
+  const left = Math.max(t.left, b.left);
+  const right = Math.min(t.right, b.right);
+  return new DOMRect(left, t.top, Math.max(0, right - left), t.height);
 }
 
 export const overlaps = (a: DOMRect, b: DOMRect) => a.left < b.right - 0.5 && b.left < a.right - 0.5 && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5;
