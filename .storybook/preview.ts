@@ -15,7 +15,7 @@ const PAGE = { light: '#ffffff', dark: '#111318' } as const;
 const INK = { light: '#1b1d22', dark: '#e8e9ee' } as const;
 
 const applyGlobals: Decorator = (story, context) => {
-  const theme = (context.globals.theme ?? 'light') as Theme;
+  const theme = (context.globals.theme ?? 'dark') as Theme;
   const dir = context.globals.dir === 'rtl' ? 'rtl' : 'ltr';
   const lang = typeof context.globals.locale === 'string' ? context.globals.locale : 'en';
   const root = document.documentElement;
@@ -72,7 +72,7 @@ const preview: Preview = {
       },
     },
   },
-  initialGlobals: { theme: 'light', dir: 'ltr', locale: 'en' },
+  initialGlobals: { theme: 'dark', dir: 'ltr', locale: 'en' },
   parameters: {
     layout: 'padded',
     // The page colour follows the theme toggle above; the separate backgrounds tool would fight it.

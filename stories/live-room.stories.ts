@@ -183,13 +183,14 @@ export const LiveRoom: StoryObj<{ seatCount: number; requestTimeoutS: number; re
     });
     return html`<div class="playground"><style>
         .playground {
-          padding: 16px;
+          padding: 12px;
           font: 14px system-ui, sans-serif;
         }
         .panes {
           display: grid;
-          grid-template-columns: repeat(auto-fit, minmax(340px, 1fr));
-          gap: 16px;
+          /* 1280 px: the four people side by side (2 × 2 from ~640 px, one column on a phone). */
+          grid-template-columns: repeat(auto-fit, minmax(min(100%, 280px), 1fr));
+          gap: 12px;
           align-items: start;
         }
         .pane {

@@ -87,7 +87,7 @@ export function play(run: () => Promise<unknown>): void {
 
 /** Follows the toolbar's theme: the elements read `--micseat-color-scheme` (inherited). */
 export const withTheme: Decorator = (story, context) => {
-  const theme = String(context.globals.theme ?? 'light');
+  const theme = String(context.globals.theme ?? 'dark');
   document.documentElement.style.setProperty('--micseat-color-scheme', theme === 'system' ? 'light dark' : theme);
   return story();
 };

@@ -211,3 +211,38 @@ describe('<connected-users> at 320 px', () => {
     await expect(cu).to.be.accessible();
   });
 });
+
+describe('<request-list> at 320 px', () => {
+  afterEach(async () => {
+    closeRooms();
+    await setViewport({ width: 800, height: 600 });
+  });
+
+  for (const lang of ['en', 'zh']) {
+    it(`${lang}: rows show the wanted seat and the time left whole; icon buttons cover nothing`, async () => {
+      await setViewport({ width: 320, height: 700 });
+      const room = makeRoom({ seatCount: 4 });
+      const host = await room.join('alice', 'host', html`<request-list></request-list>`, { lang });
+      const list = host.el.querySelector('request-list')!;
+      for (const id of ['bob', 'carol']) {
+        const p = await room.join(id, 'audience', html``, { name: id === 'bob' ? LONG : 'Carol', lang });
+        p.actor.send({ type: 'REQUEST_SEAT' });
+      }
+      const rows = () => [...list.shadowRoot!.querySelectorAll<HTMLElement>('[part~="row"]')];
+      await until(() => rows().length === 2 && rows().every((r) => r.getBoundingClientRect().height > 0), 'two rows on screen');
+      for (const row of rows()) {
+        const left = row.querySelector('[part~="time-left"]')!;
+        expect(words(left)).to.match(/\d/);
+        expect(left.getBoundingClientRect().width, 'time left shown').to.be.greaterThan(0);
+        for (const b of row.querySelectorAll('button')) {
+          for (const p of ['name', 'meta', 'position']) {
+            const el = row.querySelector(`[part~="${p}"]`)!;
+            expect(overlaps(b.getBoundingClientRect(), textRect(el)), `${p} under a button`).to.equal(false);
+          }
+        }
+      }
+      expect(cutStateText(list)).to.deep.equal([]);
+      await expect(list).to.be.accessible();
+    });
+  }
+});

@@ -38,7 +38,7 @@ describe('theme, i18n, RTL', () => {
     host.el.setAttribute('theme', 'dark');
     const bgDark = getComputedStyle(grid).backgroundColor;
     expect(bgLight).to.equal('rgb(255, 255, 255)');
-    expect(bgDark).to.equal('rgb(26, 28, 34)');
+    expect(bgDark).to.equal('rgb(30, 24, 52)');
     await expect(grid).to.be.accessible();
     host.el.style.setProperty('--micseat-surface', 'rgb(1, 2, 3)');
     expect(getComputedStyle(grid).backgroundColor).to.equal('rgb(1, 2, 3)');
@@ -95,6 +95,9 @@ describe('theme, i18n, RTL', () => {
       <room-mode-toggle></room-mode-toggle><request-list></request-list><connected-users></connected-users>
       <invitation-prompt></invitation-prompt><audio-unlock></audio-unlock><room-inspector></room-inspector>
     </div>`);
+    await expect(el).to.be.accessible();
+    // ... and then each says it is not in a room (accessible too).
+    await until(() => [...el.children].every((c) => c.shadowRoot?.querySelector('[part~="no-room"]')), 'each says "Not in a room"');
     await expect(el).to.be.accessible();
   });
 });

@@ -28,6 +28,8 @@ describe('all elements together', () => {
         await until(() => Object.keys(host.snap().context.room!.members).length === 3);
         bob.actor.send({ type: 'REQUEST_SEAT' });
         host.actor.send({ type: 'INVITE', userId: 'carol', seat: 2 });
+        // The list is virtualized: it renders the rows that are on screen.
+        host.el.querySelector('request-list')!.scrollIntoView();
         await until(() => host.el.querySelector('request-list')!.shadowRoot!.querySelector('[part~="row"]'));
         await until(() => !carol.el.querySelector('invitation-prompt')!.hidden);
         await expect(host.el).to.be.accessible();

@@ -13,6 +13,7 @@ import { createMemoryRoom, type MemoryRoom } from './index.js';
 
 const ROLES: readonly MemberRole[] = ['host', 'cohost', 'audience'];
 const rooms = new Map<string, MemoryRoom>();
+const observers = new Set<MutationObserver>();
 let anonymous = 0;
 
 /** What `connectDemoRooms` did: the elements it wired, and each refusal with its element. */
@@ -106,11 +107,17 @@ export function observeDemoRooms(root: Node = document.documentElement): () => v
     }
   });
   observer.observe(root, { childList: true, subtree: true });
-  return () => observer.disconnect();
+  observers.add(observer);
+  return () => {
+    observer.disconnect();
+    observers.delete(observer);
+  };
 }
 
-/** Closes every demo room (for tests and single-page apps leaving the page). */
+/** Closes every demo room and stops wiring new ones (for tests and single-page apps leaving the page). */
 export function closeDemoRooms(): void {
+  for (const o of observers) o.disconnect();
+  observers.clear();
   for (const room of rooms.values()) room.close();
   rooms.clear();
 }

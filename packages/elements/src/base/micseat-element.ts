@@ -16,6 +16,17 @@ import { stringsFor, type Strings } from '../i18n/strings.js';
 import { formatDuration } from '../i18n/format.js';
 import { controlStyles, themeStyles } from '../styles/theme.js';
 
+/** Tags that already warned they are outside any room: one warning per tag per page. */
+const warnedOutside = new Set<string>();
+
+/** Whether `el` sits inside a `<micseat-room>`, across shadow roots (a seat inside a grid). */
+function insideRoom(el: Element): boolean {
+  for (let n: Element | null = el; n; n = n.parentElement ?? ((n.getRootNode() as ShadowRoot).host ?? null)) {
+    if (n !== el && n.localName === 'micseat-room') return true;
+  }
+  return false;
+}
+
 /**
  * Shared by every micseat element (not registered itself).
  *
@@ -46,17 +57,6 @@ import { controlStyles, themeStyles } from '../styles/theme.js';
  * @cssproperty --micseat-shadow - Elevation shadow.
  * @cssproperty --micseat-transition - Transition timing (0s under reduced motion).
  */
-/** Tags that already warned they are outside any room: one warning per tag per page. */
-const warnedOutside = new Set<string>();
-
-/** Whether `el` sits inside a `<micseat-room>`, across shadow roots (a seat inside a grid). */
-function insideRoom(el: Element): boolean {
-  for (let n: Element | null = el; n; n = n.parentElement ?? ((n.getRootNode() as ShadowRoot).host ?? null)) {
-    if (n !== el && n.localName === 'micseat-room') return true;
-  }
-  return false;
-}
-
 export class MicseatElement extends LitElement {
   static override styles = [themeStyles, controlStyles];
 

@@ -8,7 +8,7 @@ import { MicseatElement } from '../base/micseat-element.js';
 import { shallowEqual } from '../controllers/selector.js';
 import { hueOf, initials } from '../i18n/format.js';
 import { icons } from '../styles/icons.js';
-import { MenuController, type MenuEntry } from '../controllers/menu.js';
+import { MenuController, menuStyles, type MenuEntry } from '../controllers/menu.js';
 import { personStyles } from '../styles/person.js';
 
 interface Activity {
@@ -62,6 +62,7 @@ export class ConnectedUsers extends MicseatElement {
   static override styles = [
     ...MicseatElement.styles,
     personStyles,
+    menuStyles,
     css`
       :host {
         display: block;
@@ -109,41 +110,7 @@ export class ConnectedUsers extends MicseatElement {
         width: 32px;
         padding: 0;
       }
-      [part~='menu'] {
-        position: absolute;
-        inset-inline-end: 0;
-        z-index: 10;
-        min-width: 180px;
-        padding: 6px;
-        border-radius: var(--_radius-sm);
-        background: var(--_surface);
-        color: var(--_ink);
-        border: 1px solid var(--_line);
-        box-shadow: var(--_shadow), 0 10px 30px rgb(0 0 0 / 0.18);
-      }
-      [part~='menu'][popover]:popover-open {
-        position: fixed;
-        inset: auto;
-        margin: 0;
-      }
-      [part~='menu-item'] {
-        all: unset;
-        box-sizing: border-box;
-        display: block;
-        width: 100%;
-        padding: 8px 10px;
-        border-radius: 6px;
-        cursor: pointer;
-        white-space: nowrap;
-      }
-      [part~='menu-item']:hover,
-      [part~='menu-item']:focus-visible {
-        background: var(--_accent-soft);
-        outline: none;
-      }
-      [part~='menu-item'].danger {
-        color: var(--_danger);
-      }
+
       [part~='activity'] {
         color: var(--_ink-2);
         font-size: 0.86em;

@@ -6,7 +6,7 @@
  * — never clipped by a scrolling pane or pushed off the edge. The markup stays in the host's
  * shadow root, so its parts (`menu`, `menu-item`) style as before.
  */
-import { html, nothing, type ReactiveController, type ReactiveControllerHost, type TemplateResult } from 'lit';
+import { css, html, nothing, type ReactiveController, type ReactiveControllerHost, type TemplateResult } from 'lit';
 import { classMap } from 'lit/directives/class-map.js';
 import { RovingTabindexController } from './roving-tabindex.js';
 
@@ -158,3 +158,52 @@ export class MenuController<P extends string> implements ReactiveController {
     return html`<div part="menu" role="menu" popover="manual" aria-label=${title} @keydown=${this.onKeydown}>${items}</div>`;
   }
 }
+
+/** The menu's look, shared by every element that has one (parts `menu`, `menu-item`). */
+export const menuStyles = css`
+  [part~='menu'] {
+    /* Without the popover API it opens in place, under its trigger. */
+    position: absolute;
+    z-index: 10;
+    inset-inline-end: 0;
+    min-width: 190px;
+    max-height: 280px;
+    overflow: auto;
+    padding: 6px;
+    border-radius: var(--_radius-sm);
+    background: var(--_surface);
+    color: var(--_ink);
+    border: 1px solid var(--_line);
+    box-shadow: var(--_shadow), 0 10px 30px rgb(0 0 0 / 0.18);
+  }
+  /* In the top layer: placed by MenuController next to its trigger, inside the viewport. */
+  [part~='menu'][popover]:popover-open {
+    position: fixed;
+    inset: auto;
+    margin: 0;
+  }
+  [part~='menu-item'] {
+    all: unset;
+    box-sizing: border-box;
+    display: flex;
+    align-items: center;
+    gap: 8px;
+    width: 100%;
+    padding: 8px 10px;
+    border-radius: 6px;
+    cursor: pointer;
+    white-space: nowrap;
+  }
+  [part~='menu-item']:hover,
+  [part~='menu-item']:focus-visible {
+    background: var(--_accent-soft);
+    outline: none;
+  }
+  [part~='menu-item'].danger {
+    color: var(--_danger);
+  }
+  [part~='menu-item'][aria-disabled='true'] {
+    color: var(--_ink-2);
+    cursor: default;
+  }
+`;

@@ -34,8 +34,8 @@ export const gridStyles = css`
   /* Narrow hosts (phones, side panels): smaller tiles so four fit on a row. */
   @container micseat-grid (max-width: 460px) {
     [part~='base'] {
-      --micseat-avatar-size: var(--micseat-compact-avatar-size, 48px);
-      --micseat-seat-width: calc(var(--micseat-avatar-size) + 24px);
+      --micseat-avatar-size: var(--micseat-compact-avatar-size, 52px);
+      --micseat-seat-width: calc(var(--micseat-avatar-size) + 40px);
     }
   }
   [part~='notice'] {

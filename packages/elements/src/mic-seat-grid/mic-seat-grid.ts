@@ -13,7 +13,7 @@ type RequestRef = NonNullable<RoomSnapshot['context']['request']>;
 type Layout = 'duo' | 'group' | 'large';
 
 /** The seats' own parts, re-exported as `seat-*` (style them with `mic-seat-grid::part(seat-avatar)`). */
-const SEAT_PARTS = ['base', 'avatar', 'initials', 'picture', 'badge', 'mic', 'name', 'status', 'countdown', 'menu', 'menu-item']
+const SEAT_PARTS = ['base', 'avatar', 'initials', 'picture', 'badge', 'seat-number', 'crown', 'mic', 'name', 'status', 'countdown', 'menu', 'menu-item']
   .map((p) => `${p}: seat-${p}`)
   .join(', ');
 

@@ -2,13 +2,15 @@ import { css } from 'lit';
 
 export const seatStyles = css`
   :host {
-    --_avatar-size: var(--micseat-avatar-size, 64px);
-    --_seat-width: var(--micseat-seat-width, calc(var(--_avatar-size) + 40px));
+    --_avatar-size: var(--micseat-avatar-size, 72px);
+    --_seat-width: var(--micseat-seat-width, max(calc(var(--_avatar-size) + 36px), 8.5em));
     --_ring: var(--micseat-speaking-ring, 4px);
     display: inline-block;
     position: relative;
-    /* Never wider than its grid cell; the tile's own width picks its look (container query). */
-    width: min(var(--_seat-width), 100%);
+    /* Never wider than its cell; the tile's own width picks its look (container query). A definite
+       width first: a size container whose width came from its content would be 0 wide. */
+    width: var(--_seat-width);
+    max-width: 100%;
     container: micseat-seat / inline-size;
     vertical-align: top;
   }
@@ -44,42 +46,91 @@ export const seatStyles = css`
     border-radius: 50%;
     display: grid;
     place-items: center;
-    background: var(--_surface-2);
+    background: color-mix(in srgb, var(--_ink) 9%, transparent);
     color: var(--_ink-2);
-    font-size: calc(var(--_avatar-size) * 0.36);
+    font-size: calc(var(--_avatar-size) * 0.4);
     font-weight: 700;
-    box-shadow: 0 0 0 0 transparent;
-    transition: box-shadow 90ms linear;
   }
-  .empty [part~='avatar'] {
-    border: 2px dashed var(--_line);
-    background: transparent;
-  }
+  /* Empty: a quiet disc with "+", brighter where a tap takes or asks for it. */
   .empty.actionable [part~='avatar'] {
-    border-color: var(--_accent);
     color: var(--_accent);
+    box-shadow: inset 0 0 0 1.5px color-mix(in srgb, var(--_accent) 45%, transparent);
   }
   .locked [part~='avatar'] {
-    background: var(--_surface-3);
+    background: color-mix(in srgb, var(--_ink) 4%, transparent);
+    color: color-mix(in srgb, var(--_ink-2) 70%, transparent);
   }
   .reserved [part~='avatar'] {
-    border: 2px dashed var(--_warning);
     color: var(--_warning);
     background: var(--_warning-soft);
+    box-shadow: inset 0 0 0 2px var(--_warning);
   }
   .reconnecting [part~='avatar'] {
-    background: var(--_surface-3);
-    color: var(--_ink-2);
-    border: 2px dashed var(--_ink-2);
+    opacity: 0.55;
+    box-shadow: inset 0 0 0 2px var(--_ink-2);
   }
-  .occupied [part~='avatar'] {
+  .occupied [part~='avatar'],
+  .reconnecting [part~='avatar'] {
     background: oklch(0.47 0.13 var(--_hue, 250));
     color: #fff;
   }
-  .speaking [part~='avatar'] {
-    box-shadow:
-      0 0 0 calc(2px + var(--_level, 0) * var(--_ring)) var(--_surface),
-      0 0 0 calc(4px + var(--_level, 0) * var(--_ring) * 1.5) var(--_speaking);
+  /* Speaking: a wave around the avatar, as wide as the voice is loud (--_level, 0..1), and a ripple
+     leaving it; under reduced motion only the ring, still. */
+  [part~='avatar']::before,
+  [part~='avatar']::after {
+    content: '';
+    position: absolute;
+    inset: calc(-1 * var(--_ring) - 2px);
+    border-radius: 50%;
+    border: var(--_ring) solid var(--_speaking);
+    opacity: 0;
+    pointer-events: none;
+  }
+  .speaking [part~='avatar']::before {
+    opacity: calc(0.55 + var(--_level, 0) * 0.45);
+    transform: scale(calc(1 + var(--_level, 0) * 0.12));
+    transition: transform 90ms linear;
+  }
+  .speaking [part~='avatar']::after {
+    animation: ripple 1.3s ease-out infinite;
+  }
+  @keyframes ripple {
+    from {
+      opacity: 0.6;
+      transform: scale(1);
+    }
+    to {
+      opacity: 0;
+      transform: scale(calc(1.2 + var(--_level, 0) * 0.25));
+    }
+  }
+  [part~='seat-number'],
+  [part~='crown'] {
+    position: absolute;
+    inset-block-start: -4px;
+    inset-inline-start: -4px;
+    min-width: 18px;
+    height: 18px;
+    padding: 0 4px;
+    border-radius: 999px;
+    display: grid;
+    place-items: center;
+    background: var(--_surface-3);
+    color: var(--_ink);
+    font-size: 11px;
+    line-height: 1;
+    font-variant-numeric: tabular-nums;
+  }
+  [part~='crown'] {
+    padding: 0;
+    width: 22px;
+    height: 22px;
+    color: var(--_crown);
+    background: var(--_surface-2);
+  }
+  [part~='crown'] .icon {
+    width: 14px;
+    height: 14px;
   }
   [part~='avatar'] img {
     width: 100%;
@@ -153,6 +204,8 @@ export const seatStyles = css`
   }
   [part~='name'] .you {
     flex: none;
+    /* keeps the space in " (you)" (a flex item's edge spaces are dropped otherwise) */
+    white-space: pre;
   }
   [part~='status'] {
     display: flex;
@@ -210,64 +263,13 @@ export const seatStyles = css`
       box-shadow: 0 0 0 6px var(--_accent-soft);
     }
   }
-  [part~='menu'] {
-    position: absolute;
-    z-index: 10;
-    inset-block-start: calc(var(--_avatar-size) + 18px);
-    inset-inline-start: 50%;
-    transform: translateX(-50%);
-    min-width: 190px;
-    max-height: 280px;
-    overflow: auto;
-    padding: 6px;
-    border-radius: var(--_radius-sm);
-    background: var(--_surface);
-    color: var(--_ink);
-    border: 1px solid var(--_line);
-    box-shadow: var(--_shadow), 0 10px 30px rgb(0 0 0 / 0.18);
-  }
-  :host(:dir(rtl)) [part~='menu'] {
-    transform: translateX(50%);
-  }
-  /* In the top layer (popover): placed by the menu controller next to the seat, inside the viewport. */
-  [part~='menu'][popover]:popover-open {
-    position: fixed;
-    inset: auto;
-    margin: 0;
-    transform: none;
-  }
-  [part~='menu-item'] {
-    all: unset;
-    box-sizing: border-box;
-    display: flex;
-    align-items: center;
-    gap: 8px;
-    width: 100%;
-    padding: 8px 10px;
-    border-radius: 6px;
-    cursor: pointer;
-    white-space: nowrap;
-  }
-  [part~='menu-item']:hover,
-  [part~='menu-item']:focus-visible {
-    background: var(--_accent-soft);
-    outline: none;
-  }
-  [part~='menu-item'].danger {
-    color: var(--_danger);
-  }
-  [part~='menu-item'][aria-disabled='true'] {
-    color: var(--_ink-2);
-    cursor: default;
-  }
-  .menu-title {
-    padding: 4px 10px 6px;
-    color: var(--_ink-2);
-    font-size: 0.86em;
-  }
   @media (prefers-reduced-motion: reduce) {
-    .pending [part~='avatar'] {
+    .pending [part~='avatar'],
+    .speaking [part~='avatar']::after {
       animation: none;
+    }
+    .speaking [part~='avatar']::before {
+      transform: none;
     }
   }
 `;

@@ -8,7 +8,7 @@ import { wholeNumber } from '../attributes.js';
 import { MicseatElement } from '../base/micseat-element.js';
 import { RoomClockController } from '../controllers/clock.js';
 import { HoldController } from '../controllers/hold.js';
-import { MenuController, type MenuEntry } from '../controllers/menu.js';
+import { MenuController, menuStyles, type MenuEntry } from '../controllers/menu.js';
 import { SelectorController, shallowEqual } from '../controllers/selector.js';
 import { hueOf, initials } from '../i18n/format.js';
 import { icons } from '../styles/icons.js';
@@ -89,16 +89,19 @@ function mySeatIn(room: { seats: readonly Seat[] }, identity: string): number {
  * @csspart initials - The initials when there is no picture.
  * @csspart picture - The avatar image.
  * @csspart badge - The host / co-host badge.
+ * @csspart seat-number - The seat's number, on the avatar of an occupied, reserved or reconnecting seat.
+ * @csspart crown - The crown on the host's place.
  * @csspart mic - The mic state indicator.
  * @csspart name - The name line (occupant, or the seat's label).
  * @csspart status - The status line (mic state, "Empty", countdown...).
  * @csspart countdown - The time left of a reservation or a reconnect hold.
  * @csspart menu - The moderator's seat menu.
  * @csspart menu-item - Each item of the seat menu.
- * @cssproperty --micseat-avatar-size - Diameter of the avatar (default 64px).
- * @cssproperty --micseat-seat-width - Width of the tile (default avatar + 40px).
- * @cssproperty --micseat-speaking - Colour of the speaking ring.
- * @cssproperty --micseat-speaking-ring - Extra ring width at full level (default 4px).
+ * @cssproperty --micseat-avatar-size - Diameter of the avatar (default 72px).
+ * @cssproperty --micseat-seat-width - Width of the tile (default avatar + 36px; never wider than its cell).
+ * @cssproperty --micseat-speaking - Colour of the speaking wave.
+ * @cssproperty --micseat-speaking-ring - Width of the speaking wave's ring (default 4px).
+ * @cssproperty --micseat-crown - Colour of the host's crown.
  * @cssstate empty - Nobody on the seat.
  * @cssstate occupied - Someone is on the seat.
  * @cssstate locked - The seat is locked.
@@ -113,7 +116,7 @@ function mySeatIn(room: { seats: readonly Seat[] }, identity: string): number {
  * @cssstate menu-open - The seat menu is open.
  */
 export class MicSeat extends MicseatElement {
-  static override styles = [...MicseatElement.styles, seatStyles];
+  static override styles = [...MicseatElement.styles, seatStyles, menuStyles];
   static override attributeRules = { ...MicseatElement.attributeRules, seat: wholeNumber('seat', 0, LIMITS.maxSeats - 1, 0) };
 
   private readonly view = this.selectRoom<SeatView>((s) => this.pick(s), EMPTY_VIEW, shallowEqual);
@@ -422,6 +425,12 @@ export class MicSeat extends MicseatElement {
       member && (member.role === 'host' || member.role === 'cohost')
         ? html`<span part="badge">${member.role === 'host' ? t.hostBadge : t.cohostBadge}</span>`
         : nothing;
+    // The seat's number on an occupied seat (its label line then shows the person); the crown on the host's place.
+    const corner = this.host
+      ? html`<span part="crown" aria-hidden="true">${icons.crown}</span>`
+      : kind !== 'empty' && kind !== 'locked'
+        ? html`<span part="seat-number" aria-hidden="true">${n}</span>`
+        : nothing;
     const micIcon =
       member && kind !== 'locked'
         ? html`<span part="mic" class=${micClass} aria-hidden="true">${member.mic === 'on' && !muted ? icons.mic : icons.micOff}</span>`
@@ -451,7 +460,7 @@ export class MicSeat extends MicseatElement {
           part="avatar"
           style=${styleMap({ '--_level': String(speaking ? level : 0), '--_hue': String(member ? hueOf(member.id) : 250) })}
           aria-hidden="true"
-          >${avatar}${badge}${micIcon}</span
+          >${avatar}${corner}${badge}${micIcon}</span
         >
         ${prefix ? html`<span class="sr-only">${prefix}</span>` : nothing}
         <span part="name" dir="auto">${nameShown}</span>

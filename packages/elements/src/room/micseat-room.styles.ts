@@ -4,8 +4,13 @@ export const roomStyles = css`
   :host {
     display: block;
     position: relative;
-    /* The room paints its theme's surface so light and dark work on any page (set it to transparent to blend in). */
-    background: var(--micseat-room-background, var(--_surface));
+    /* The stage: a backdrop lit from above (set --micseat-room-background, e.g. transparent, to change it). */
+    background: var(
+      --micseat-room-background,
+      radial-gradient(120% 70% at 50% 0%, light-dark(#ece6ff, #3d2b78) 0%, light-dark(#f8f6ff, #1b1433) 60%, light-dark(#ffffff, #100c1f) 100%)
+        light-dark(#ffffff, #100c1f)
+    );
+    border-radius: var(--micseat-room-radius, 0);
     color: var(--_ink);
   }
   [part='connection'] {
@@ -25,14 +30,11 @@ export const roomStyles = css`
     box-shadow: var(--_shadow);
     pointer-events: none;
   }
+  /* In the flow after the room's content (never over seat labels); the room grows, nothing above moves. */
   [part='error'] {
-    position: absolute;
-    inset-block-end: 8px;
-    inset-inline: 0;
-    margin-inline: auto;
-    width: max-content;
+    margin: 8px auto;
+    width: fit-content;
     max-width: calc(100% - 16px);
-    z-index: 7;
     display: flex;
     align-items: center;
     gap: 10px;

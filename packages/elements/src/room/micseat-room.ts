@@ -211,12 +211,7 @@ export class MicseatRoom extends LitElement {
       status === 'connecting' ? t.connecting : status === 'reconnecting' ? t.reconnecting : status === 'disconnected' ? t.disconnected : status === 'ended' ? t.roomEnded : null;
     return html`
       ${banner ? html`<div part="connection" data-status=${status} role="status">${banner}</div>` : nothing}
-      ${this.error.value
-        ? html`<div part="error">
-            <span>${errorText(t, this.error.value.code, this.error.value.message)}</span>
-            <button part="error-close" class="btn small" @click=${() => this.actor?.send({ type: 'DISMISS_ERROR' })}>${t.close}</button>
-          </div>`
-        : nothing}
+
       ${this.refusal ? html`<div part="connection" data-status="refused" role="alert">${t.roomRefused(this.refusal)}</div>` : nothing}
       <div part="announcer" class="sr-only" role="status" aria-live="polite" aria-atomic="true">${this.announcement}</div>
       <slot @slotchange=${this.onSlotChange}
@@ -228,6 +223,12 @@ export class MicseatRoom extends LitElement {
             </div>`
           : nothing}</slot
       >
+      ${this.error.value
+        ? html`<div part="error">
+            <span>${errorText(t, this.error.value.code, this.error.value.message)}</span>
+            <button part="error-close" class="btn small" @click=${() => this.actor?.send({ type: 'DISMISS_ERROR' })}>${t.close}</button>
+          </div>`
+        : nothing}
     `;
   }
 }

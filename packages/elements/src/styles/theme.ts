@@ -4,26 +4,28 @@
  * below, so a whole subtree is themed from one place. Light and dark come from `light-dark()`
  * and `color-scheme`: the `theme` attribute (light | dark | auto) on `<micseat-room>` or any
  * element sets `--micseat-color-scheme`, which inherits; `auto` follows prefers-color-scheme.
+ * Without it the look is the dark stage of a live audio room.
  */
 import { css, unsafeCSS } from 'lit';
 
 /** token: [public knob, light default, dark default] */
 export const TOKENS = {
-  surface: ['--micseat-surface', '#ffffff', '#1a1c22'],
-  'surface-2': ['--micseat-surface-raised', '#f3f4f8', '#242732'],
-  'surface-3': ['--micseat-surface-sunken', '#e7e9f0', '#2e3240'],
-  ink: ['--micseat-ink', '#1b1d24', '#eceef4'],
-  'ink-2': ['--micseat-ink-muted', '#555b6e', '#a9afc2'],
-  line: ['--micseat-line', '#d5d8e2', '#3a3f50'],
+  surface: ['--micseat-surface', '#ffffff', '#1e1834'],
+  'surface-2': ['--micseat-surface-raised', '#f3f1fa', '#2c2547'],
+  'surface-3': ['--micseat-surface-sunken', '#e6e2f2', '#372f57'],
+  ink: ['--micseat-ink', '#1b1830', '#f4f1ff'],
+  'ink-2': ['--micseat-ink-muted', '#555070', '#b9b1d6'],
+  line: ['--micseat-line', '#d6d2e6', '#463d68'],
   accent: ['--micseat-accent', '#5b4bdb', '#a99cff'],
   'accent-ink': ['--micseat-accent-ink', '#ffffff', '#16132e'],
-  'accent-soft': ['--micseat-accent-soft', '#ebe8ff', '#2d2858'],
-  speaking: ['--micseat-speaking', '#14a86b', '#3ddc97'],
-  danger: ['--micseat-danger', '#c62a3f', '#ff7a8a'],
-  'danger-soft': ['--micseat-danger-soft', '#fde8eb', '#4a1f27'],
-  warning: ['--micseat-warning', '#a35c00', '#ffbf5c'],
-  'warning-soft': ['--micseat-warning-soft', '#fff1dc', '#45330f'],
+  'accent-soft': ['--micseat-accent-soft', '#ebe8ff', '#3a3170'],
+  speaking: ['--micseat-speaking', '#0f8a58', '#3ddc97'],
+  danger: ['--micseat-danger', '#c62a3f', '#ff8a98'],
+  'danger-soft': ['--micseat-danger-soft', '#fde8eb', '#4a1f33'],
+  warning: ['--micseat-warning', '#9a5600', '#ffc266'],
+  'warning-soft': ['--micseat-warning-soft', '#fff1dc', '#4a3614'],
   focus: ['--micseat-focus-ring', '#2f6fed', '#8fb4ff'],
+  crown: ['--micseat-crown', '#b07800', '#ffd05a'],
 } as const;
 
 const colorVars = Object.entries(TOKENS)
@@ -32,7 +34,8 @@ const colorVars = Object.entries(TOKENS)
 
 export const themeStyles = css`
   :host {
-    color-scheme: var(--micseat-color-scheme, light dark);
+    /* The stage (dark) is the default look; theme="light" or "auto" (follow the system) change it. */
+    color-scheme: var(--micseat-color-scheme, dark);
     ${unsafeCSS(colorVars)}
     --_radius: var(--micseat-radius, 14px);
     --_radius-sm: var(--micseat-radius-small, 8px);
@@ -151,5 +154,14 @@ export const controlStyles = css`
   }
   .tabular {
     font-variant-numeric: tabular-nums;
+  }
+  /* Outside any room: the element says so (on its own surface: it may sit on any page). */
+  [part~='no-room'] {
+    margin: 0;
+    padding: 8px 12px;
+    border-radius: var(--_radius-sm);
+    border: 1px dashed var(--_danger);
+    background: var(--_surface);
+    color: var(--_ink);
   }
 `;
