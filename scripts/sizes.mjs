@@ -31,8 +31,10 @@ const listenerImports = LISTENER_TAGS.map((t) => `import '@micseat/elements/${t}
  * LiveKit page's target is "livekit-client + 35 kB").
  */
 export const ENTRIES = [
-  { name: 'all elements, no backend', code: `import '@micseat/elements';`, budget: 62.5, target: 45 },
-  { name: "a listener's elements", code: listenerImports, budget: 48, target: 30 },
+  // +1 kB each (issue #13, decided): the stage look (backdrop, wave, crown, seat chips), the menu
+  // controller, "Not in a room", a room's default layout, verdicts that fade, the People menu.
+  { name: 'all elements, no backend', code: `import '@micseat/elements';`, budget: 63.5, target: 45 },
+  { name: "a listener's elements", code: listenerImports, budget: 49, target: 30 },
   {
     // The page bundled whole (as an app's bundler makes it) minus livekit-client bundled alone.
     name: 'LiveKit listener page, over livekit-client',
