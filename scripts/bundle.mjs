@@ -19,7 +19,8 @@ import { SOURCE_CONDITION } from './source-paths.mjs';
  * hostile-input classes in the authority (bounded JSON copy, keyed records, remembered outcomes,
  * the mute rule, avatar rule, typed internal errors) added 2.8 kB gzip.
  */
-export const BUDGET_GZIP_KB = 84;
+// +1 kB (issue #13, decided): the stage look and #13's fixes (the inspector left the bundle to pay for part).
+export const BUDGET_GZIP_KB = 85;
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const kB = (n) => Math.round((n / 1024) * 10) / 10;

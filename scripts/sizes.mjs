@@ -42,7 +42,7 @@ export const ENTRIES = [
     minus: `export * from 'livekit-client';`,
     // 61 → 64 (issue #8): the host's authority and the codec close the hostile-input classes
     // (bounded JSON copy, keyed records, remembered outcomes, mute and avatar rules): +2.7 kB.
-    budget: 64,
+    budget: 65.5, // +1.5 kB: #13's stage look and fixes on top of the core's growth
     target: 35,
   },
 ];
