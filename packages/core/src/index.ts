@@ -6,6 +6,8 @@ export * from './schema.js';
 export * from './events.js';
 export * from './draft.js';
 export * from './authority.js';
+export * from './policy.js';
+export * from './results.js';
 export * from './protocol.js';
 export * from './replica.js';
 export * from './backend.js';

@@ -28,7 +28,7 @@ import {
   type Command,
   type RoomState,
 } from './schema.js';
-import { utf8Length } from './authority.js';
+import { utf8Length } from './json.js';
 import { describe } from './json.js';
 
 export const PROTOCOL_VERSION = 1;

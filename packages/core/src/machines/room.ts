@@ -4,6 +4,7 @@
  * invitations, the moderator inbox). Elements read it through selectors and send it intents;
  * it is the only thing that talks to the backend.
  */
+import { isModerator, needsApproval } from '../policy.js';
 import { assign, fromCallback, fromPromise, setup, type ActorRefFrom, type SnapshotFrom } from 'xstate';
 import type { ConnectionStatus, RoomBackend } from '../backend.js';
 import { ok, type Result, type RoomError } from '../errors.js';
@@ -157,10 +158,7 @@ function commandFor(intent: RoomIntent): Command | null {
   }
 }
 
-const isModerator = (ctx: RoomContext) => {
-  const role = ctx.room?.members[ctx.identity]?.role;
-  return role === 'host' || role === 'cohost';
-};
+const myRole = (ctx: RoomContext) => ctx.room?.members[ctx.identity]?.role;
 export const mySeat = (ctx: Pick<RoomContext, 'room' | 'identity'>): number =>
   ctx.room?.seats.findIndex((s) => s.userId === ctx.identity) ?? -1;
 
@@ -224,7 +222,7 @@ export const roomMachine = setup({
       }
       const role = room.members[me]?.role;
       const inbox =
-        context.inbox ?? (role === 'host' || role === 'cohost' ? spawn('inbox', { id: 'inbox', input: { backend: context.backend } }) : null);
+        context.inbox ?? (isModerator(role) ? spawn('inbox', { id: 'inbox', input: { backend: context.backend } }) : null);
       if (inbox && !context.inbox) inbox.send({ type: 'ROOM', room, events });
 
       let n: Notice | null = context.notice;
@@ -260,7 +258,7 @@ export const roomMachine = setup({
       if (mySeat(context) >= 0 || !context.room) return {};
       const seat: WantedSeat = event.type === 'TAKE_SEAT' ? event.seat : (event.seat ?? 'any');
       const reserved = typeof seat === 'number' && context.room.seats[seat]?.reservedFor === context.identity;
-      const direct = event.type === 'TAKE_SEAT' && (context.room.mode === 'free' || isModerator(context) || reserved);
+      const direct = event.type === 'TAKE_SEAT' && !needsApproval(context.room.mode, myRole(context), reserved);
       const request = spawn('seatRequest', {
         id: 'request',
         input: {
