@@ -35,7 +35,9 @@ import {
   type RoomConnectOptions,
   type RoomOptions,
 } from 'livekit-client';
-import { LiveKitAuthority, roleFromToken, type SnapshotStore } from './host.js';
+// Type only: the authority is loaded on the host alone (a dynamic import in connect), so a
+// listener's page never downloads it or the seat authority under it.
+import type { LiveKitAuthority, SnapshotStore } from './host.js';
 import { LiveKitMedia } from './media.js';
 import { DATA_TOPIC, MAX_PAGES, METHOD_COMMAND, METHOD_PAGE, METHOD_SYNC, parseAnswer, parsePage, rpcFailure } from './rpc.js';
 
@@ -139,6 +141,9 @@ export class LiveKitRoomBackend implements RoomBackend {
     lk.on(RoomEvent.Reconnecting, () => this.setStatus('reconnecting'));
     lk.on(RoomEvent.Reconnected, () => this.onReconnected());
     lk.on(RoomEvent.Disconnected, () => this.onDisconnected());
+    // Fetched while the connection is made (the token names its identity already).
+    const hostModule = this.isHost ? import('./host.js') : null;
+    hostModule?.catch(() => undefined); // awaited below; not "unhandled" if connecting fails first
     try {
       await lk.connect(this.options.url, this.options.token, { ...this.options.connectOptions, autoSubscribe: false });
     } catch (e) {
@@ -158,6 +163,8 @@ export class LiveKitRoomBackend implements RoomBackend {
 
     const joinCommand: Command = { type: 'join', name: join.name, ...(join.avatar ? { avatar: join.avatar } : {}) };
     if (this.isHost) {
+      const { LiveKitAuthority, roleFromToken } = await (hostModule ?? import('./host.js'));
+      if (this.gone(lk)) return fail('disconnected', 'Disconnected while connecting.');
       const authority = new LiveKitAuthority(lk, {
         storageKey: this.opts.storageKeyPrefix + lk.name,
         storage: this.options.storage === undefined ? defaultStorage() : this.options.storage,
