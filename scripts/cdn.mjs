@@ -3,7 +3,7 @@
 //   micseat-memory.js   elements + core + memory backend (+ declarative demo rooms)
 //   micseat-livekit.js  elements + core + LiveKit backend; imports ./livekit-client.js
 //   livekit-client.js   livekit-client alone (its own file: big, cacheable, replaceable)
-//   chunk-*.js          code the entries share (elements, core), loaded by them
+//   chunk-*.js          the entries' chunks (the LiveKit host's authority is one, loaded on demand)
 // Minified ES2022, compiled with the root tsconfig (legacy decorators), Lit's production build.
 // Used by scripts/build-packages.mjs for @micseat/cdn; `node scripts/cdn.mjs [outdir]` on its own.
 import { build } from 'esbuild';
@@ -44,14 +44,25 @@ const livekitNextDoor = {
 /** Builds into `outdir` (emptied first); returns { files: { name: { bytes, gzip } }, metafile }. */
 export async function buildCdn(outdir = join(root, 'packages/cdn/dist')) {
   rmSync(outdir, { recursive: true, force: true });
-  const main = await build({
+  // Two builds: the LiveKit entry shares no chunk with the memory one, whose chunks hold the
+  // authority (the memory backend runs it in the page); its own authority is a dynamic chunk.
+  const memory = await build({
     ...common,
-    entryPoints: { 'micseat-memory': join(src, 'memory.ts'), 'micseat-livekit': join(src, 'livekit.ts') },
+    entryPoints: { 'micseat-memory': join(src, 'memory.ts') },
+    outdir,
+    splitting: true,
+    chunkNames: 'chunk-[hash]',
+    plugins: [cssLiterals],
+  });
+  const livekit = await build({
+    ...common,
+    entryPoints: { 'micseat-livekit': join(src, 'livekit.ts') },
     outdir,
     splitting: true,
     chunkNames: 'chunk-[hash]',
     plugins: [livekitNextDoor, cssLiterals],
   });
+  const main = { metafile: { outputs: { ...memory.metafile.outputs, ...livekit.metafile.outputs } } };
   const lk = await build({
     ...common,
     stdin: { contents: "export * from 'livekit-client';", resolveDir: root, sourcefile: 'livekit-client.js' },

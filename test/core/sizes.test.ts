@@ -27,6 +27,17 @@ test('every entry stays within its gzip budget', async () => {
   assert.deepEqual(over, []);
 });
 
+test("a LiveKit listener's page loads no authority up front (the host's backend imports it)", async () => {
+  const rows = await measured;
+  const page = rows.find((r) => r.name.startsWith('LiveKit listener page'))!;
+  assert.deepEqual(
+    Object.keys(page.inputs).filter((f) =>
+      /core\/src\/authority\.ts|authority-host|backend-livekit\/src\/host\.ts/.test(f),
+    ),
+    [],
+  );
+});
+
 test("a listener's elements load no request list, mode toggle, member list, inspector or virtualizer", async () => {
   const rows = await measured;
   const listener = rows.find((r) => r.name === "a listener's elements")!;

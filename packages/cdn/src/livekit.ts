@@ -1,13 +1,14 @@
 /**
- * micseat-livekit.js: every element, the core API and the LiveKit backend. livekit-client is not
- * inside: it is its own module (./livekit-client.js next to this file), so a page that already
- * has one can map `livekit-client` elsewhere with an import map, and caches share it.
+ * micseat-livekit.js: every element and the LiveKit backend. livekit-client is not inside: it is
+ * its own module (./livekit-client.js next to this file), so a page that already has one can map
+ * `livekit-client` elsewhere with an import map, and caches share it. The seat authority is not
+ * loaded up front either: only the host runs it, and the backend imports it when it connects as
+ * the host (a separate chunk).
  */
 export * from '@micseat/elements';
-export * from '@micseat/core';
-export {
-  LiveKitRoomBackend,
-  identityOfToken,
-  liveKitOptionsFromParams,
-  type LiveKitBackendOptions,
-} from '@micseat/backend-livekit';
+export { LIMITS, DEFAULT_CONFIG, ERROR_CODES, roomError } from '@micseat/core';
+export type * from '@micseat/core';
+// From the backend's modules rather than its index: the index also re-exports the host-only
+// LiveKitAuthority, and esbuild keeps such a re-export as a static import of the host chunk.
+export { LiveKitRoomBackend, identityOfToken, type LiveKitBackendOptions } from '../../backend-livekit/src/backend.js';
+export { liveKitOptionsFromParams } from '../../backend-livekit/src/params.js';
