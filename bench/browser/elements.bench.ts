@@ -4,11 +4,11 @@
  * bench group also runs. Each figure is printed as one JSON line for scripts/bench.mjs.
  * Run with `npm run bench` (or MICSEAT_TEST_GROUP=bench npx web-test-runner).
  */
-import { fixture, html } from '@open-wc/testing';
-import { restoreAuthority, type Member, type RoomState, type RoomUpdate, type SeatRequest } from '@micseat/core';
+import { html } from '@open-wc/testing';
+import { type RoomUpdate } from '@micseat/core';
 import { MemoryRoomBackend } from '@micseat/backend-memory';
-import type { MicSeat, MicSeatGrid, RequestList } from '@micseat/elements';
-import { closeRooms, hasState, ignoreResizeObserverLoop, makeRoom, tick, until, type TestRoom } from '../../test/elements/helpers.js';
+import type { MicSeat, MicSeatGrid } from '@micseat/elements';
+import { closeRooms, hasState, ignoreResizeObserverLoop, makeRoom, tick, until } from '../../test/elements/helpers.js';
 
 const report = (name: string, value: number, unit: string, target: string, ok: boolean) =>
   console.log(JSON.stringify({ name, value: Math.round(value * 100) / 100, unit, target, ok }));
@@ -26,23 +26,6 @@ function timerResolution(): number {
 }
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-function seedQueue(room: TestRoom, n: number, from = 0): void {
-  const server = room.memory.server;
-  const base = server.room;
-  const now = Date.now();
-  const members: Record<string, Member> = { ...base.members };
-  const requests: Record<string, SeatRequest> = { ...base.requests };
-  for (let i = from; i < from + n; i++) {
-    const id = `user-${i}`;
-    members[id] = { id, name: `Listener ${i + 1}`, role: 'audience', connected: true, joinedAt: now, graceUntil: null, mic: 'off', camera: false };
-    requests[`req-${i}`] = {
-      id: `req-${i}`, userId: id, seat: 'any', media: 'audio', status: 'pending', seq: i + 1,
-      createdAt: now - 1000, deadline: now + 120_000, resolvedAt: null, handledBy: null, seatIndex: null, reason: null,
-    };
-  }
-  const next: RoomState = { ...base, version: base.version + 1, clock: now, members, requests };
-  server.actor.send({ type: 'RESTORE', state: restoreAuthority(next) });
-}
 
 /** Wraps an element's `update` to time it and count its calls. */
 function instrument(el: { update: (c: unknown) => void }) {

@@ -87,7 +87,7 @@ describe('<mic-seat-grid> and <mic-seat>', () => {
   it('host menu: lock, unlock, invite, mute, unmute, move, remove', async () => {
     const { room, host } = await freeRoom(4);
     const bob = await room.join('bob', 'audience', html`<mic-seat-grid></mic-seat-grid>`);
-    const carol = await room.join('carol', 'audience', html``);
+    await room.join('carol', 'audience', html``);
     await until(() => Object.keys(host.snap().context.room!.members).length === 3);
     await until(() => seatsOf(gridOf(host)).length === 4);
     const s0 = seat(host, 0);

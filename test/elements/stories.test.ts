@@ -135,7 +135,7 @@ describe('Live room playground, played by clicking', () => {
     const el = await fixture<HTMLElement>(story.render!(story.args ?? {}));
     const panes = [...el.querySelectorAll<HTMLElement>('micseat-room')];
     const [host, bob, carol] = panes as unknown as { actor: { getSnapshot(): { value: unknown; context: { room: { seats: { userId: string | null }[]; mode: string } | null } } }; querySelector: HTMLElement['querySelector'] }[];
-    await until(() => panes.every((p) => (p as unknown as typeof host).actor?.getSnapshot().value === 'connected'));
+    await until(() => panes.every((p) => (p as unknown as NonNullable<typeof host>).actor?.getSnapshot().value === 'connected'));
     const sr = (e: Element | null) => e!.shadowRoot!;
     // Bob asks; the host accepts from the list
     (sr(bob!.querySelector('cohost-request-button')).querySelector('[part~="button"]') as HTMLButtonElement).click();

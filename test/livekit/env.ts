@@ -160,7 +160,7 @@ export async function waitForWebhook(
   const until = Date.now() + timeoutMs;
   for (;;) {
     const list = await lastWebhooks(target, { event, room });
-    if (list.length) return list[list.length - 1];
+    if (list.length) return list[list.length - 1]!;
     if (Date.now() > until) throw new Error(`no ${event} webhook for ${room ?? 'any room'} within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 100));
   }

@@ -62,7 +62,7 @@ for (const target of all) {
     it('(a) a token with a bad signature is refused: the client asks /rtc/v1/validate and reports NotAllowed 401 (client api/SignalClient.ts:1326-1347, server pkg/service/rtcservice.go:107-125)', async () => {
       const room = uniqueRoom('badtoken');
       const jwt = await token(target, 'mallory', { room });
-      const [head, body, sig] = jwt.split('.');
+      const [head, body, sig] = jwt.split('.') as [string, string, string];
       const forged = `${head}.${body}.${sig.startsWith('A') ? 'B' : 'A'}${sig.slice(1)}`;
       const r = new Room();
       const err = await r.connect(target.url, forged).then(() => undefined, (e: unknown) => e);

@@ -155,7 +155,7 @@ for (const target of all) {
       osc.connect(gain).connect(dest);
       osc.start();
       try {
-        const tone = new LocalAudioTrack(dest.stream.getAudioTracks()[0], undefined, false);
+        const tone = new LocalAudioTrack(dest.stream.getAudioTracks()[0]!, undefined, false);
         const pub = await alice.localParticipant.publishTrack(tone, { source: Track.Source.Microphone, dtx: false });
         await waitFor('alice among bob\'s active speakers', () => speakers.some((s) => s.includes('alice')), 8000);
         const remoteAlice = bob.remoteParticipants.get('alice')!;

@@ -62,7 +62,6 @@ export class MemoryRoomBackend implements RoomBackend {
    */
   private readonly instance = Math.random().toString(36).slice(2, 10);
   private _status: ConnectionStatus = 'idle';
-  private join: JoinOptions | null = null;
   private readonly opts: Required<Omit<MemoryClientOptions, 'media'>>;
 
   constructor(
@@ -96,7 +95,6 @@ export class MemoryRoomBackend implements RoomBackend {
   }
 
   private async connectOnce(options: JoinOptions): Promise<Result<RoomState>> {
-    this.join = options;
     this.setStatus('connecting');
     const snapshot = new Promise<RoomState>((resolve) => (this.firstSnapshot = resolve));
     this.transport.open();
