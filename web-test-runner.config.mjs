@@ -16,7 +16,10 @@ const groupFilter = process.env.MICSEAT_TEST_GROUP;
 const plugins = [
   esbuildPlugin({ ts: true, tsconfig, target: 'es2022' }),
   liveKitPlugin(),
-  screenshotPlugin(process.env.MICSEAT_SCREENSHOTS_DIR ?? fileURLToPath(new URL('./packages/elements/docs/screenshots', import.meta.url))),
+  screenshotPlugin(
+    process.env.MICSEAT_SCREENSHOTS_DIR ??
+      fileURLToPath(new URL('./packages/elements/docs/screenshots', import.meta.url)),
+  ),
 ];
 
 const groups = [
@@ -26,19 +29,26 @@ const groups = [
   // Benchmarks run only when asked for (npm run bench), never in the test run.
   // `npm run screenshots`: PNGs of the main states (only when asked for).
   { name: 'screenshots', files: 'test/screenshots/states.shot.ts' },
-  { name: 'bench', files: ['bench/browser/**/*.bench.ts', 'test/elements/request-list.test.ts', 'test/livekit/bench.test.ts'] },
+  {
+    name: 'bench',
+    files: ['bench/browser/**/*.bench.ts', 'test/elements/request-list.test.ts', 'test/livekit/bench.test.ts'],
+  },
 ]
   .filter((g) => (groupFilter ? g.name === groupFilter : g.name !== 'bench' && g.name !== 'screenshots'))
   // MICSEAT_TEST_FILES narrows the chosen group to some files (a glob, or several joined by commas).
   .map((g) => (process.env.MICSEAT_TEST_FILES ? { ...g, files: process.env.MICSEAT_TEST_FILES.split(',') } : g))
   // A group whose folder holds no test yet is left out (the runner refuses empty globs).
-  .filter((g) => [g.files].flat().some((glob) => {
-    if (glob.startsWith('!')) return false;
-    const dir = glob.split('/**')[0];
-    if (!glob.includes('*')) return existsSync(glob);
-    if (!glob.includes('/**')) return existsSync(dirname(glob));
-    return existsSync(dir) && readdirSync(dir, { recursive: true }).some((f) => /\.(test|bench)\.ts$/.test(String(f)));
-  }));
+  .filter((g) =>
+    [g.files].flat().some((glob) => {
+      if (glob.startsWith('!')) return false;
+      const dir = glob.split('/**')[0];
+      if (!glob.includes('*')) return existsSync(glob);
+      if (!glob.includes('/**')) return existsSync(dirname(glob));
+      return (
+        existsSync(dir) && readdirSync(dir, { recursive: true }).some((f) => /\.(test|bench)\.ts$/.test(String(f)))
+      );
+    }),
+  );
 
 export default {
   // Tests use Lit's development build (its warnings catch mistakes); benchmarks measure the build

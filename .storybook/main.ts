@@ -98,7 +98,10 @@ const config: StorybookConfig = {
       optimizeDeps: { include: optimizeDepsInclude },
       // The workspace packages from their TypeScript sources (their export maps' '@micseat/source'
       // condition; the published default points at dist/). Vite's own defaults are kept.
-      resolve: { conditions: ['@micseat/source', ...defaultClientConditions], dedupe: ['lit', 'lit-html', 'lit-element', '@lit/reactive-element', '@lit/context', 'xstate'] },
+      resolve: {
+        conditions: ['@micseat/source', ...defaultClientConditions],
+        dedupe: ['lit', 'lit-html', 'lit-element', '@lit/reactive-element', '@lit/context', 'xstate'],
+      },
       // Vite 8 compiles TypeScript with Oxc. Say explicitly what the root tsconfig says
       // (experimentalDecorators: true, useDefineForClassFields: false), so Lit's @property/@state
       // decorators work even if the tsconfig lookup changes: legacy decorators, and class fields

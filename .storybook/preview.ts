@@ -19,8 +19,7 @@ const applyGlobals: Decorator = (story, context) => {
   const dir = context.globals.dir === 'rtl' ? 'rtl' : 'ltr';
   const lang = typeof context.globals.locale === 'string' ? context.globals.locale : 'en';
   const root = document.documentElement;
-  const resolved =
-    theme === 'system' ? (matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light') : theme;
+  const resolved = theme === 'system' ? (matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light') : theme;
   if (theme === 'system') delete root.dataset.theme;
   else root.dataset.theme = theme;
   root.style.colorScheme = theme === 'system' ? 'light dark' : theme;

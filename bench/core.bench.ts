@@ -5,7 +5,14 @@
  */
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { createAuthority, restoreAuthority, step, type AuthorityState, type Caller, type RoomState } from '@micseat/core';
+import {
+  createAuthority,
+  restoreAuthority,
+  step,
+  type AuthorityState,
+  type Caller,
+  type RoomState,
+} from '@micseat/core';
 import { MemoryLink, MemoryRoomBackend, MemoryRoomServer } from '@micseat/backend-memory';
 
 setFlagsFromString('--expose-gc');
@@ -20,7 +27,11 @@ function report(name: string, value: number, unit: string, target: string, ok: b
 function throughput(): void {
   const MEMBERS = 200;
   const host: Caller = { id: 'host', role: 'host' };
-  let s: AuthorityState = createAuthority('bench', { seatCount: 9, requestRateCount: 1000, maxPendingRequests: 10_000 }, 0);
+  let s: AuthorityState = createAuthority(
+    'bench',
+    { seatCount: 9, requestRateCount: 1000, maxPendingRequests: 10_000 },
+    0,
+  );
   s = step(s, { type: 'join', name: 'Host' }, host, 0).state;
   const callers = Array.from({ length: MEMBERS }, (_, i) => ({ id: `u${i}`, role: 'audience' }) as Caller);
   for (const c of callers) s = step(s, { type: 'join', name: c.id }, c, 0).state;
@@ -56,7 +67,13 @@ function throughput(): void {
   }
   rates.sort((a, b) => a - b);
   const perSecond = rates[2]!;
-  report('authority throughput (take/leave/request/accept mix, median of 5)', perSecond, 'commands/s', '>= 200000', perSecond >= 200_000);
+  report(
+    'authority throughput (take/leave/request/accept mix, median of 5)',
+    perSecond,
+    'commands/s',
+    '>= 200000',
+    perSecond >= 200_000,
+  );
 }
 
 // ---------------------------------------------------------------- heap
@@ -68,7 +85,16 @@ function heapForPending(): void {
   const empty = createAuthority('heap', { maxPendingRequests: N, requestRateCount: 1000 }, 0).room;
   const members: RoomState['members'] = {};
   for (const c of callers) {
-    members[c.id] = { id: c.id, name: c.id, role: 'audience', connected: true, joinedAt: 0, graceUntil: null, mic: 'off', camera: false };
+    members[c.id] = {
+      id: c.id,
+      name: c.id,
+      role: 'audience',
+      connected: true,
+      joinedAt: 0,
+      graceUntil: null,
+      mic: 'off',
+      camera: false,
+    };
   }
   let s = restoreAuthority({ ...empty, members });
   gc();
@@ -122,7 +148,13 @@ async function fanOut(N = 10_000): Promise<void> {
   }
   samples.sort((a, b) => a - b);
   const median = samples[Math.floor(samples.length / 2)]!;
-  report(`deliver one seat change to ${N.toLocaleString('en')} memory-backend clients (median of 7)`, median, 'ms', '<= 50', median <= 50);
+  report(
+    `deliver one seat change to ${N.toLocaleString('en')} memory-backend clients (median of 7)`,
+    median,
+    'ms',
+    '<= 50',
+    median <= 50,
+  );
   server.close();
 }
 

@@ -33,19 +33,57 @@ const TARGET = 100_000;
 
 /** A room with `members` listeners (the first `pending` of them waiting in the queue), made directly. */
 function roomOf(members: number, pending: number): AuthorityState {
-  const empty = createAuthority('scale', { seatCount: SEATS, maxPendingRequests: 100_000, requestRateCount: 1000, requestRateWindowMs: 1, requestTimeoutMs: 600_000 }, 0).room;
+  const empty = createAuthority(
+    'scale',
+    {
+      seatCount: SEATS,
+      maxPendingRequests: 100_000,
+      requestRateCount: 1000,
+      requestRateWindowMs: 1,
+      requestTimeoutMs: 600_000,
+    },
+    0,
+  ).room;
   const m: Record<string, Member> = Object.create(null);
-  m.host = { id: 'host', name: 'Host', role: 'host', connected: true, joinedAt: 0, graceUntil: null, mic: 'off', camera: false };
+  m.host = {
+    id: 'host',
+    name: 'Host',
+    role: 'host',
+    connected: true,
+    joinedAt: 0,
+    graceUntil: null,
+    mic: 'off',
+    camera: false,
+  };
   for (let i = 0; i < members; i++) {
     const id = `l${i}`;
-    m[id] = { id, name: id, role: 'audience', connected: true, joinedAt: 0, graceUntil: null, mic: 'off', camera: false };
+    m[id] = {
+      id,
+      name: id,
+      role: 'audience',
+      connected: true,
+      joinedAt: 0,
+      graceUntil: null,
+      mic: 'off',
+      camera: false,
+    };
   }
   const requests: Record<string, SeatRequest> = Object.create(null);
   for (let i = 0; i < pending; i++) {
     const id = `p${i}`;
     requests[id] = {
-      id, userId: `l${i}`, seat: 'any', media: 'audio', status: 'pending', seq: i + 1, createdAt: 0, deadline: 600_000,
-      resolvedAt: null, handledBy: null, seatIndex: null, reason: null,
+      id,
+      userId: `l${i}`,
+      seat: 'any',
+      media: 'audio',
+      status: 'pending',
+      seq: i + 1,
+      createdAt: 0,
+      deadline: 600_000,
+      resolvedAt: null,
+      handledBy: null,
+      seatIndex: null,
+      reason: null,
     };
   }
   const room: RoomState = { ...empty, hostId: 'host', members: m, requests };
@@ -103,14 +141,26 @@ function measure(members: number, pending: number, quiet = false): void {
   const min = Math.min(joinLeave, setMic, acceptNext);
   report(`authority join + leave (${label})`, joinLeave, 'commands/s', `>= ${TARGET}`, joinLeave >= TARGET);
   report(`authority set-mic (${label})`, setMic, 'commands/s', `>= ${TARGET}`, setMic >= TARGET);
-  report(`authority accept-next + leave-seat + request-seat (${label})`, acceptNext, 'commands/s', `>= ${TARGET}`, acceptNext >= TARGET);
+  report(
+    `authority accept-next + leave-seat + request-seat (${label})`,
+    acceptNext,
+    'commands/s',
+    `>= ${TARGET}`,
+    acceptNext >= TARGET,
+  );
   void min;
 
   // Bytes: a late joiner's snapshot (the whole room today) and one change's delta.
   const snap = serialize(encodeSnapshot(s.room), { maxBytes: Infinity });
   const out = step(s, { type: 'join', name: 'Late' }, { id: 'late', role: 'audience' }, ++now);
   const delta = serialize(encodeDelta(out.state.version, out.state.clock, out.patch!, out.events));
-  report(`snapshot bytes (${label})`, snap.ok ? snap.value.length : NaN, 'bytes', 'info (issue #10 item 1: <= 16384 for the stage)', true);
+  report(
+    `snapshot bytes (${label})`,
+    snap.ok ? snap.value.length : NaN,
+    'bytes',
+    'info (issue #10 item 1: <= 16384 for the stage)',
+    true,
+  );
   report(`delta bytes for one join (${label})`, delta.ok ? delta.value.length : NaN, 'bytes', 'info', true);
 }
 
@@ -123,11 +173,21 @@ function heap(members: number, pending: number): void {
   gc();
   const mb = (process.memoryUsage().heapUsed - before) / (1024 * 1024);
   if (s.version < 0) throw new Error('unreachable');
-  emit(`authority heap (${members.toLocaleString('en')} members, ${pending.toLocaleString('en')} pending)`, mb, 'MB', '<= 40', mb <= 40);
+  emit(
+    `authority heap (${members.toLocaleString('en')} members, ${pending.toLocaleString('en')} pending)`,
+    mb,
+    'MB',
+    '<= 40',
+    mb <= 40,
+  );
 }
 
 const list = (name: string, fallback: number[]) =>
-  process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3).split(',').map(Number) ?? fallback;
+  process.argv
+    .find((a) => a.startsWith(`--${name}=`))
+    ?.slice(name.length + 3)
+    .split(',')
+    .map(Number) ?? fallback;
 // Warm-up (not reported): the first figures would otherwise measure the JIT.
 measure(1_000, 100, true);
 measure(10, 10, true);

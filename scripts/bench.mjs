@@ -36,9 +36,21 @@ const run = (cmd, args, env = {}) =>
 mkdirSync('.cache/bench', { recursive: true });
 
 // 1. Node benchmarks
-for (const file of readdirSync('bench').filter((f) => f.endsWith('.bench.ts')).sort()) {
+for (const file of readdirSync('bench')
+  .filter((f) => f.endsWith('.bench.ts'))
+  .sort()) {
   const outfile = `.cache/bench/${file.replace(/\.ts$/, '.mjs')}`;
-  await build({ entryPoints: [`bench/${file}`], bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile, tsconfig: 'tsconfig.json', conditions: [SOURCE_CONDITION, 'module'], logLevel: 'error' });
+  await build({
+    entryPoints: [`bench/${file}`],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    outfile,
+    tsconfig: 'tsconfig.json',
+    conditions: [SOURCE_CONDITION, 'module'],
+    logLevel: 'error',
+  });
   console.log(`bench: node ${outfile}`);
   const { code, out } = await run('node', [outfile]);
   collect(out);
@@ -64,18 +76,30 @@ if (ensureChromium()) {
   console.log('bench: web-test-runner group "bench" (Chromium)');
   const { code, out } = await run('npx', ['web-test-runner'], { MICSEAT_TEST_GROUP: 'bench' });
   collect(out);
-  if (code !== 0) console.error(out.split('\n').filter((l) => /❌|Error/.test(l)).join('\n'));
+  if (code !== 0)
+    console.error(
+      out
+        .split('\n')
+        .filter((l) => /❌|Error/.test(l))
+        .join('\n'),
+    );
 }
 
 // Report
 const width = Math.max(...results.map((r) => r.name.length));
 console.log('\n' + 'benchmark'.padEnd(width) + '  value        target            ok');
 for (const r of results) {
-  console.log(`${r.name.padEnd(width)}  ${`${r.value} ${r.unit}`.padEnd(12)} ${String(r.target).padEnd(17)} ${r.ok ? 'yes' : 'NO'}`);
+  console.log(
+    `${r.name.padEnd(width)}  ${`${r.value} ${r.unit}`.padEnd(12)} ${String(r.target).padEnd(17)} ${r.ok ? 'yes' : 'NO'}`,
+  );
 }
 mkdirSync('docs', { recursive: true });
 writeFileSync(
   'docs/benchmarks.json',
-  JSON.stringify({ date: new Date().toISOString(), node: process.version, command: 'npm run bench', results }, null, 2) + '\n',
+  JSON.stringify(
+    { date: new Date().toISOString(), node: process.version, command: 'npm run bench', results },
+    null,
+    2,
+  ) + '\n',
 );
 console.log('\nwritten: docs/benchmarks.json');

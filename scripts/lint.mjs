@@ -41,7 +41,7 @@ export function lint({ prune = false } = {}) {
   if (eslint !== 0) console.error('lint: ESLint found problems (above)');
   if (prettier !== 0)
     console.error(`lint: not formatted (above); run: tools/node_modules/.bin/prettier --write <file>`);
-  if (eslint === 0 && prettier === 0) console.log(`lint: ok (ESLint; Prettier on ${files.length} files)`);
+  if (eslint === 0 && prettier === 0) console.log(`lint: ok (ESLint; Prettier on ${files.length} patterns)`);
   return eslint || prettier;
 }
 

@@ -21,7 +21,28 @@ import { LiveKitServerError, startLiveKitServer } from './livekit-server.mjs';
 import { SOURCE_CONDITION } from './source-paths.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const NAMES = ['Ann', 'Bob', 'Cid', 'Dee', 'Eve', 'Fay', 'Gus', 'Hal', 'Ivy', 'Jo', 'Kim', 'Lu', 'Max', 'Ned', 'Oz', 'Pia', 'Quin', 'Rex', 'Sol', 'Tia'];
+const NAMES = [
+  'Ann',
+  'Bob',
+  'Cid',
+  'Dee',
+  'Eve',
+  'Fay',
+  'Gus',
+  'Hal',
+  'Ivy',
+  'Jo',
+  'Kim',
+  'Lu',
+  'Max',
+  'Ned',
+  'Oz',
+  'Pia',
+  'Quin',
+  'Rex',
+  'Sol',
+  'Tia',
+];
 const ROOM_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 
 /** The people of the demo: the host first, then `listeners` audience members. */
@@ -76,12 +97,16 @@ async function bundlePage() {
  * @param {{ port?: number, room?: string, listeners?: number, log?: (line: string) => void }} [options]
  */
 export async function startQuickstart({ port = 8790, room = 'party', listeners = 3, log = console.log } = {}) {
-  if (!ROOM_NAME.test(room)) throw new LiveKitServerError(`--room must be 1–64 letters, digits, - or _ (got ${JSON.stringify(room)})`);
+  if (!ROOM_NAME.test(room))
+    throw new LiveKitServerError(`--room must be 1–64 letters, digits, - or _ (got ${JSON.stringify(room)})`);
   if (!Number.isInteger(listeners) || listeners < 1 || listeners > NAMES.length) {
     throw new LiveKitServerError(`--listeners must be a whole number from 1 to ${NAMES.length} (got ${listeners})`);
   }
   const cast = people(listeners);
-  const [livekit, script] = await Promise.all([startLiveKitServer({ log: (m) => log(`livekit-server: ${m}`) }), bundlePage()]);
+  const [livekit, script] = await Promise.all([
+    startLiveKitServer({ log: (m) => log(`livekit-server: ${m}`) }),
+    bundlePage(),
+  ]);
   const html = readFileSync(join(root, 'examples/livekit/index.html'));
 
   const json = (res, status, body) => {
@@ -92,9 +117,11 @@ export async function startQuickstart({ port = 8790, room = 'party', listeners =
 
   const server = createServer(async (req, res) => {
     try {
-      if ((req.url ?? '').length > 2048) return refuse(res, 414, 'too-large', 'The request URL is longer than 2,048 characters.');
+      if ((req.url ?? '').length > 2048)
+        return refuse(res, 414, 'too-large', 'The request URL is longer than 2,048 characters.');
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-      if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405, 'method-not-allowed', 'Only GET is served here.');
+      if (req.method !== 'GET' && req.method !== 'HEAD')
+        return refuse(res, 405, 'method-not-allowed', 'Only GET is served here.');
       if (url.pathname === '/' || url.pathname === '/index.html') {
         res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
         return res.end(html);
@@ -109,11 +136,21 @@ export async function startQuickstart({ port = 8790, room = 'party', listeners =
         if (url.searchParams.getAll('room').length > 1 || url.searchParams.getAll('as').length > 1) {
           return refuse(res, 400, 'invalid-request', 'Give `room` and `as` once each.');
         }
-        if (!ROOM_NAME.test(roomName)) return refuse(res, 400, 'invalid-room', '`room` must be 1–64 letters, digits, - or _.');
+        if (!ROOM_NAME.test(roomName))
+          return refuse(res, 400, 'invalid-room', '`room` must be 1–64 letters, digits, - or _.');
         const person = cast.find((p) => p.id === as);
-        if (!person) return refuse(res, 400, 'unknown-person', `\`as\` must be one of: ${cast.map((p) => p.id).join(', ')}.`);
+        if (!person)
+          return refuse(res, 400, 'unknown-person', `\`as\` must be one of: ${cast.map((p) => p.id).join(', ')}.`);
         const token = await micseatToken(livekit, roomName, person.id, person.name, person.role);
-        return json(res, 200, { ok: true, url: livekit.url, token, hostIdentity: 'host', identity: person.id, name: person.name, role: person.role });
+        return json(res, 200, {
+          ok: true,
+          url: livekit.url,
+          token,
+          hostIdentity: 'host',
+          identity: person.id,
+          name: person.name,
+          role: person.role,
+        });
       }
       return refuse(res, 404, 'not-found', `Nothing at ${url.pathname}.`);
     } catch (e) {
@@ -157,12 +194,22 @@ export async function startQuickstart({ port = 8790, room = 'party', listeners =
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const { values } = parseArgs({
-    options: { port: { type: 'string', default: process.env.PORT ?? '8790' }, room: { type: 'string', default: 'party' }, listeners: { type: 'string', default: '3' } },
+    options: {
+      port: { type: 'string', default: process.env.PORT ?? '8790' },
+      room: { type: 'string', default: 'party' },
+      listeners: { type: 'string', default: '3' },
+    },
   });
   try {
-    const qs = await startQuickstart({ port: Number(values.port), room: values.room, listeners: Number(values.listeners) });
+    const qs = await startQuickstart({
+      port: Number(values.port),
+      room: values.room,
+      listeners: Number(values.listeners),
+    });
     const width = Math.max(...qs.urls.map((u) => u.name.length + u.role.length + 3));
-    console.log(`\nmicseat on LiveKit: room "${values.room}" on the LiveKit server at ${qs.livekit.url} (this machine only).`);
+    console.log(
+      `\nmicseat on LiveKit: room "${values.room}" on the LiveKit server at ${qs.livekit.url} (this machine only).`,
+    );
     console.log('Open one tab per person, the host first:');
     for (const u of qs.urls) console.log(`  ${`${u.name} (${u.role})`.padEnd(width)}  ${u.url}`);
     console.log('Ctrl-C stops the page, the token endpoint and the LiveKit server.\n');

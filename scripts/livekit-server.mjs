@@ -23,7 +23,17 @@
 // we are killed with SIGKILL; an exit handler covers normal exits.
 import { spawn, spawnSync } from 'node:child_process';
 import { createSocket } from 'node:dgram';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -53,7 +63,8 @@ export class LiveKitServerError extends Error {
 
 /** The binary's path when installed (and of the pinned version), else null. */
 export function installedBinary() {
-  if (process.env.LIVEKIT_SERVER_BIN) return existsSync(process.env.LIVEKIT_SERVER_BIN) ? process.env.LIVEKIT_SERVER_BIN : null;
+  if (process.env.LIVEKIT_SERVER_BIN)
+    return existsSync(process.env.LIVEKIT_SERVER_BIN) ? process.env.LIVEKIT_SERVER_BIN : null;
   if (!existsSync(BIN) || !existsSync(STAMP)) return null;
   return readFileSync(STAMP, 'utf8').trim() === LIVEKIT_SERVER_VERSION ? BIN : null;
 }
@@ -117,12 +128,13 @@ async function buildOnce(log) {
 }
 
 async function build(log) {
-  if (process.env.LIVEKIT_SERVER_BIN) throw new LiveKitServerError(`LIVEKIT_SERVER_BIN=${process.env.LIVEKIT_SERVER_BIN} does not exist`);
+  if (process.env.LIVEKIT_SERVER_BIN)
+    throw new LiveKitServerError(`LIVEKIT_SERVER_BIN=${process.env.LIVEKIT_SERVER_BIN} does not exist`);
   const go = spawnSync('go', ['version'], { encoding: 'utf8' });
   if (go.error || go.status !== 0) {
     throw new LiveKitServerError(
       `Go is not installed (needed once, to build ${LIVEKIT_SERVER_MODULE} ${LIVEKIT_SERVER_VERSION}; it wants Go 1.26): ` +
-        'install Go 1.21 or later (it fetches the 1.26 toolchain from the module proxy itself; Debian 12\'s golang-go is 1.19, too old) or set LIVEKIT_SERVER_BIN',
+        "install Go 1.21 or later (it fetches the 1.26 toolchain from the module proxy itself; Debian 12's golang-go is 1.19, too old) or set LIVEKIT_SERVER_BIN",
     );
   }
   // Built into a private folder and moved into place, so two builds at once never see half a binary.
@@ -130,16 +142,27 @@ async function build(log) {
   const tmpBin = join(CACHE_DIR, `build-${process.pid}`);
   rmSync(tmpBin, { recursive: true, force: true });
   const proxy = spawnSync('go', ['env', 'GOPROXY'], { encoding: 'utf8' }).stdout?.trim() || 'default';
-  log(`building ${LIVEKIT_SERVER_MODULE}/cmd/server@${LIVEKIT_SERVER_VERSION} with ${go.stdout.trim().replace(/^go version /, '')} (GOPROXY=${proxy}) into ${CACHE_DIR}; first time only, a few minutes…`);
+  log(
+    `building ${LIVEKIT_SERVER_MODULE}/cmd/server@${LIVEKIT_SERVER_VERSION} with ${go.stdout.trim().replace(/^go version /, '')} (GOPROXY=${proxy}) into ${CACHE_DIR}; first time only, a few minutes…`,
+  );
   const started = Date.now();
   // Asynchronous: a test runner that asks for the server keeps serving its browsers meanwhile.
   const r = await new Promise((done) => {
     let stdout = '';
     let stderr = '';
-    const child = spawn('go', ['install', '-trimpath', '-ldflags=-s -w', `${LIVEKIT_SERVER_MODULE}/cmd/server@${LIVEKIT_SERVER_VERSION}`], {
-      env: { ...process.env, GOBIN: tmpBin, CGO_ENABLED: '0', GOFLAGS: [process.env.GOFLAGS, '-buildvcs=false'].filter(Boolean).join(' ') },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      'go',
+      ['install', '-trimpath', '-ldflags=-s -w', `${LIVEKIT_SERVER_MODULE}/cmd/server@${LIVEKIT_SERVER_VERSION}`],
+      {
+        env: {
+          ...process.env,
+          GOBIN: tmpBin,
+          CGO_ENABLED: '0',
+          GOFLAGS: [process.env.GOFLAGS, '-buildvcs=false'].filter(Boolean).join(' '),
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stderr += d));
     child.once('error', (error) => done({ status: null, stdout, stderr, error }));
@@ -149,9 +172,16 @@ async function build(log) {
     rmSync(tmpBin, { recursive: true, force: true });
     const out = `${r.stderr ?? ''}${r.stdout ?? ''}`;
     const lines = out.split('\n').filter((l) => l.trim() && !l.startsWith('go: downloading'));
-    const first = lines.find((l) => /proxy|dial tcp|no such host|connection refused|i\/o timeout|TLS|410 Gone|404 Not Found|403/.test(l));
-    if (first) throw new LiveKitServerError(`the Go module proxy (GOPROXY=${proxy}) could not serve the server's modules: ${first.trim()}`);
-    throw new LiveKitServerError(`go install failed (exit ${r.status ?? r.signal}): ${lines.slice(-5).join(' | ') || r.error?.message}`);
+    const first = lines.find((l) =>
+      /proxy|dial tcp|no such host|connection refused|i\/o timeout|TLS|410 Gone|404 Not Found|403/.test(l),
+    );
+    if (first)
+      throw new LiveKitServerError(
+        `the Go module proxy (GOPROXY=${proxy}) could not serve the server's modules: ${first.trim()}`,
+      );
+    throw new LiveKitServerError(
+      `go install failed (exit ${r.status ?? r.signal}): ${lines.slice(-5).join(' | ') || r.error?.message}`,
+    );
   }
   renameSync(join(tmpBin, 'server'), BIN);
   rmSync(tmpBin, { recursive: true, force: true });
@@ -205,7 +235,8 @@ export function offlineConfig({ port, udpPort, apiKey, apiSecret, webhookUrls = 
     room: { empty_timeout: 10, departure_timeout: 5 },
   };
   if (webhookUrls.length) config.webhook = { api_key: apiKey, urls: webhookUrls };
-  if (redis) config.redis = typeof redis === 'string' ? { address: redis } : { address: redis.address, db: redis.db ?? 0 };
+  if (redis)
+    config.redis = typeof redis === 'string' ? { address: redis } : { address: redis.address, db: redis.db ?? 0 };
   return JSON.stringify(config);
 }
 
@@ -251,7 +282,8 @@ export async function startLiveKitServer(options = {}) {
   const webhookUrls = [...(options.webhookUrls ?? []), ...(options.webhookUrl ? [options.webhookUrl] : [])];
   for (const u of webhookUrls) {
     const host = new URL(u).hostname;
-    if (!['127.0.0.1', 'localhost', '[::1]'].includes(host)) throw new LiveKitServerError(`webhook URL must be on loopback, got ${u}`);
+    if (!['127.0.0.1', 'localhost', '[::1]'].includes(host))
+      throw new LiveKitServerError(`webhook URL must be on loopback, got ${u}`);
   }
   const startTimeoutMs = options.startTimeoutMs ?? 30_000;
   let lastError;
@@ -261,7 +293,17 @@ export async function startLiveKitServer(options = {}) {
     const port = options.port ?? (await freeTcpPort());
     const udpPort = options.udpPort ?? (await freeUdpPort());
     try {
-      return await startOnce({ bin, apiKey, apiSecret, webhookUrls, redis: options.redis, port, udpPort, logLevel: options.logLevel, startTimeoutMs });
+      return await startOnce({
+        bin,
+        apiKey,
+        apiSecret,
+        webhookUrls,
+        redis: options.redis,
+        port,
+        udpPort,
+        logLevel: options.logLevel,
+        startTimeoutMs,
+      });
     } catch (e) {
       lastError = e;
       if (!/address already in use/.test(String(e.message)) || options.port) break;
@@ -281,18 +323,25 @@ async function startOnce({ bin, apiKey, apiSecret, webhookUrls, redis, port, udp
   mkdirSync(LOG_DIR, { recursive: true });
   const logFile = join(LOG_DIR, `server-${port}.log`);
   const fd = openSync(logFile, 'w');
-  const child = spawn(bin, ['--config-body', offlineConfig({ port, udpPort, apiKey, apiSecret, webhookUrls, redis, logLevel })], {
-    detached: true, // its own process group, killed as one
-    stdio: ['ignore', fd, fd],
-    env: serverEnv(),
-  });
+  const child = spawn(
+    bin,
+    ['--config-body', offlineConfig({ port, udpPort, apiKey, apiSecret, webhookUrls, redis, logLevel })],
+    {
+      detached: true, // its own process group, killed as one
+      stdio: ['ignore', fd, fd],
+      env: serverEnv(),
+    },
+  );
   closeSync(fd);
   const pgid = child.pid;
   const exited = new Promise((r) => child.once('exit', () => r()));
   let exitInfo = null;
   child.once('exit', (code, signal) => (exitInfo = { code, signal }));
 
-  const guardian = spawn(process.execPath, ['-e', GUARDIAN, String(pgid)], { detached: true, stdio: ['pipe', 'ignore', 'ignore'] });
+  const guardian = spawn(process.execPath, ['-e', GUARDIAN, String(pgid)], {
+    detached: true,
+    stdio: ['pipe', 'ignore', 'ignore'],
+  });
   guardian.unref();
   guardian.stdin.on('error', () => undefined);
   // The pipe must not keep this process alive; it only has to close when this process ends.
@@ -351,7 +400,9 @@ async function startOnce({ bin, apiKey, apiSecret, webhookUrls, redis, port, udp
     if (exitInfo) {
       await handle.stop();
       const tail = existsSync(logFile) ? readFileSync(logFile, 'utf8').trim().split('\n').slice(-6).join('\n') : '';
-      throw new LiveKitServerError(`the server exited during start (code ${exitInfo.code}, signal ${exitInfo.signal}); its log ${logFile} ends:\n${tail}`);
+      throw new LiveKitServerError(
+        `the server exited during start (code ${exitInfo.code}, signal ${exitInfo.signal}); its log ${logFile} ends:\n${tail}`,
+      );
     }
     const ok = await fetch(`${handle.httpUrl}/`, { signal: AbortSignal.timeout(1000) })
       .then(async (r) => r.ok && (await r.text()).trim() === 'OK')
@@ -359,7 +410,9 @@ async function startOnce({ bin, apiKey, apiSecret, webhookUrls, redis, port, udp
     if (ok) return handle;
     if (Date.now() > until) {
       await handle.stop();
-      throw new LiveKitServerError(`the server did not answer its health check (GET ${handle.httpUrl}/) within ${startTimeoutMs} ms; log: ${logFile}`);
+      throw new LiveKitServerError(
+        `the server did not answer its health check (GET ${handle.httpUrl}/) within ${startTimeoutMs} ms; log: ${logFile}`,
+      );
     }
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -373,12 +426,27 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
       const bin = await installLiveKitServer();
       say(`${LIVEKIT_SERVER_VERSION} ready: ${bin}`);
     } else if (cmd === 'start') {
-      const webhookUrls = process.argv.slice(3).filter((a) => a.startsWith('--webhook=')).map((a) => a.slice(10));
-      const redisArg = process.argv.slice(3).find((a) => a.startsWith('--redis='))?.slice(8);
+      const webhookUrls = process.argv
+        .slice(3)
+        .filter((a) => a.startsWith('--webhook='))
+        .map((a) => a.slice(10));
+      const redisArg = process.argv
+        .slice(3)
+        .find((a) => a.startsWith('--redis='))
+        ?.slice(8);
       // --redis=HOST:PORT or --redis=HOST:PORT/DB
       const redis = redisArg && { address: redisArg.split('/')[0], db: Number(redisArg.split('/')[1] ?? 0) };
       const lk = await startLiveKitServer({ webhookUrls, redis });
-      console.log(JSON.stringify({ url: lk.url, httpUrl: lk.httpUrl, apiKey: lk.apiKey, apiSecret: lk.apiSecret, pid: lk.pid, logFile: lk.logFile }));
+      console.log(
+        JSON.stringify({
+          url: lk.url,
+          httpUrl: lk.httpUrl,
+          apiKey: lk.apiKey,
+          apiSecret: lk.apiSecret,
+          pid: lk.pid,
+          logFile: lk.logFile,
+        }),
+      );
       const keepAlive = setInterval(() => {}, 1 << 30); // the server's handles are unref'd
       const stop = () => lk.stop().then(() => process.exit(0));
       process.once('SIGINT', stop);

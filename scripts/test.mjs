@@ -6,14 +6,25 @@ import { join } from 'node:path';
 import { ensureChromium } from './chromium-path.mjs';
 import { installLiveKitServer, LiveKitServerError } from './livekit-server.mjs';
 
-const listTests = (dir) => readdirSync(dir, { recursive: true }).map(String).filter((f) => f.endsWith('.test.ts')).map((f) => join(dir, f)).sort();
+const listTests = (dir) =>
+  readdirSync(dir, { recursive: true })
+    .map(String)
+    .filter((f) => f.endsWith('.test.ts'))
+    .map((f) => join(dir, f))
+    .sort();
 
 function run(cmd, args, env = {}) {
   return new Promise((resolve) => {
     let out = '';
     const child = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout.on('data', (d) => { out += d; process.stdout.write(d); });
-    child.stderr.on('data', (d) => { out += d; process.stderr.write(d); });
+    child.stdout.on('data', (d) => {
+      out += d;
+      process.stdout.write(d);
+    });
+    child.stderr.on('data', (d) => {
+      out += d;
+      process.stderr.write(d);
+    });
     child.on('close', (code) => resolve({ code: code ?? 1, out }));
   });
 }
@@ -45,7 +56,16 @@ try {
 }
 
 // test/server: the server authority against the real LiveKit server and the real Redis (127.0.0.1:6379).
-const node = await run('node', ['--conditions=@micseat/source', '--import', 'tsx', '--test', '--test-reporter=spec', ...listTests('test/core'), ...listTests('test/consumers'), ...listTests('test/server')]);
+const node = await run('node', [
+  '--conditions=@micseat/source',
+  '--import',
+  'tsx',
+  '--test',
+  '--test-reporter=spec',
+  ...listTests('test/core'),
+  ...listTests('test/consumers'),
+  ...listTests('test/server'),
+]);
 {
   const o = strip(node.out);
   passed += Number(/ℹ pass (\d+)/.exec(o)?.[1] ?? 0);
@@ -58,7 +78,10 @@ const wtr = await run('npx', ['web-test-runner']);
   const o = strip(wtr.out);
   // @web/test-runner prints a summary of the whole run at the end.
   const m = [...o.matchAll(/(\d+) passed, (\d+) failed/g)].at(-1);
-  if (m) { passed += Number(m[1]); failed += Number(m[2]); }
+  if (m) {
+    passed += Number(m[1]);
+    failed += Number(m[2]);
+  }
   if (wtr.code !== 0) ok = false;
 }
 console.log(`\ntests: ${passed} passed, ${failed} failed`);

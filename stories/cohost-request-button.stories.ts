@@ -1,14 +1,30 @@
 import type { RoomActor } from '@micseat/core';
 import type { Meta, StoryObj } from '@storybook/web-components-vite';
 import { html } from 'lit';
-import { bot, later, freshRoom, joined, permissionPrompt, play, snap, stalled, until, viewer, withTheme } from './support/stage.js';
+import {
+  bot,
+  later,
+  freshRoom,
+  joined,
+  permissionPrompt,
+  play,
+  snap,
+  stalled,
+  until,
+  viewer,
+  withTheme,
+} from './support/stage.js';
 
 const meta: Meta = {
   title: 'Elements/cohost-request-button',
   component: 'cohost-request-button',
   decorators: [withTheme],
   parameters: {
-    docs: { description: { component: 'Request to speak, follow the request (queue position, time left), cancel, leave the seat.' } },
+    docs: {
+      description: {
+        component: 'Request to speak, follow the request (queue position, time left), cancel, leave the seat.',
+      },
+    },
   },
 };
 export default meta;

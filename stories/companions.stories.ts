@@ -1,13 +1,28 @@
 import type { RoomActor } from '@micseat/core';
 import type { Meta, StoryObj } from '@storybook/web-components-vite';
 import { html } from 'lit';
-import { bot, later, freshRoom, joined, permissionPrompt, play, snap, until, viewer, withTheme } from './support/stage.js';
+import {
+  bot,
+  later,
+  freshRoom,
+  joined,
+  permissionPrompt,
+  play,
+  snap,
+  until,
+  viewer,
+  withTheme,
+} from './support/stage.js';
 
 const meta: Meta = {
   title: 'Elements/Companions',
   decorators: [withTheme],
   parameters: {
-    docs: { description: { component: 'Mode switch, mic switch, invitation prompt, connected users, "tap to listen" and the inspector.' } },
+    docs: {
+      description: {
+        component: 'Mode switch, mic switch, invitation prompt, connected users, "tap to listen" and the inspector.',
+      },
+    },
   },
 };
 export default meta;
@@ -115,7 +130,12 @@ export const MicNoDevice: Story = {
 };
 
 // ---- invitation-prompt
-function invited(config = {}, after?: (host: RoomActor) => void, media: { micFailure?: 'denied' | 'no-device' } = {}, prompt = false) {
+function invited(
+  config = {},
+  after?: (host: RoomActor) => void,
+  media: { micFailure?: 'denied' | 'no-device' } = {},
+  prompt = false,
+) {
   const room = freshRoom({ seatCount: 6, invitationTimeoutMs: 60_000, ...config });
   play(async () => {
     const host = await bot(room, 'alice', 'host', 'Alice');
@@ -123,7 +143,13 @@ function invited(config = {}, after?: (host: RoomActor) => void, media: { micFai
     host.send({ type: 'INVITE', userId: 'you', seat: 2 });
     if (after) later(() => after(host), 1500);
   });
-  const el = viewer(room, 'you', 'audience', html`<invitation-prompt></invitation-prompt><mic-seat-grid></mic-seat-grid>`, { name: 'You', media });
+  const el = viewer(
+    room,
+    'you',
+    'audience',
+    html`<invitation-prompt></invitation-prompt><mic-seat-grid></mic-seat-grid>`,
+    { name: 'You', media },
+  );
   if (prompt) permissionPrompt(room, 'you');
   return el;
 }
@@ -145,7 +171,10 @@ export const InvitationWithdrawn: Story = {
     }),
 };
 /** It expired (5 s here). */
-export const InvitationExpired: Story = { name: 'invitation-prompt / expired', render: () => invited({ invitationTimeoutMs: 5000 }) };
+export const InvitationExpired: Story = {
+  name: 'invitation-prompt / expired',
+  render: () => invited({ invitationTimeoutMs: 5000 }),
+};
 
 /** You joined; the browser is asking for the microphone (its prompt is left unanswered here): "Getting your mic ready…". */
 export const InvitationPreparing: Story = {
@@ -197,7 +226,8 @@ export const ConnectedUsersListener: Story = {
 /** The host alone in the room: nobody on the seats but the host, nobody listening yet. */
 export const ConnectedUsersEmpty: Story = {
   name: 'connected-users / empty room',
-  render: () => viewer(freshRoom({ seatCount: 6 }), 'host', 'host', html`<connected-users></connected-users>`, { name: 'Alice' }),
+  render: () =>
+    viewer(freshRoom({ seatCount: 6 }), 'host', 'host', html`<connected-users></connected-users>`, { name: 'Alice' }),
 };
 
 // ---- audio-unlock
@@ -207,7 +237,10 @@ export const AudioBlocked: Story = {
   render: () => {
     const room = freshRoom();
     play(() => bot(room, 'alice', 'host'));
-    return viewer(room, 'you', 'audience', html`<audio-unlock></audio-unlock>`, { name: 'You', media: { autoplayBlocked: true } });
+    return viewer(room, 'you', 'audience', html`<audio-unlock></audio-unlock>`, {
+      name: 'You',
+      media: { autoplayBlocked: true },
+    });
   },
 };
 
@@ -222,6 +255,12 @@ export const Inspector: Story = {
       await joined(room, 'you');
       me()?.send({ type: 'REQUEST_SEAT' });
     });
-    return viewer(room, 'you', 'audience', html`<cohost-request-button></cohost-request-button><room-inspector open></room-inspector>`, { name: 'You' });
+    return viewer(
+      room,
+      'you',
+      'audience',
+      html`<cohost-request-button></cohost-request-button><room-inspector open></room-inspector>`,
+      { name: 'You' },
+    );
   },
 };

@@ -166,7 +166,12 @@ const pane = (room: MemoryRoom, p: (typeof PEOPLE)[number], seatCount: number) =
   void seatCount;
 };
 
-export const LiveRoom: StoryObj<{ seatCount: number; requestTimeoutS: number; reconnectGraceS: number; allowCamera: boolean }> = {
+export const LiveRoom: StoryObj<{
+  seatCount: number;
+  requestTimeoutS: number;
+  reconnectGraceS: number;
+  allowCamera: boolean;
+}> = {
   name: 'Live room (1 host + 3 listeners)',
   args: { seatCount: 6, requestTimeoutS: 60, reconnectGraceS: 30, allowCamera: false },
   argTypes: {
@@ -232,7 +237,11 @@ export const LiveRoomOnLiveKit: StoryObj<{ lkUrl: string; lkToken: string; lkHos
   render: (args) => {
     const q = new URLSearchParams(globalThis.location?.search ?? '');
     const pick = (arg: string, key: string) => arg || q.get(key) || '';
-    const params = { 'lk-url': pick(args.lkUrl, 'lk-url'), 'lk-token': pick(args.lkToken, 'lk-token'), 'lk-host': pick(args.lkHost, 'lk-host') };
+    const params = {
+      'lk-url': pick(args.lkUrl, 'lk-url'),
+      'lk-token': pick(args.lkToken, 'lk-token'),
+      'lk-host': pick(args.lkHost, 'lk-host'),
+    };
     const name = pick(args.name, 'name') || 'Guest';
     const loading = import('@micseat/backend-livekit').then(({ liveKitOptionsFromParams, LiveKitRoomBackend }) => {
       const parsed = liveKitOptionsFromParams(params);

@@ -164,7 +164,9 @@ export const HostMenuOpen: Story = {
       await until(() => snap(bob).context.room?.mode === 'free');
       bob.send({ type: 'TAKE_SEAT', seat: 1 });
       await until(() => snap(bob).context.room?.members.bob?.mic === 'on');
-      const seat = provider?.querySelector('mic-seat-grid')?.shadowRoot?.querySelector('mic-seat[seat="1"]:not([host])');
+      const seat = provider
+        ?.querySelector('mic-seat-grid')
+        ?.shadowRoot?.querySelector('mic-seat[seat="1"]:not([host])');
       (seat?.shadowRoot?.querySelector('[part~="base"]') as HTMLButtonElement | null)?.click();
     });
     return viewer(room, 'host', 'host', grid, { name: 'Alice' });
@@ -216,7 +218,9 @@ export const LostRace: Story = {
       bob.send({ type: 'TAKE_SEAT', seat: 1 });
       later(() => room.setFaultsFor('you', {}), 1000);
     });
-    return viewer(room, 'you', 'audience', html`${grid}<cohost-request-button></cohost-request-button>`, { name: 'You' });
+    return viewer(room, 'you', 'audience', html`${grid}<cohost-request-button></cohost-request-button>`, {
+      name: 'You',
+    });
   },
 };
 

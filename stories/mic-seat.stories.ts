@@ -6,7 +6,11 @@ const meta: Meta = {
   title: 'Elements/mic-seat',
   component: 'mic-seat',
   decorators: [withTheme],
-  parameters: { docs: { description: { component: 'One seat on its own (usually inside `<mic-seat-grid>`), in each of its states.' } } },
+  parameters: {
+    docs: {
+      description: { component: 'One seat on its own (usually inside `<mic-seat-grid>`), in each of its states.' },
+    },
+  },
 };
 export default meta;
 type Story = StoryObj;
@@ -48,7 +52,10 @@ function seatStory(seat: number | 'host') {
       await joined(room, 'you');
     });
     const el = seat === 'host' ? html`<mic-seat host></mic-seat>` : html`<mic-seat seat=${seat}></mic-seat>`;
-    return viewer(room, 'you', 'audience', el, { name: 'You', style: 'display:inline-block;padding:16px;border-radius:16px' });
+    return viewer(room, 'you', 'audience', el, {
+      name: 'You',
+      style: 'display:inline-block;padding:16px;border-radius:16px',
+    });
   };
 }
 
@@ -62,7 +69,6 @@ export const MicDenied: Story = { render: seatStory(6) };
 export const NoDevice: Story = { render: seatStory(7) };
 export const Host: Story = { render: seatStory('host') };
 
-
 /** The host's network dropped: the host's place is held for the grace period, with a countdown. */
 export const HostReconnecting: Story = {
   render: () => {
@@ -72,6 +78,9 @@ export const HostReconnecting: Story = {
       await joined(room, 'you');
       room.drop('alice');
     });
-    return viewer(room, 'you', 'audience', html`<mic-seat host></mic-seat>`, { name: 'You', style: 'display:inline-block;padding:16px;border-radius:16px' });
+    return viewer(room, 'you', 'audience', html`<mic-seat host></mic-seat>`, {
+      name: 'You',
+      style: 'display:inline-block;padding:16px;border-radius:16px',
+    });
   },
 };

@@ -7,7 +7,12 @@ const meta: Meta = {
   component: 'micseat-room',
   decorators: [withTheme],
   parameters: {
-    docs: { description: { component: 'The provider: one room actor per backend, shared by context; shows the connection state and announces lifecycle changes.' } },
+    docs: {
+      description: {
+        component:
+          'The provider: one room actor per backend, shared by context; shows the connection state and announces lifecycle changes.',
+      },
+    },
   },
 };
 export default meta;

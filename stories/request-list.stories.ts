@@ -7,7 +7,11 @@ const meta: Meta = {
   title: 'Elements/request-list',
   component: 'request-list',
   decorators: [withTheme],
-  parameters: { docs: { description: { component: "The host's live queue: accept or reject each, accept next, accept all, reject all." } } },
+  parameters: {
+    docs: {
+      description: { component: "The host's live queue: accept or reject each, accept next, accept all, reject all." },
+    },
+  },
 };
 export default meta;
 type Story = StoryObj;
@@ -25,7 +29,16 @@ export const Queue: Story = {
     const room = freshRoom({ seatCount: 9, requestTimeoutMs: 120_000 });
     play(async () => {
       await joined(room, 'host');
-      const names = ['Bao Wei', 'Carmen Ruiz', 'Dmitri Petrov', 'Eko Prasetyo', 'Fatima Zahra', 'Gus', 'Hana Sato', 'Ivan'];
+      const names = [
+        'Bao Wei',
+        'Carmen Ruiz',
+        'Dmitri Petrov',
+        'Eko Prasetyo',
+        'Fatima Zahra',
+        'Gus',
+        'Hana Sato',
+        'Ivan',
+      ];
       for (const [i, n] of names.entries()) {
         (await bot(room, `u${i}`, 'audience', n)).send({ type: 'REQUEST_SEAT', ...(i % 3 === 1 ? { seat: i } : {}) });
         await new Promise((r) => setTimeout(r, i < 4 ? 150 : 2500));
@@ -43,7 +56,8 @@ export const HandledByAnother: Story = {
       await joined(room, 'host');
       const zoe = await bot(room, 'zoe', 'audience', 'Zoe');
       document.querySelector('micseat-room')?.actor?.send({ type: 'SET_COHOST', userId: 'zoe', cohost: true });
-      for (const n of ['Bob', 'Carol', 'Dave']) (await bot(room, n.toLowerCase(), 'audience', n)).send({ type: 'REQUEST_SEAT' });
+      for (const n of ['Bob', 'Carol', 'Dave'])
+        (await bot(room, n.toLowerCase(), 'audience', n)).send({ type: 'REQUEST_SEAT' });
       await until(() => zoe.getSnapshot().context.inbox && Object.keys(room.server.room.requests).length === 3);
       later(() => zoe.send({ type: 'ACCEPT_NEXT' }), 800);
       later(() => zoe.send({ type: 'REJECT_REQUEST', requestId: Object.keys(room.server.room.requests)[1]! }), 1600);
@@ -64,10 +78,29 @@ export const TenThousand: Story = {
       const requests: Record<string, SeatRequest> = { ...base.requests };
       for (let i = 0; i < 10_000; i++) {
         const id = `user-${i}`;
-        members[id] = { id, name: `Listener ${i + 1}`, role: 'audience', connected: true, joinedAt: now, graceUntil: null, mic: 'off', camera: false };
+        members[id] = {
+          id,
+          name: `Listener ${i + 1}`,
+          role: 'audience',
+          connected: true,
+          joinedAt: now,
+          graceUntil: null,
+          mic: 'off',
+          camera: false,
+        };
         requests[`req-${i}`] = {
-          id: `req-${i}`, userId: id, seat: 'any', media: 'audio', status: 'pending', seq: i + 1,
-          createdAt: now - (10_000 - i) * 20, deadline: now + 600_000 - (10_000 - i) * 20, resolvedAt: null, handledBy: null, seatIndex: null, reason: null,
+          id: `req-${i}`,
+          userId: id,
+          seat: 'any',
+          media: 'audio',
+          status: 'pending',
+          seq: i + 1,
+          createdAt: now - (10_000 - i) * 20,
+          deadline: now + 600_000 - (10_000 - i) * 20,
+          resolvedAt: null,
+          handledBy: null,
+          seatIndex: null,
+          reason: null,
         };
       }
       const next: RoomState = { ...base, version: base.version + 1, clock: now, members, requests };

@@ -26,7 +26,6 @@ function timerResolution(): number {
 }
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-
 /** Wraps an element's `update` to time it and count its calls. */
 function instrument(el: { update: (c: unknown) => void }) {
   const stats = { calls: 0, ms: 0 };
@@ -69,7 +68,11 @@ describe('element benchmarks', function () {
     host.actor.send({ type: 'SET_MODE', mode: 'free' });
     const bob = await room.join('bob', 'audience', html``);
     const grid = host.el.querySelector('mic-seat-grid') as MicSeatGrid;
-    await until(() => grid.shadowRoot!.querySelectorAll('mic-seat:not([host])').length === 64 && bob.snap().context.room!.mode === 'free');
+    await until(
+      () =>
+        grid.shadowRoot!.querySelectorAll('mic-seat:not([host])').length === 64 &&
+        bob.snap().context.room!.mode === 'free',
+    );
     await tick(50);
     const seats = [...grid.shadowRoot!.querySelectorAll<MicSeat>('mic-seat:not([host])')];
     const stats = seats.map((s) => instrument(s as unknown as { update: (c: unknown) => void }));
@@ -91,9 +94,31 @@ describe('element benchmarks', function () {
       times.push(stats[40]!.ms + gridStats.ms);
       totals.push(delivery.ms + stats.reduce((sum, x) => sum + x.ms, 0) + gridStats.ms);
     }
-    console.log(`[bench] timer resolution ${timerResolution().toFixed(4)} ms (cross-origin isolated: ${globalThis.crossOriginIsolated})`);
-    report('<mic-seat-grid> 64 seats: render time of one seat change (median of ' + ROUNDS + ')', median(times), 'ms', '<= 1', median(times) <= 1);
-    report('<mic-seat-grid> 64 seats: all work of one seat change in the page (room actor + every selector + renders, median of ' + ROUNDS + ')', median(totals), 'ms', '<= 1', median(totals) <= 1);
-    report('<mic-seat-grid> 64 seats: seats re-rendered by one seat change', onlyThatSeat ? 1 : 0, 'seats (1 = only that seat)', '= 1', onlyThatSeat);
+    console.log(
+      `[bench] timer resolution ${timerResolution().toFixed(4)} ms (cross-origin isolated: ${globalThis.crossOriginIsolated})`,
+    );
+    report(
+      '<mic-seat-grid> 64 seats: render time of one seat change (median of ' + ROUNDS + ')',
+      median(times),
+      'ms',
+      '<= 1',
+      median(times) <= 1,
+    );
+    report(
+      '<mic-seat-grid> 64 seats: all work of one seat change in the page (room actor + every selector + renders, median of ' +
+        ROUNDS +
+        ')',
+      median(totals),
+      'ms',
+      '<= 1',
+      median(totals) <= 1,
+    );
+    report(
+      '<mic-seat-grid> 64 seats: seats re-rendered by one seat change',
+      onlyThatSeat ? 1 : 0,
+      'seats (1 = only that seat)',
+      '= 1',
+      onlyThatSeat,
+    );
   });
 });

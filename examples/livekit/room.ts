@@ -25,7 +25,8 @@ const status = document.getElementById('status')!;
 const q = new URLSearchParams(location.search);
 const answer = (await fetch(`/token?${new URLSearchParams({ room: q.get('room') ?? '', as: q.get('as') ?? '' })}`)
   .then((r) => r.json())
-  .catch((e: unknown) => ({ ok: false, error: { code: 'unreachable', message: String(e) } }))) as TokenAnswer | TokenRefusal;
+  .catch((e: unknown) => ({ ok: false, error: { code: 'unreachable', message: String(e) } }))) as
+  TokenAnswer | TokenRefusal;
 
 if (!answer.ok) {
   status.setAttribute('role', 'alert');

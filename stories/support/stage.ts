@@ -100,7 +100,9 @@ export function permissionPrompt(room: MemoryRoom, id: string): void {
   const media = room.clients.get(id)!.media;
   const real = media.setMic.bind(media);
   media.setMic = (on: boolean, ...rest: unknown[]) =>
-    on ? new Promise<never>(() => {}) : (real as (on: boolean, ...r: unknown[]) => ReturnType<typeof real>)(on, ...rest);
+    on
+      ? new Promise<never>(() => {})
+      : (real as (on: boolean, ...r: unknown[]) => ReturnType<typeof real>)(on, ...rest);
 }
 
 /** Holds `id`'s commands of one type on their way to the room, as a stalled link would (they never arrive). */

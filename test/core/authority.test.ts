@@ -84,7 +84,10 @@ describe('seats', () => {
     r.ok(host, { type: 'lock-seat', seat: 3, locked: true });
     assert.equal(r.room.seats[3]!.status, 'locked');
     assert.equal(r.room.seats[3]!.userId, null);
-    assert.deepEqual(r.last.events.map((e) => e.type), ['seat-left', 'seat-locked']);
+    assert.deepEqual(
+      r.last.events.map((e) => e.type),
+      ['seat-left', 'seat-locked'],
+    );
     r.err(user(2), { type: 'take-seat', seat: 3 }, 'seat-locked');
     r.ok(host, { type: 'lock-seat', seat: 3, locked: false });
     r.ok(user(2), { type: 'take-seat', seat: 3 });
@@ -183,14 +186,21 @@ describe('requests', () => {
   test('one pending request per user', () => {
     const r = Room.withMembers(1);
     r.ok(user(1), { type: 'request-seat', requestId: 'q1', seat: 'any', media: 'audio' });
-    assert.equal(r.err(user(1), { type: 'request-seat', requestId: 'q2', seat: 'any', media: 'audio' }, 'request-pending').details.requestId, 'q1');
+    assert.equal(
+      r.err(user(1), { type: 'request-seat', requestId: 'q2', seat: 'any', media: 'audio' }, 'request-pending').details
+        .requestId,
+      'q1',
+    );
   });
 
   test('FIFO positions by the authority clock; accept next takes the first', () => {
     const r = Room.withMembers(3);
     for (const n of [2, 1, 3]) {
       r.now += 10;
-      assert.equal(r.ok(user(n), { type: 'request-seat', requestId: `q${n}`, seat: 'any', media: 'audio' }).position, [2, 1, 3].indexOf(n) + 1);
+      assert.equal(
+        r.ok(user(n), { type: 'request-seat', requestId: `q${n}`, seat: 'any', media: 'audio' }).position,
+        [2, 1, 3].indexOf(n) + 1,
+      );
     }
     r.ok(host, { type: 'accept-next' });
     assert.equal(r.room.requests.q2!.status, 'accepted');
@@ -221,7 +231,10 @@ describe('requests', () => {
     const r = Room.withMembers(2);
     r.ok(user(1), { type: 'request-seat', requestId: 'q1', seat: 'any', media: 'audio', timeoutMs: 5000 });
     r.ok(user(1), { type: 'cancel-request', requestId: 'q1' });
-    assert.equal(r.err(host, { type: 'accept-request', requestId: 'q1' }, 'request-closed').details.status, 'cancelled');
+    assert.equal(
+      r.err(host, { type: 'accept-request', requestId: 'q1' }, 'request-closed').details.status,
+      'cancelled',
+    );
     r.ok(user(2), { type: 'request-seat', requestId: 'q2', seat: 'any', media: 'audio', timeoutMs: 5000 });
     r.advance(5000);
     assert.equal(r.room.requests.q2!.status, 'timeout');
@@ -259,7 +272,11 @@ describe('requests', () => {
     const r = Room.withMembers(3, { maxPendingRequests: 2, requestRateCount: 2, requestRateWindowMs: 10_000 });
     r.ok(user(1), { type: 'request-seat', requestId: 'a1', seat: 'any', media: 'audio' });
     r.ok(user(2), { type: 'request-seat', requestId: 'a2', seat: 'any', media: 'audio' });
-    assert.equal(r.err(user(3), { type: 'request-seat', requestId: 'a3', seat: 'any', media: 'audio' }, 'queue-full').details.limit, 2);
+    assert.equal(
+      r.err(user(3), { type: 'request-seat', requestId: 'a3', seat: 'any', media: 'audio' }, 'queue-full').details
+        .limit,
+      2,
+    );
     r.ok(user(1), { type: 'cancel-request', requestId: 'a1' });
     r.ok(user(1), { type: 'request-seat', requestId: 'a4', seat: 'any', media: 'audio' });
     r.ok(user(1), { type: 'cancel-request', requestId: 'a4' });
@@ -341,8 +358,16 @@ describe('input checks', () => {
     r.err(user(1), { type: 'nope' }, 'invalid-command');
     r.err(user(1), null, 'invalid-command');
     r.err(user(1), { type: 'join', name: 'x'.repeat(LIMITS.maxNameLength + 1) }, 'invalid-command');
-    r.err(user(1), { type: 'request-seat', requestId: 'q', seat: 'any', media: 'audio', timeoutMs: 60 }, 'invalid-command');
-    r.err({ id: 'x'.repeat(LIMITS.maxIdentityLength + 1), role: 'audience' }, { type: 'join', name: 'A' }, 'invalid-command');
+    r.err(
+      user(1),
+      { type: 'request-seat', requestId: 'q', seat: 'any', media: 'audio', timeoutMs: 60 },
+      'invalid-command',
+    );
+    r.err(
+      { id: 'x'.repeat(LIMITS.maxIdentityLength + 1), role: 'audience' },
+      { type: 'join', name: 'A' },
+      'invalid-command',
+    );
     r.err(user(1), { type: 'signal', name: 'big', payload: 'x'.repeat(LIMITS.maxSignalBytes) }, 'too-large');
   });
 

@@ -1,5 +1,14 @@
 import assert from 'node:assert/strict';
-import { createAuthority, step, type AuthorityState, type Caller, type ErrorCode, type Result, type RoomConfigInput, type StepOutcome } from '@micseat/core';
+import {
+  createAuthority,
+  step,
+  type AuthorityState,
+  type Caller,
+  type ErrorCode,
+  type Result,
+  type RoomConfigInput,
+  type StepOutcome,
+} from '@micseat/core';
 
 /** A tiny driver around the pure authority with its own clock, for readable tests. */
 export class Room {

@@ -44,7 +44,10 @@ function stillServes(s: AuthorityState): void {
 function refusedUnchanged(s: AuthorityState, out: StepOutcome, codes: readonly string[]): void {
   assert.equal(out.result.ok, false, 'refused');
   if (out.result.ok) return;
-  assert.ok(codes.includes(out.result.error.code), `code ${out.result.error.code} in ${codes.join(', ')}: ${out.result.error.message}`);
+  assert.ok(
+    codes.includes(out.result.error.code),
+    `code ${out.result.error.code} in ${codes.join(', ')}: ${out.result.error.message}`,
+  );
   assert.ok(out.result.error.message.length > 10, 'a readable message');
   assert.equal(out.state, s, 'state unchanged');
   assert.equal(out.patch, null);
@@ -57,7 +60,9 @@ function nested(depth: number, kind: 'array' | 'object' | 'mixed', leaf: unknown
   return x;
 }
 function nestedText(depth: number, kind: 'array' | 'object', leaf: string): string {
-  return kind === 'array' ? `${'['.repeat(depth)}${leaf}${']'.repeat(depth)}` : `${'{"a":'.repeat(depth)}${leaf}${'}'.repeat(depth)}`;
+  return kind === 'array'
+    ? `${'['.repeat(depth)}${leaf}${']'.repeat(depth)}`
+    : `${'{"a":'.repeat(depth)}${leaf}${'}'.repeat(depth)}`;
 }
 
 describe('class: free-form values are bounded in depth and size (signal payloads, result values, error details)', () => {
@@ -79,7 +84,9 @@ describe('class: free-form values are bounded in depth and size (signal payloads
             assert.deepEqual(out.events, [{ type: 'signal', from: 'ann', name: 'gift', payload }]);
           } else refusedUnchanged(s0, out, ['too-large']);
           // Over the wire, through the decoder.
-          const d = decode(JSON.stringify(encodeCommand('c1', { type: 'signal', name: 'gift', payload: payload as never })));
+          const d = decode(
+            JSON.stringify(encodeCommand('c1', { type: 'signal', name: 'gift', payload: payload as never })),
+          );
           if (fitsDepth) assert.equal(d.ok, true);
           else assert.equal(!d.ok && d.error.code, 'too-large');
           stillServes(s0);
@@ -101,7 +108,12 @@ describe('class: free-form values are bounded in depth and size (signal payloads
         if (!d.ok) assert.ok(['too-large', 'malformed'].includes(d.error.code), d.error.code);
         const res = decode({ v: 1, t: 'res', id: 'c1', res: { ok: true, value: payload } });
         assert.equal(!res.ok && res.error.code, 'too-large', 'a result value is bounded too');
-        const det = decode({ v: 1, t: 'res', id: 'c1', res: { ok: false, error: { code: 'seat-taken', message: 'x', details: { deep: payload } } } });
+        const det = decode({
+          v: 1,
+          t: 'res',
+          id: 'c1',
+          res: { ok: false, error: { code: 'seat-taken', message: 'x', details: { deep: payload } } },
+        });
         assert.equal(!det.ok && det.error.code, 'too-large', 'error details are bounded too');
       }
     }
@@ -112,9 +124,36 @@ describe('class: free-form values are bounded in depth and size (signal payloads
     const s0 = room();
     const cyclic: Record<string, unknown> = { a: 1 };
     cyclic.self = cyclic;
-    const throwingGetter = Object.defineProperty({}, 'boom', { enumerable: true, get: () => { throw new Error('getter'); } });
-    const throwingProxy = new Proxy({}, { ownKeys: () => { throw new Error('proxy'); }, getPrototypeOf: () => { throw new Error('proxy'); } });
-    const bad: unknown[] = [cyclic, 10n, () => 1, Symbol('s'), NaN, Infinity, new Date(0), new Map(), throwingGetter, throwingProxy, [1, [2, cyclic]]];
+    const throwingGetter = Object.defineProperty({}, 'boom', {
+      enumerable: true,
+      get: () => {
+        throw new Error('getter');
+      },
+    });
+    const throwingProxy = new Proxy(
+      {},
+      {
+        ownKeys: () => {
+          throw new Error('proxy');
+        },
+        getPrototypeOf: () => {
+          throw new Error('proxy');
+        },
+      },
+    );
+    const bad: unknown[] = [
+      cyclic,
+      10n,
+      () => 1,
+      Symbol('s'),
+      NaN,
+      Infinity,
+      new Date(0),
+      new Map(),
+      throwingGetter,
+      throwingProxy,
+      [1, [2, cyclic]],
+    ];
     for (const payload of bad) {
       const out = step(s0, { type: 'signal', name: 'gift', payload }, ann, 1);
       refusedUnchanged(s0, out, ['malformed', 'invalid-command']);
@@ -128,8 +167,13 @@ describe('class: free-form values are bounded in depth and size (signal payloads
 
   test('a command, a caller or a clock that throws or lies: typed errors from step, never a throw', () => {
     const s0 = room();
-    const trap = () => { throw new Error('trap'); };
-    const proxyCommand = new Proxy({ type: 'set-mode', mode: 'free' }, { get: trap, has: trap, ownKeys: trap, getPrototypeOf: trap });
+    const trap = () => {
+      throw new Error('trap');
+    };
+    const proxyCommand = new Proxy(
+      { type: 'set-mode', mode: 'free' },
+      { get: trap, has: trap, ownKeys: trap, getPrototypeOf: trap },
+    );
     refusedUnchanged(s0, step(s0, proxyCommand, host, 1), ['invalid-command']);
     const proxyCaller = new Proxy({ id: 'host', role: 'host' }, { get: trap }) as unknown as Caller;
     refusedUnchanged(s0, step(s0, { type: 'set-mode', mode: 'free' }, proxyCaller, 1), ['invalid-command']);
@@ -162,13 +206,26 @@ describe('class: free-form values are bounded in depth and size (signal payloads
     const deep = nested(10_000, 'array', 1);
     const answers = [
       run({ type: 'signal', name: 'gift', payload: deep }, ann),
-      run(new Proxy({}, { get: () => { throw new Error('x'); } }), ann),
+      run(
+        new Proxy(
+          {},
+          {
+            get: () => {
+              throw new Error('x');
+            },
+          },
+        ),
+        ann,
+      ),
     ];
     clockThrows = true;
     answers.push(run({ type: 'set-mode', mode: 'free' }));
     clockThrows = false;
     for (const a of answers) assert.equal(a.ok, false);
-    assert.deepEqual(answers.map((a) => !a.ok && a.error.code), ['too-large', 'invalid-command', 'internal']);
+    assert.deepEqual(
+      answers.map((a) => !a.ok && a.error.code),
+      ['too-large', 'invalid-command', 'internal'],
+    );
     t = 5;
     const after = run({ type: 'set-mode', mode: 'free' });
     assert.equal(after.ok, true);
@@ -192,7 +249,17 @@ describe('class: every number on the wire is finite and in range, so whatever de
   const numbers = fc.oneof(
     fc.double(),
     fc.integer(),
-    fc.constantFrom(-1, -0.5, 0, Infinity, -Infinity, Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER + 2, 2 ** 64, 1.5),
+    fc.constantFrom(
+      -1,
+      -0.5,
+      0,
+      Infinity,
+      -Infinity,
+      Number.MAX_SAFE_INTEGER,
+      Number.MAX_SAFE_INTEGER + 2,
+      2 ** 64,
+      1.5,
+    ),
   );
   const s = room();
   /** The room's snapshot as text, with one number field replaced by `literal` (e.g. `1e999`, as a hostile sender would write it). */
@@ -206,23 +273,39 @@ describe('class: every number on the wire is finite and in range, so whatever de
 
   test('property: clocks, versions, seq, deadlines and "have" with any number: decoded only when valid, and then round-trips', () => {
     fc.assert(
-      fc.property(numbers, fc.constantFrom('delta-clock', 'delta-to', 'sync-have', 'room:version', 'room:clock', 'member:joinedAt', 'seat:deadline'), (n, field) => {
-        const literal = Number.isFinite(n) ? JSON.stringify(n) : n > 0 ? '1e999' : n < 0 ? '-1e999' : 'NaN';
-        let text: string;
-        if (field === 'delta-clock') text = `{"v":1,"t":"delta","to":2,"clock":${literal},"patch":{},"events":[]}`;
-        else if (field === 'delta-to') text = `{"v":1,"t":"delta","to":${literal},"clock":5,"patch":{},"events":[]}`;
-        else if (field === 'sync-have') text = `{"v":1,"t":"sync","have":${literal}}`;
-        else text = snapshotWith(field, literal);
-        const d = decode(text);
-        const integerField = field === 'delta-to' || field === 'sync-have' || field === 'room:version';
-        const valid =
-          literal !== 'NaN' && Number.isFinite(n) && n >= (field === 'delta-to' ? 1 : 0) && n <= Number.MAX_SAFE_INTEGER && (!integerField || Number.isInteger(n));
-        assert.equal(d.ok, valid, `${field} = ${literal}: ${d.ok ? 'ok' : d.error.message}`);
-        if (d.ok) {
-          const again = serialize(d.value);
-          assert.ok(again.ok && decode(again.value).ok, 'what decodes encodes and decodes again');
-        } else assert.equal(d.error.code, 'malformed');
-      }),
+      fc.property(
+        numbers,
+        fc.constantFrom(
+          'delta-clock',
+          'delta-to',
+          'sync-have',
+          'room:version',
+          'room:clock',
+          'member:joinedAt',
+          'seat:deadline',
+        ),
+        (n, field) => {
+          const literal = Number.isFinite(n) ? JSON.stringify(n) : n > 0 ? '1e999' : n < 0 ? '-1e999' : 'NaN';
+          let text: string;
+          if (field === 'delta-clock') text = `{"v":1,"t":"delta","to":2,"clock":${literal},"patch":{},"events":[]}`;
+          else if (field === 'delta-to') text = `{"v":1,"t":"delta","to":${literal},"clock":5,"patch":{},"events":[]}`;
+          else if (field === 'sync-have') text = `{"v":1,"t":"sync","have":${literal}}`;
+          else text = snapshotWith(field, literal);
+          const d = decode(text);
+          const integerField = field === 'delta-to' || field === 'sync-have' || field === 'room:version';
+          const valid =
+            literal !== 'NaN' &&
+            Number.isFinite(n) &&
+            n >= (field === 'delta-to' ? 1 : 0) &&
+            n <= Number.MAX_SAFE_INTEGER &&
+            (!integerField || Number.isInteger(n));
+          assert.equal(d.ok, valid, `${field} = ${literal}: ${d.ok ? 'ok' : d.error.message}`);
+          if (d.ok) {
+            const again = serialize(d.value);
+            assert.ok(again.ok && decode(again.value).ok, 'what decodes encodes and decodes again');
+          } else assert.equal(d.error.code, 'malformed');
+        },
+      ),
       { numRuns: 2_000 },
     );
   });

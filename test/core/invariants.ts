@@ -15,22 +15,39 @@ export function checkInvariants(prev: AuthorityState, out: StepOutcome): void {
     const now = room.requests[id];
     // (An id forgotten after the history window may be used afresh; that is a new request.)
     const forgotten = r.resolvedAt !== null && room.clock >= r.resolvedAt + room.config.historyMs;
-    if (r.status !== 'pending' && now && !forgotten) assert.equal(now.status, r.status, `request ${id} stays ${r.status}`);
+    if (r.status !== 'pending' && now && !forgotten)
+      assert.equal(now.status, r.status, `request ${id} stays ${r.status}`);
   }
   for (const [id, inv] of Object.entries(before.invitations)) {
     const now = room.invitations[id];
     const forgotten = inv.resolvedAt !== null && room.clock >= inv.resolvedAt + room.config.historyMs;
-    if (inv.status !== 'pending' && now && !forgotten) assert.equal(now.status, inv.status, `invitation ${id} stays ${inv.status}`);
+    if (inv.status !== 'pending' && now && !forgotten)
+      assert.equal(now.status, inv.status, `invitation ${id} stays ${inv.status}`);
   }
   checkRoom(room);
   // The queue index matches the requests.
-  const pending = Object.values(room.requests).filter((r) => r.status === 'pending').sort((a, b) => a.seq - b.seq);
-  assert.deepEqual([...out.state.queue], pending.map((r) => r.id), 'queue = pending requests in FIFO order');
+  const pending = Object.values(room.requests)
+    .filter((r) => r.status === 'pending')
+    .sort((a, b) => a.seq - b.seq);
+  assert.deepEqual(
+    [...out.state.queue],
+    pending.map((r) => r.id),
+    'queue = pending requests in FIFO order',
+  );
   // A client applying the delta reaches the same room.
   if (out.patch) {
-    const replayed = applyPatch(JSON.parse(JSON.stringify(before)), JSON.parse(JSON.stringify(out.patch)), room.version, room.clock);
+    const replayed = applyPatch(
+      JSON.parse(JSON.stringify(before)),
+      JSON.parse(JSON.stringify(out.patch)),
+      room.version,
+      room.clock,
+    );
     // (Compared as JSON: records keyed by user input have no prototype, JSON.parse's do.)
-    assert.deepEqual(JSON.parse(JSON.stringify(replayed)), JSON.parse(JSON.stringify(room)), 'delta reproduces the state');
+    assert.deepEqual(
+      JSON.parse(JSON.stringify(replayed)),
+      JSON.parse(JSON.stringify(room)),
+      'delta reproduces the state',
+    );
   }
 }
 
@@ -57,7 +74,9 @@ export function checkRoom(room: RoomState): void {
     } else if (s.locked) assert.equal(s.status, 'locked');
     else if (s.reservedFor) {
       assert.equal(s.status, 'reserved');
-      const inv = Object.values(room.invitations).find((x) => x.status === 'pending' && x.seat === i && x.userId === s.reservedFor);
+      const inv = Object.values(room.invitations).find(
+        (x) => x.status === 'pending' && x.seat === i && x.userId === s.reservedFor,
+      );
       assert.ok(inv, `reserved seat ${i} has a pending invitation`);
     } else assert.equal(s.status, 'empty');
   });

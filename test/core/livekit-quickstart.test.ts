@@ -82,12 +82,29 @@ test('it prints one URL per person, the host first', () => {
 
 test('two Chromium pages join through the printed URLs: request, accept, the listener speaks, the host hears it', async () => {
   type Room = HTMLElement & {
-    actor?: { getSnapshot(): { value: unknown; context: { room: { members: Record<string, unknown>; requests: Record<string, { status: string }>; seats: { userId: string | null }[] } | null; request?: { getSnapshot(): { value: unknown } } } }; send(e: unknown): void };
+    actor?: {
+      getSnapshot(): {
+        value: unknown;
+        context: {
+          room: {
+            members: Record<string, unknown>;
+            requests: Record<string, { status: string }>;
+            seats: { userId: string | null }[];
+          } | null;
+          request?: { getSnapshot(): { value: unknown } };
+        };
+      };
+      send(e: unknown): void;
+    };
     backend?: { media: { subscribed: string[]; onLevels(l: (levels: Map<string, number>) => void): void } };
   };
   const host = await browser.newPage();
   await host.goto(people[0]!.url);
-  await until(host, 'the host connected', () => (document.querySelector('micseat-room') as Room).actor?.getSnapshot().value === 'connected');
+  await until(
+    host,
+    'the host connected',
+    () => (document.querySelector('micseat-room') as Room).actor?.getSnapshot().value === 'connected',
+  );
   const ann = await browser.newPage();
   await ann.goto(people[1]!.url);
   await until(ann, 'Ann connected and sees the host', () => {
@@ -95,10 +112,22 @@ test('two Chromium pages join through the printed URLs: request, accept, the lis
     return s?.value === 'connected' && !!s.context.room?.members['host'];
   });
   // Ann asks through the request button, as a person would.
-  await until(ann, 'the request button', () => !!document.querySelector('cohost-request-button')?.shadowRoot?.querySelector('[part~="button"]'));
-  await ann.evaluate(() => (document.querySelector('cohost-request-button')!.shadowRoot!.querySelector('[part~="button"]') as HTMLButtonElement).click());
+  await until(
+    ann,
+    'the request button',
+    () => !!document.querySelector('cohost-request-button')?.shadowRoot?.querySelector('[part~="button"]'),
+  );
+  await ann.evaluate(() =>
+    (
+      document
+        .querySelector('cohost-request-button')!
+        .shadowRoot!.querySelector('[part~="button"]') as HTMLButtonElement
+    ).click(),
+  );
   await until(host, 'the host sees Ann’s request', () =>
-    Object.values((document.querySelector('micseat-room') as Room).actor!.getSnapshot().context.room!.requests).some((q) => q.status === 'pending'),
+    Object.values((document.querySelector('micseat-room') as Room).actor!.getSnapshot().context.room!.requests).some(
+      (q) => q.status === 'pending',
+    ),
   );
   await host.evaluate(() => {
     const room = document.querySelector('micseat-room') as Room;
@@ -107,12 +136,22 @@ test('two Chromium pages join through the printed URLs: request, accept, the lis
     room.backend!.media.onLevels((levels) => (w.annPeak = Math.max(w.annPeak, levels.get('ann') ?? 0)));
     room.actor!.send({ type: 'ACCEPT_NEXT' });
   });
-  await until(ann, 'Ann on a seat', () => (document.querySelector('micseat-room') as Room).actor!.getSnapshot().context.request?.getSnapshot().value === 'onSeat');
-  await until(host, 'the host subscribes to Ann’s microphone', () => (document.querySelector('micseat-room') as Room).backend!.media.subscribed.includes('ann'));
+  await until(
+    ann,
+    'Ann on a seat',
+    () =>
+      (document.querySelector('micseat-room') as Room).actor!.getSnapshot().context.request?.getSnapshot().value ===
+      'onSeat',
+  );
+  await until(host, 'the host subscribes to Ann’s microphone', () =>
+    (document.querySelector('micseat-room') as Room).backend!.media.subscribed.includes('ann'),
+  );
   // Chromium's fake microphone beeps; silence measures 0.
   await until(host, 'the host hears Ann', () => (window as unknown as { annPeak: number }).annPeak > 0.01);
   await until(host, 'Ann seated at the host', () =>
-    (document.querySelector('micseat-room') as Room).actor!.getSnapshot().context.room!.seats.some((s) => s.userId === 'ann'),
+    (document.querySelector('micseat-room') as Room)
+      .actor!.getSnapshot()
+      .context.room!.seats.some((s) => s.userId === 'ann'),
   );
 });
 
@@ -120,16 +159,35 @@ test('the token endpoint answers bad input with typed errors', async () => {
   const base = new URL(people[0]!.url).origin;
   const get = async (path: string, init?: RequestInit) => {
     const r = await fetch(base + path, init);
-    return { status: r.status, body: (await r.json()) as { ok: boolean; error?: { code: string; message: string }; token?: string; role?: string } };
+    return {
+      status: r.status,
+      body: (await r.json()) as {
+        ok: boolean;
+        error?: { code: string; message: string };
+        token?: string;
+        role?: string;
+      },
+    };
   };
   const good = await get('/token?room=qs-test&as=bob');
   assert.equal(good.status, 200);
   assert.equal(good.body.ok, true);
   assert.equal(good.body.role, 'audience');
   // The JWT carries the README recipe's grants.
-  const claims = JSON.parse(Buffer.from(good.body.token!.split('.')[1]!, 'base64url').toString()) as { sub: string; video: Record<string, unknown> };
+  const claims = JSON.parse(Buffer.from(good.body.token!.split('.')[1]!, 'base64url').toString()) as {
+    sub: string;
+    video: Record<string, unknown>;
+  };
   assert.equal(claims.sub, 'bob');
-  assert.deepEqual(claims.video, { room: 'qs-test', roomJoin: true, canSubscribe: true, canPublishData: true, canPublish: true, canPublishSources: ['microphone'], canUpdateOwnMetadata: false });
+  assert.deepEqual(claims.video, {
+    room: 'qs-test',
+    roomJoin: true,
+    canSubscribe: true,
+    canPublishData: true,
+    canPublish: true,
+    canPublishSources: ['microphone'],
+    canUpdateOwnMetadata: false,
+  });
   const cases: [string, RequestInit | undefined, number, string][] = [
     ['/token?room=qs-test&as=mallory', undefined, 400, 'unknown-person'],
     ['/token?room=qs-test', undefined, 400, 'unknown-person'],

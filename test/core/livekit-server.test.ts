@@ -88,13 +88,21 @@ test('the server answers its health check and the RoomService API with the dev k
   const room = await rooms.createRoom({ name: 'probe' });
   assert.equal(room.name, 'probe');
   assert.ok((await rooms.listRooms()).some((r) => r.name === 'probe'));
-  await assert.rejects(new RoomServiceClient(server.httpUrl, server.apiKey, 'wrong-secret-wrong-secret-wrong-secret').listRooms());
+  await assert.rejects(
+    new RoomServiceClient(server.httpUrl, server.apiKey, 'wrong-secret-wrong-secret-wrong-secret').listRooms(),
+  );
 });
 
 test('it listens on loopback only (every TCP and UDP socket it holds is bound to 127.0.0.1)', () => {
   const addrs = socketAddresses(server.pid);
-  assert.ok(addrs.some((a) => a.startsWith('tcp 127.0.0.1:')), `a TCP listener on loopback: ${addrs.join(', ')}`);
-  assert.ok(addrs.some((a) => a.startsWith('udp 127.0.0.1:')), `the UDP mux on loopback: ${addrs.join(', ')}`);
+  assert.ok(
+    addrs.some((a) => a.startsWith('tcp 127.0.0.1:')),
+    `a TCP listener on loopback: ${addrs.join(', ')}`,
+  );
+  assert.ok(
+    addrs.some((a) => a.startsWith('udp 127.0.0.1:')),
+    `the UDP mux on loopback: ${addrs.join(', ')}`,
+  );
   const elsewhere = addrs.filter((a) => !/ 127\.0\.0\.1:\d+$/.test(a) && !/ ::1:\d+$/.test(a));
   assert.deepEqual(elsewhere, [], 'no socket on another address');
 });
@@ -119,9 +127,15 @@ test('two servers on one Redis database form one cluster: a room made on one is 
     const name = `cluster-${process.pid}-${Date.now()}`;
     await new RoomServiceClient(a.httpUrl, a.apiKey, a.apiSecret).createRoom({ name });
     const listed = await new RoomServiceClient(b.httpUrl, b.apiKey, b.apiSecret).listRooms([name]);
-    assert.deepEqual(listed.map((r) => r.name), [name]);
+    assert.deepEqual(
+      listed.map((r) => r.name),
+      [name],
+    );
     // A single-node server knows nothing of it.
-    assert.deepEqual(await new RoomServiceClient(server.httpUrl, server.apiKey, server.apiSecret).listRooms([name]), []);
+    assert.deepEqual(
+      await new RoomServiceClient(server.httpUrl, server.apiKey, server.apiSecret).listRooms([name]),
+      [],
+    );
   } finally {
     await Promise.all([a.stop(), b.stop()]);
   }
@@ -175,7 +189,9 @@ test('two installs at once into one cache: one builds, the other waits for it', 
     const run = () =>
       new Promise<{ code: number | null; out: string }>((resolve) => {
         let out = '';
-        const p = spawn(process.execPath, ['scripts/livekit-server.mjs', 'install'], { env: { ...process.env, LIVEKIT_SERVER_BIN: '', LIVEKIT_SERVER_CACHE: cache } });
+        const p = spawn(process.execPath, ['scripts/livekit-server.mjs', 'install'], {
+          env: { ...process.env, LIVEKIT_SERVER_BIN: '', LIVEKIT_SERVER_CACHE: cache },
+        });
         p.stdout!.on('data', (d) => (out += d));
         p.stderr!.on('data', (d) => (out += d));
         p.on('close', (code) => resolve({ code, out }));
@@ -203,7 +219,12 @@ test('without the Go module proxy: one clear line naming the proxy, exit 1, no s
   const modcache = mkdtempSync(join(tmpdir(), 'lk-mod-'));
   try {
     // An empty module cache and a proxy nobody answers (port 9 on loopback: refused).
-    const r = installIn({ GOMODCACHE: modcache, GOPROXY: 'http://127.0.0.1:9', GOSUMDB: 'off', GOFLAGS: '-modcacherw' });
+    const r = installIn({
+      GOMODCACHE: modcache,
+      GOPROXY: 'http://127.0.0.1:9',
+      GOSUMDB: 'off',
+      GOFLAGS: '-modcacherw',
+    });
     assert.equal(r.status, 1);
     const lines = r.stderr.trim().split('\n');
     assert.equal(lines.length, 1, r.stderr);

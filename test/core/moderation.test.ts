@@ -35,7 +35,12 @@ const speakerCommand = fc.oneof(
   fc.record({ type: fc.constant('take-seat'), seat }),
   fc.record({ type: fc.constant('leave-seat') }),
   fc.record({ type: fc.constant('switch-seat'), to: seat }),
-  fc.record({ type: fc.constant('request-seat'), requestId: rid, seat: fc.oneof(seat, fc.constant('any')), media: fc.constant('audio') }),
+  fc.record({
+    type: fc.constant('request-seat'),
+    requestId: rid,
+    seat: fc.oneof(seat, fc.constant('any')),
+    media: fc.constant('audio'),
+  }),
   fc.record({ type: fc.constant('cancel-request'), requestId: rid }),
   fc.record({ type: fc.constant('respond-invitation'), invitationId: iid, accept: fc.boolean() }),
   fc.record({ type: fc.constant('set-mic'), mic: fc.constantFrom('on', 'off', 'no-device', 'denied') }),
@@ -49,7 +54,12 @@ const moderatorCommand = fc.oneof(
   fc.record({ type: fc.constant('accept-next') }),
   fc.record({ type: fc.constant('accept-all') }),
   fc.record({ type: fc.constant('reject-request'), requestId: rid }),
-  fc.record({ type: fc.constant('invite'), invitationId: iid, userId: fc.constantFrom('x', 'y'), seat: fc.oneof(seat, fc.constant('any')) }),
+  fc.record({
+    type: fc.constant('invite'),
+    invitationId: iid,
+    userId: fc.constantFrom('x', 'y'),
+    seat: fc.oneof(seat, fc.constant('any')),
+  }),
   fc.record({ type: fc.constant('switch-seat'), to: seat, userId: fc.constantFrom('x', 'y') }),
   fc.record({ type: fc.constant('kick-seat'), seat }),
   fc.record({ type: fc.constant('lock-seat'), seat, locked: fc.boolean() }),
@@ -57,15 +67,36 @@ const moderatorCommand = fc.oneof(
   fc.record({ type: fc.constant('set-mode'), mode: fc.constantFrom('free', 'request') }),
 );
 const action = fc.oneof(
-  { weight: 6, arbitrary: fc.record({ kind: fc.constant('speaker' as const), who: fc.constantFrom(x, y), cmd: speakerCommand }) },
-  { weight: 4, arbitrary: fc.record({ kind: fc.constant('moderator' as const), who: fc.constantFrom(host, co), cmd: moderatorCommand }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('presence' as const), who: fc.constantFrom('x', 'y'), connected: fc.boolean() }) },
+  {
+    weight: 6,
+    arbitrary: fc.record({ kind: fc.constant('speaker' as const), who: fc.constantFrom(x, y), cmd: speakerCommand }),
+  },
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      kind: fc.constant('moderator' as const),
+      who: fc.constantFrom(host, co),
+      cmd: moderatorCommand,
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('presence' as const),
+      who: fc.constantFrom('x', 'y'),
+      connected: fc.boolean(),
+    }),
+  },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('tick' as const), dt: fc.integer({ min: 0, max: 4000 }) }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'reload' as const }) },
 );
 
 function start(mode: 'free' | 'request'): { s: AuthorityState; now: number } {
-  let s = createAuthority('mod', { seatCount: SEATS, reconnectGraceMs: 1500, historyMs: 2000, requestRateCount: 1000, signalRateCount: 10_000 }, 0);
+  let s = createAuthority(
+    'mod',
+    { seatCount: SEATS, reconnectGraceMs: 1500, historyMs: 2000, requestRateCount: 1000, signalRateCount: 10_000 },
+    0,
+  );
   for (const c of [host, co, x, y]) s = step(s, { type: 'join', name: c.id }, c, 0).state;
   s = step(s, { type: 'set-cohost', userId: 'co', cohost: true }, host, 0).state;
   s = step(s, { type: 'invite', invitationId: 'first', userId: 'x', seat: 0 }, host, 0).state;
@@ -86,7 +117,11 @@ function reload(s: AuthorityState): AuthorityState {
 
 /** Runs the actions, skipping those `allowed` refuses (the one that would lift the rule), checking `rule` after each. */
 type Action =
-  | { kind: 'speaker' | 'moderator'; who: Caller; cmd: { type: string; seat?: number | 'any'; muted?: boolean; locked?: boolean } }
+  | {
+      kind: 'speaker' | 'moderator';
+      who: Caller;
+      cmd: { type: string; seat?: number | 'any'; muted?: boolean; locked?: boolean };
+    }
   | { kind: 'presence'; who: string; connected: boolean }
   | { kind: 'tick'; dt: number }
   | { kind: 'reload' };
@@ -127,77 +162,99 @@ const seatOf = (s: AuthorityState, id: string) => s.room.seats.findIndex((z) => 
 describe('class: a moderator’s mute, lock and kick hold against every command a speaker can send', () => {
   test('property: a muted speaker stays muted — any seat, switches, leaving and retaking, requests, invitations, drops, leaving the room, reloads — until a moderator lifts it', () => {
     fc.assert(
-      fc.property(fc.constantFrom('free' as const, 'request' as const), fc.constantFrom(host, co), fc.array(action, { minLength: 5, maxLength: 60 }), (mode, muter, actions) => {
-        const s = play(
-          mode,
-          (s0) => {
-            const out = step(s0, { type: 'mute-seat', seat: 0, muted: true }, muter, 0);
-            assert.equal(out.result.ok, true);
-            return out.state;
-          },
-          actions,
-          // Lifting the mute (unmuting the seat x sits on) is the one thing not played here.
-          (s0, a) => !(a.kind === 'moderator' && a.cmd.type === 'mute-seat' && !a.cmd.muted && s0.room.seats[a.cmd.seat as number]?.userId === 'x'),
-          (s0) => {
-            const at = seatOf(s0, 'x');
-            if (at >= 0) assert.equal(s0.room.seats[at]!.muted, true, `x sits muted on seat ${at}`);
-            const probe = step(s0, { type: 'set-mic', mic: 'on' }, x, s0.room.clock);
-            if (s0.room.members.x && !s0.room.ended) assert.equal(!probe.result.ok && probe.result.error.code, 'seat-muted', 'x cannot unmute');
-            assert.notEqual(s0.room.members.x?.mic, 'on');
-          },
-        );
-        // A moderator lifts it: then x may speak (wherever x sits now).
-        const at = seatOf(s, 'x');
-        if (at >= 0 && !s.room.ended) {
-          const lifted = step(s, { type: 'mute-seat', seat: at, muted: false }, host, s.room.clock);
-          assert.equal(lifted.result.ok, true);
-          assert.equal(step(lifted.state, { type: 'set-mic', mic: 'on' }, x, s.room.clock).result.ok, true);
-        }
-      }),
+      fc.property(
+        fc.constantFrom('free' as const, 'request' as const),
+        fc.constantFrom(host, co),
+        fc.array(action, { minLength: 5, maxLength: 60 }),
+        (mode, muter, actions) => {
+          const s = play(
+            mode,
+            (s0) => {
+              const out = step(s0, { type: 'mute-seat', seat: 0, muted: true }, muter, 0);
+              assert.equal(out.result.ok, true);
+              return out.state;
+            },
+            actions,
+            // Lifting the mute (unmuting the seat x sits on) is the one thing not played here.
+            (s0, a) =>
+              !(
+                a.kind === 'moderator' &&
+                a.cmd.type === 'mute-seat' &&
+                !a.cmd.muted &&
+                s0.room.seats[a.cmd.seat as number]?.userId === 'x'
+              ),
+            (s0) => {
+              const at = seatOf(s0, 'x');
+              if (at >= 0) assert.equal(s0.room.seats[at]!.muted, true, `x sits muted on seat ${at}`);
+              const probe = step(s0, { type: 'set-mic', mic: 'on' }, x, s0.room.clock);
+              if (s0.room.members.x && !s0.room.ended)
+                assert.equal(!probe.result.ok && probe.result.error.code, 'seat-muted', 'x cannot unmute');
+              assert.notEqual(s0.room.members.x?.mic, 'on');
+            },
+          );
+          // A moderator lifts it: then x may speak (wherever x sits now).
+          const at = seatOf(s, 'x');
+          if (at >= 0 && !s.room.ended) {
+            const lifted = step(s, { type: 'mute-seat', seat: at, muted: false }, host, s.room.clock);
+            assert.equal(lifted.result.ok, true);
+            assert.equal(step(lifted.state, { type: 'set-mic', mic: 'on' }, x, s.room.clock).result.ok, true);
+          }
+        },
+      ),
       { numRuns: 1_500 },
     );
   });
 
   test('property: a locked seat takes nobody until a moderator unlocks it', () => {
     fc.assert(
-      fc.property(fc.constantFrom('free' as const, 'request' as const), seat, fc.array(action, { minLength: 5, maxLength: 60 }), (mode, locked, actions) => {
-        play(
-          mode,
-          (s0) => {
-            const out = step(s0, { type: 'lock-seat', seat: locked, locked: true }, host, 0);
-            assert.equal(out.result.ok, true);
-            return out.state;
-          },
-          actions,
-          (_s, a) => !(a.kind === 'moderator' && a.cmd.type === 'lock-seat' && a.cmd.seat === locked && !a.cmd.locked),
-          (s0) => {
-            const z = s0.room.seats[locked]!;
-            assert.equal(z.status, 'locked');
-            assert.equal(z.userId, null);
-            assert.equal(z.reservedFor, null);
-          },
-        );
-      }),
+      fc.property(
+        fc.constantFrom('free' as const, 'request' as const),
+        seat,
+        fc.array(action, { minLength: 5, maxLength: 60 }),
+        (mode, locked, actions) => {
+          play(
+            mode,
+            (s0) => {
+              const out = step(s0, { type: 'lock-seat', seat: locked, locked: true }, host, 0);
+              assert.equal(out.result.ok, true);
+              return out.state;
+            },
+            actions,
+            (_s, a) =>
+              !(a.kind === 'moderator' && a.cmd.type === 'lock-seat' && a.cmd.seat === locked && !a.cmd.locked),
+            (s0) => {
+              const z = s0.room.seats[locked]!;
+              assert.equal(z.status, 'locked');
+              assert.equal(z.userId, null);
+              assert.equal(z.reservedFor, null);
+            },
+          );
+        },
+      ),
       { numRuns: 800 },
     );
   });
 
   test('property: a kicked speaker is off the seat at once and told "terminated"; in request mode only a moderator can seat them again', () => {
     fc.assert(
-      fc.property(fc.constantFrom(host, co), fc.array(speakerCommand, { minLength: 1, maxLength: 20 }), (kicker, attempts) => {
-        let { s } = start('request');
-        const out = step(s, { type: 'kick-seat', seat: 0 }, kicker, 1);
-        assert.equal(out.result.ok, true);
-        assert.ok(out.events.some((e) => e.type === 'seat-left' && e.userId === 'x' && e.reason === 'terminated'));
-        s = out.state;
-        assert.equal(seatOf(s, 'x'), -1);
-        for (const cmd of attempts) {
-          const o = step(s, cmd, x, 1);
-          checkInvariants(s, o);
-          s = o.state;
-          assert.equal(seatOf(s, 'x'), -1, `x is not back on a seat after ${cmd.type}`);
-        }
-      }),
+      fc.property(
+        fc.constantFrom(host, co),
+        fc.array(speakerCommand, { minLength: 1, maxLength: 20 }),
+        (kicker, attempts) => {
+          let { s } = start('request');
+          const out = step(s, { type: 'kick-seat', seat: 0 }, kicker, 1);
+          assert.equal(out.result.ok, true);
+          assert.ok(out.events.some((e) => e.type === 'seat-left' && e.userId === 'x' && e.reason === 'terminated'));
+          s = out.state;
+          assert.equal(seatOf(s, 'x'), -1);
+          for (const cmd of attempts) {
+            const o = step(s, cmd, x, 1);
+            checkInvariants(s, o);
+            s = o.state;
+            assert.equal(seatOf(s, 'x'), -1, `x is not back on a seat after ${cmd.type}`);
+          }
+        },
+      ),
       { numRuns: 500 },
     );
   });

@@ -83,14 +83,26 @@ const commandArb = fc.oneof(
   fc.record({ type: fc.constant('mute-seat'), seat, muted: fc.boolean() }),
   fc.record({ type: fc.constant('set-mode'), mode: fc.constantFrom('free', 'request') }),
   fc.record({ type: fc.constant('set-cohost'), userId: uid, cohost: fc.boolean() }),
-  fc.record({ type: fc.constant('request-seat'), requestId: rid, seat: fc.oneof(seat, fc.constant('any')), media: fc.constant('audio'), timeoutMs: fc.constantFrom(1000, 5000) }),
+  fc.record({
+    type: fc.constant('request-seat'),
+    requestId: rid,
+    seat: fc.oneof(seat, fc.constant('any')),
+    media: fc.constant('audio'),
+    timeoutMs: fc.constantFrom(1000, 5000),
+  }),
   fc.record({ type: fc.constant('cancel-request'), requestId: rid }),
   fc.record({ type: fc.constant('accept-request'), requestId: rid }),
   fc.record({ type: fc.constant('accept-next') }),
   fc.record({ type: fc.constant('accept-all') }),
   fc.record({ type: fc.constant('reject-request'), requestId: rid }),
   fc.record({ type: fc.constant('reject-all') }),
-  fc.record({ type: fc.constant('invite'), invitationId: iid, userId: uid, seat: fc.oneof(seat, fc.constant('any')), timeoutMs: fc.constantFrom(1000, 5000) }),
+  fc.record({
+    type: fc.constant('invite'),
+    invitationId: iid,
+    userId: uid,
+    seat: fc.oneof(seat, fc.constant('any')),
+    timeoutMs: fc.constantFrom(1000, 5000),
+  }),
   fc.record({ type: fc.constant('respond-invitation'), invitationId: iid, accept: fc.boolean() }),
   fc.record({ type: fc.constant('cancel-invitation'), invitationId: iid }),
   fc.record({ type: fc.constant('remove-member'), userId: uid }),
@@ -98,8 +110,24 @@ const commandArb = fc.oneof(
   fc.record({ type: fc.constant('signal'), name: fc.constant('gift'), payload: fc.integer() }),
 );
 const stepArb = fc.oneof(
-  { weight: 10, arbitrary: fc.record({ kind: fc.constant('cmd' as const), who: uid, cmd: commandArb, dt: fc.integer({ min: 0, max: 800 }) }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('presence' as const), who: uid, connected: fc.boolean(), dt: fc.integer({ min: 0, max: 800 }) }) },
+  {
+    weight: 10,
+    arbitrary: fc.record({
+      kind: fc.constant('cmd' as const),
+      who: uid,
+      cmd: commandArb,
+      dt: fc.integer({ min: 0, max: 800 }),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('presence' as const),
+      who: uid,
+      connected: fc.boolean(),
+      dt: fc.integer({ min: 0, max: 800 }),
+    }),
+  },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('tick' as const), dt: fc.integer({ min: 0, max: 3000 }) }) },
 );
 
@@ -109,7 +137,11 @@ describe('property: random command sequences', () => {
     fc.assert(
       fc.property(fc.array(stepArb, { minLength: 10, maxLength: 40 }), (seq) => {
         let now = 0;
-        let s: AuthorityState = createAuthority('p', { seatCount: 5, reconnectGraceMs: 2000, historyMs: 4000, maxPendingRequests: 3 }, now);
+        let s: AuthorityState = createAuthority(
+          'p',
+          { seatCount: 5, reconnectGraceMs: 2000, historyMs: 4000, maxPendingRequests: 3 },
+          now,
+        );
         for (const id of USERS) s = step(s, { type: 'join', name: id }, callerOf(id), now).state;
         for (const x of seq) {
           now += x.dt;
@@ -145,7 +177,12 @@ function validSamples() {
 
 /** Damages a valid message: wrong types, missing or extra fields, wrong version. */
 const mutated = fc
-  .tuple(fc.constantFrom(...validSamples()), fc.anything(), fc.nat(), fc.constantFrom('drop', 'set', 'extra', 'version', 'deep'))
+  .tuple(
+    fc.constantFrom(...validSamples()),
+    fc.anything(),
+    fc.nat(),
+    fc.constantFrom('drop', 'set', 'extra', 'version', 'deep'),
+  )
   .map(([base, junk, n, how]) => {
     const copy = JSON.parse(JSON.stringify(base)) as Record<string, any>;
     const keys = Object.keys(copy);

@@ -24,7 +24,18 @@ import {
 import { checkInvariants } from './invariants.ts';
 
 /** Every Object.prototype name, plus the ones that matter elsewhere (`prototype`, Function's). */
-const PROTO_NAMES = [...new Set([...Object.getOwnPropertyNames(Object.prototype), '__proto__', 'prototype', 'constructor', 'caller', 'arguments', 'length', 'name'])];
+const PROTO_NAMES = [
+  ...new Set([
+    ...Object.getOwnPropertyNames(Object.prototype),
+    '__proto__',
+    'prototype',
+    'constructor',
+    'caller',
+    'arguments',
+    'length',
+    'name',
+  ]),
+];
 // Client-made ids allow [A-Za-z0-9_.:-]; every name above fits.
 const IDS = [...PROTO_NAMES, 'r1', 'i1'];
 const USERS = ['host', 'co', ...PROTO_NAMES, 'u1'];
@@ -45,29 +56,66 @@ const command = fc.oneof(
   fc.record({ type: fc.constant('mute-seat'), seat, muted: fc.boolean() }),
   fc.record({ type: fc.constant('set-mode'), mode: fc.constantFrom('free', 'request') }),
   fc.record({ type: fc.constant('set-cohost'), userId: uid, cohost: fc.boolean() }),
-  fc.record({ type: fc.constant('request-seat'), requestId: id, seat: fc.oneof(seat, fc.constant('any')), media: fc.constant('audio'), timeoutMs: fc.constantFrom(1000, 5000) }),
+  fc.record({
+    type: fc.constant('request-seat'),
+    requestId: id,
+    seat: fc.oneof(seat, fc.constant('any')),
+    media: fc.constant('audio'),
+    timeoutMs: fc.constantFrom(1000, 5000),
+  }),
   fc.record({ type: fc.constant('cancel-request'), requestId: id }),
   fc.record({ type: fc.constant('accept-request'), requestId: id }),
   fc.record({ type: fc.constant('accept-next') }),
   fc.record({ type: fc.constant('reject-request'), requestId: id }),
-  fc.record({ type: fc.constant('invite'), invitationId: id, userId: uid, seat: fc.oneof(seat, fc.constant('any')), timeoutMs: fc.constantFrom(1000, 5000) }),
+  fc.record({
+    type: fc.constant('invite'),
+    invitationId: id,
+    userId: uid,
+    seat: fc.oneof(seat, fc.constant('any')),
+    timeoutMs: fc.constantFrom(1000, 5000),
+  }),
   fc.record({ type: fc.constant('respond-invitation'), invitationId: id, accept: fc.boolean() }),
   fc.record({ type: fc.constant('cancel-invitation'), invitationId: id }),
   fc.record({ type: fc.constant('remove-member'), userId: uid }),
   fc.record({ type: fc.constant('set-mic'), mic: fc.constantFrom('on', 'off') }),
-  fc.record({ type: fc.constant('signal'), name: fc.constant('gift'), payload: fc.dictionary(fc.constantFrom(...PROTO_NAMES), fc.integer(), { maxKeys: 3 }) }),
+  fc.record({
+    type: fc.constant('signal'),
+    name: fc.constant('gift'),
+    payload: fc.dictionary(fc.constantFrom(...PROTO_NAMES), fc.integer(), { maxKeys: 3 }),
+  }),
 );
 const action = fc.oneof(
-  { weight: 10, arbitrary: fc.record({ kind: fc.constant('cmd' as const), who: uid, cmd: command, dt: fc.integer({ min: 0, max: 800 }) }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('presence' as const), who: uid, connected: fc.boolean(), dt: fc.integer({ min: 0, max: 800 }) }) },
+  {
+    weight: 10,
+    arbitrary: fc.record({
+      kind: fc.constant('cmd' as const),
+      who: uid,
+      cmd: command,
+      dt: fc.integer({ min: 0, max: 800 }),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('presence' as const),
+      who: uid,
+      connected: fc.boolean(),
+      dt: fc.integer({ min: 0, max: 800 }),
+    }),
+  },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('tick' as const), dt: fc.integer({ min: 0, max: 3000 }) }) },
 );
 
 /** Every record keyed by user input has no prototype, and each key is its item's id. */
 function checkRecords(room: RoomState): void {
-  for (const [name, rec] of [['members', room.members], ['requests', room.requests], ['invitations', room.invitations]] as const) {
+  for (const [name, rec] of [
+    ['members', room.members],
+    ['requests', room.requests],
+    ['invitations', room.invitations],
+  ] as const) {
     assert.equal(Object.getPrototypeOf(rec), null, `${name} is a null-prototype record`);
-    for (const [k, v] of Object.entries(rec)) assert.equal((v as { id: string }).id, k, `${name}[${k}] is filed under its id`);
+    for (const [k, v] of Object.entries(rec))
+      assert.equal((v as { id: string }).id, k, `${name}[${k}] is filed under its id`);
   }
 }
 
@@ -76,7 +124,11 @@ describe('class: identities and ids named after Object.prototype members', () =>
     fc.assert(
       fc.property(fc.array(action, { minLength: 10, maxLength: 50 }), (actions) => {
         let now = 0;
-        let s: AuthorityState = createAuthority('proto', { seatCount: 4, reconnectGraceMs: 2000, historyMs: 3000, requestRateCount: 1000 }, now);
+        let s: AuthorityState = createAuthority(
+          'proto',
+          { seatCount: 4, reconnectGraceMs: 2000, historyMs: 3000, requestRateCount: 1000 },
+          now,
+        );
         const present = new Set<string>();
         const join = (who: string) => {
           const out = step(s, { type: 'join', name: who.slice(0, 60) || 'x' }, { id: who, role: roleOf(who) }, now);
@@ -106,7 +158,8 @@ describe('class: identities and ids named after Object.prototype members', () =>
           }
           assert.deepEqual(new Set(Object.keys(room.members)), present);
           // A client fed the delta (over the wire) holds the same room.
-          if (out.patch) replica.receive(decodeOk(serialize(encodeDelta(room.version, room.clock, out.patch, out.events))));
+          if (out.patch)
+            replica.receive(decodeOk(serialize(encodeDelta(room.version, room.clock, out.patch, out.events))));
           assert.deepEqual(asJson(replica.room), asJson(room), 'the replica matches');
           checkRecords(replica.room!);
         }
@@ -129,8 +182,18 @@ describe('class: identities and ids named after Object.prototype members', () =>
     for (const who of ['host', '__proto__', 'constructor', 'prototype']) {
       s = step(s, { type: 'join', name: who }, { id: who, role: who === 'host' ? 'host' : 'audience' }, 0).state;
     }
-    s = step(s, { type: 'request-seat', requestId: '__proto__', seat: 'any', media: 'audio' }, { id: '__proto__', role: 'audience' }, 0).state;
-    s = step(s, { type: 'request-seat', requestId: 'constructor', seat: 'any', media: 'audio' }, { id: 'constructor', role: 'audience' }, 0).state;
+    s = step(
+      s,
+      { type: 'request-seat', requestId: '__proto__', seat: 'any', media: 'audio' },
+      { id: '__proto__', role: 'audience' },
+      0,
+    ).state;
+    s = step(
+      s,
+      { type: 'request-seat', requestId: 'constructor', seat: 'any', media: 'audio' },
+      { id: 'constructor', role: 'audience' },
+      0,
+    ).state;
     assert.deepEqual(Object.keys(s.room.members).sort(), ['__proto__', 'constructor', 'host', 'prototype']);
     assert.deepEqual(Object.keys(s.room.requests).sort(), ['__proto__', 'constructor']);
     assert.equal(s.room.members.__proto__!.name, '__proto__');
@@ -143,7 +206,9 @@ describe('class: identities and ids named after Object.prototype members', () =>
     // A snapshot whose record key is not its item's id is refused, not silently re-filed.
     const text = serialize(encodeSnapshot(s.room));
     assert.ok(text.ok);
-    const bad = decode(text.ok ? text.value.replace('"prototype":{"id":"prototype"', '"prototype":{"id":"someone-else"') : '');
+    const bad = decode(
+      text.ok ? text.value.replace('"prototype":{"id":"prototype"', '"prototype":{"id":"someone-else"') : '',
+    );
     assert.equal(!bad.ok && bad.error.code, 'malformed');
   });
 });

@@ -7,7 +7,14 @@ describe('PTree (persistent ordered map with ranks)', () => {
   test('property: any sequence of sets and deletes matches a Map; ranks, positions and order match the sorted keys; old versions never change', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.tuple(fc.boolean(), fc.oneof(fc.string({ maxLength: 3 }), fc.constantFrom('__proto__', 'constructor')), fc.integer()), { maxLength: 300 }),
+        fc.array(
+          fc.tuple(
+            fc.boolean(),
+            fc.oneof(fc.string({ maxLength: 3 }), fc.constantFrom('__proto__', 'constructor')),
+            fc.integer(),
+          ),
+          { maxLength: 300 },
+        ),
         (ops) => {
           let t = PTree.empty<string, number>(compareStrings);
           const model = new Map<string, number>();
@@ -46,6 +53,9 @@ describe('PTree (persistent ordered map with ranks)', () => {
     assert.equal(t.size, 66_666);
     assert.equal(t.rank(50_000), 33_333);
     assert.deepEqual(t.at(33_333), [50_000, 50_000]);
-    assert.deepEqual([...t.upTo(5)].map(([k]) => k), [1, 2, 4, 5]);
+    assert.deepEqual(
+      [...t.upTo(5)].map(([k]) => k),
+      [1, 2, 4, 5],
+    );
   });
 });

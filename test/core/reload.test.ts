@@ -33,13 +33,25 @@ const SAVED = { maxBytes: 4 * 1024 * 1024 };
 const command = fc.oneof(
   fc.record({ type: fc.constant('take-seat'), seat }),
   fc.record({ type: fc.constant('leave-seat') }),
-  fc.record({ type: fc.constant('request-seat'), requestId: rid, seat: fc.oneof(seat, fc.constant('any')), media: fc.constant('audio'), timeoutMs: fc.constantFrom(1000, 3000) }),
+  fc.record({
+    type: fc.constant('request-seat'),
+    requestId: rid,
+    seat: fc.oneof(seat, fc.constant('any')),
+    media: fc.constant('audio'),
+    timeoutMs: fc.constantFrom(1000, 3000),
+  }),
   fc.record({ type: fc.constant('cancel-request'), requestId: rid }),
   fc.record({ type: fc.constant('accept-request'), requestId: rid }),
   fc.record({ type: fc.constant('accept-next') }),
   fc.record({ type: fc.constant('reject-request'), requestId: rid }),
   fc.record({ type: fc.constant('reject-all') }),
-  fc.record({ type: fc.constant('invite'), invitationId: iid, userId: uid, seat: fc.oneof(seat, fc.constant('any')), timeoutMs: fc.constantFrom(1000, 3000) }),
+  fc.record({
+    type: fc.constant('invite'),
+    invitationId: iid,
+    userId: uid,
+    seat: fc.oneof(seat, fc.constant('any')),
+    timeoutMs: fc.constantFrom(1000, 3000),
+  }),
   fc.record({ type: fc.constant('respond-invitation'), invitationId: iid, accept: fc.boolean() }),
   fc.record({ type: fc.constant('cancel-invitation'), invitationId: iid }),
   fc.record({ type: fc.constant('mute-seat'), seat, muted: fc.boolean() }),
@@ -47,7 +59,15 @@ const command = fc.oneof(
   fc.record({ type: fc.constant('set-mode'), mode: fc.constantFrom('free', 'request') }),
 );
 const action = fc.oneof(
-  { weight: 10, arbitrary: fc.record({ kind: fc.constant('cmd' as const), who: uid, cmd: command, dt: fc.integer({ min: 0, max: 1500 }) }) },
+  {
+    weight: 10,
+    arbitrary: fc.record({
+      kind: fc.constant('cmd' as const),
+      who: uid,
+      cmd: command,
+      dt: fc.integer({ min: 0, max: 1500 }),
+    }),
+  },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('tick' as const), dt: fc.integer({ min: 0, max: 5000 }) }) },
   { weight: 2, arbitrary: fc.constant({ kind: 'reload' as const }) },
 );
@@ -67,61 +87,76 @@ const answer = (r: Result) => (r.ok ? 'ok' : r.error.code);
 describe('class: reloads at random points, then resends of every id ever used', () => {
   test('property: a reloaded authority answers every later command, and every resend, exactly as one that never reloaded', () => {
     fc.assert(
-      fc.property(fc.array(action, { minLength: 10, maxLength: 60 }), fc.constantFrom(0, 1, 2000), (actions, historyMs) => {
-        let now = 0;
-        // Rate windows are not saved (a reload forgives them), so they are wide here.
-        let s = createAuthority('reload', { seatCount: 3, historyMs, requestRateCount: 1000, signalRateCount: 10_000 }, now);
-        for (const id of USERS) s = step(s, { type: 'join', name: id }, callerOf(id), now).state;
-        s = step(s, { type: 'set-cohost', userId: 'co', cohost: true }, callerOf('host'), now).state;
-        let reference = s; // the same room, never reloaded
-        const requestIds = new Map<string, string>(); // id → who first sent it (the requester, once created)
-        const invitationIds = new Map<string, string>();
-        const resolved = new Set<string>();
-        for (const a of actions) {
-          if (a.kind === 'reload') {
-            s = reload(s);
-            assert.deepEqual(asJson(s.room), asJson(reference.room), 'a reload changes nothing visible');
-            continue;
+      fc.property(
+        fc.array(action, { minLength: 10, maxLength: 60 }),
+        fc.constantFrom(0, 1, 2000),
+        (actions, historyMs) => {
+          let now = 0;
+          // Rate windows are not saved (a reload forgives them), so they are wide here.
+          let s = createAuthority(
+            'reload',
+            { seatCount: 3, historyMs, requestRateCount: 1000, signalRateCount: 10_000 },
+            now,
+          );
+          for (const id of USERS) s = step(s, { type: 'join', name: id }, callerOf(id), now).state;
+          s = step(s, { type: 'set-cohost', userId: 'co', cohost: true }, callerOf('host'), now).state;
+          let reference = s; // the same room, never reloaded
+          const requestIds = new Map<string, string>(); // id → who first sent it (the requester, once created)
+          const invitationIds = new Map<string, string>();
+          const resolved = new Set<string>();
+          for (const a of actions) {
+            if (a.kind === 'reload') {
+              s = reload(s);
+              assert.deepEqual(asJson(s.room), asJson(reference.room), 'a reload changes nothing visible');
+              continue;
+            }
+            now += a.dt;
+            const caller = a.kind === 'cmd' ? callerOf(a.who) : SYSTEM_CALLER;
+            const cmd: { type: string; invitationId?: string } = a.kind === 'cmd' ? a.cmd : { type: 'tick' };
+            if (cmd.type === 'invite' && !invitationIds.has(cmd.invitationId!))
+              invitationIds.set(cmd.invitationId!, caller.id);
+            const out = step(s, cmd, caller, now);
+            const ref = step(reference, cmd, caller, now);
+            checkInvariants(s, out);
+            assert.equal(answer(out.result), answer(ref.result), `${cmd.type}: same answer after a reload`);
+            assert.deepEqual(asJson(out.state.room), asJson(ref.state.room), `${cmd.type}: same room after a reload`);
+            for (const e of out.events) {
+              if (e.type === 'request-resolved') resolved.add(e.requestId);
+              if (e.type === 'request-created') requestIds.set(e.requestId, e.userId);
+            }
+            s = out.state;
+            reference = ref.state;
           }
-          now += a.dt;
-          const caller = a.kind === 'cmd' ? callerOf(a.who) : SYSTEM_CALLER;
-          const cmd: { type: string; invitationId?: string } = a.kind === 'cmd' ? a.cmd : { type: 'tick' };
-          if (cmd.type === 'invite' && !invitationIds.has(cmd.invitationId!)) invitationIds.set(cmd.invitationId!, caller.id);
-          const out = step(s, cmd, caller, now);
-          const ref = step(reference, cmd, caller, now);
-          checkInvariants(s, out);
-          assert.equal(answer(out.result), answer(ref.result), `${cmd.type}: same answer after a reload`);
-          assert.deepEqual(asJson(out.state.room), asJson(ref.state.room), `${cmd.type}: same room after a reload`);
-          for (const e of out.events) {
-            if (e.type === 'request-resolved') resolved.add(e.requestId);
-            if (e.type === 'request-created') requestIds.set(e.requestId, e.userId);
+          // Reload once more, then resend every id ever used, from whoever first used it.
+          s = reload(s);
+          for (const [id, who] of requestIds) {
+            const cmd = { type: 'request-seat', requestId: id, seat: 'any', media: 'audio' };
+            const out = step(s, cmd, callerOf(who), now);
+            const ref = step(reference, cmd, callerOf(who), now);
+            assert.equal(answer(out.result), answer(ref.result), `resend of request ${id}`);
+            if (resolved.has(id)) {
+              // Decided once: never a new request; the answer tells the old outcome.
+              const r = out.state.room.requests[id];
+              assert.ok(
+                !r || r.status !== 'pending' || s.room.requests[id]?.status === 'pending',
+                `request ${id} is not asked again`,
+              );
+              if (!out.result.ok) assert.equal(out.result.error.code, 'request-closed');
+              if (!out.result.ok)
+                assert.ok(
+                  ['accepted', 'rejected', 'cancelled', 'timeout'].includes(out.result.error.details?.status as string),
+                );
+            }
           }
-          s = out.state;
-          reference = ref.state;
-        }
-        // Reload once more, then resend every id ever used, from whoever first used it.
-        s = reload(s);
-        for (const [id, who] of requestIds) {
-          const cmd = { type: 'request-seat', requestId: id, seat: 'any', media: 'audio' };
-          const out = step(s, cmd, callerOf(who), now);
-          const ref = step(reference, cmd, callerOf(who), now);
-          assert.equal(answer(out.result), answer(ref.result), `resend of request ${id}`);
-          if (resolved.has(id)) {
-            // Decided once: never a new request; the answer tells the old outcome.
-            const r = out.state.room.requests[id];
-            assert.ok(!r || r.status !== 'pending' || s.room.requests[id]?.status === 'pending', `request ${id} is not asked again`);
-            if (!out.result.ok) assert.equal(out.result.error.code, 'request-closed');
-            if (!out.result.ok) assert.ok(['accepted', 'rejected', 'cancelled', 'timeout'].includes(out.result.error.details?.status as string));
+          for (const [id, who] of invitationIds) {
+            const cmd = { type: 'invite', invitationId: id, userId: 'u1', seat: 'any' };
+            const out = step(s, cmd, callerOf(who), now);
+            const ref = step(reference, cmd, callerOf(who), now);
+            assert.equal(answer(out.result), answer(ref.result), `resend of invitation ${id}`);
+            assert.deepEqual(asJson(out.state.room), asJson(ref.state.room));
           }
-        }
-        for (const [id, who] of invitationIds) {
-          const cmd = { type: 'invite', invitationId: id, userId: 'u1', seat: 'any' };
-          const out = step(s, cmd, callerOf(who), now);
-          const ref = step(reference, cmd, callerOf(who), now);
-          assert.equal(answer(out.result), answer(ref.result), `resend of invitation ${id}`);
-          assert.deepEqual(asJson(out.state.room), asJson(ref.state.room));
-        }
-      }),
+        },
+      ),
       { numRuns: 1_000 },
     );
   });
@@ -155,13 +190,22 @@ describe('class: reloads at random points, then resends of every id ever used', 
       const out = step(state, invite, callerOf('host'), 6000);
       assert.equal(!out.result.ok && out.result.error.code, 'invitation-closed');
       assert.equal(!out.result.ok && out.result.error.details?.status, 'declined');
-      const answerLate = step(state, { type: 'respond-invitation', invitationId: 'inv1', accept: true }, callerOf('u1'), 6000);
+      const answerLate = step(
+        state,
+        { type: 'respond-invitation', invitationId: 'inv1', accept: true },
+        callerOf('u1'),
+        6000,
+      );
       assert.equal(!answerLate.result.ok && answerLate.result.error.code, 'invitation-closed');
     }
   });
 
   test('what is remembered is bounded, and the saved memory stays within its limits', () => {
-    let s = createAuthority('r', { historyMs: 0, requestRateCount: 1000, requestRateWindowMs: 1, maxPendingRequests: 100_000 }, 0);
+    let s = createAuthority(
+      'r',
+      { historyMs: 0, requestRateCount: 1000, requestRateWindowMs: 1, maxPendingRequests: 100_000 },
+      0,
+    );
     s = step(s, { type: 'join', name: 'Host' }, callerOf('host'), 0).state;
     s = step(s, { type: 'join', name: 'U' }, callerOf('u1'), 0).state;
     let t = 0;
@@ -175,7 +219,12 @@ describe('class: reloads at random points, then resends of every id ever used', 
     assert.equal(memory.requests.length, LIMITS.maxResolvedRemembered);
     assert.equal(memory.requests.at(-1)![0], `q${n - 1}`, 'the newest are kept');
     const back = reload(s);
-    const recent = step(back, { type: 'request-seat', requestId: `q${n - 1}`, seat: 'any', media: 'audio' }, callerOf('u1'), t + 1);
+    const recent = step(
+      back,
+      { type: 'request-seat', requestId: `q${n - 1}`, seat: 'any', media: 'audio' },
+      callerOf('u1'),
+      t + 1,
+    );
     assert.equal(!recent.result.ok && recent.result.error.details?.status, 'cancelled');
   });
 });
@@ -185,7 +234,12 @@ describe('historyMs: 0 still shows every verdict to its owner', () => {
     let s = createAuthority('r', { historyMs: 0 }, 0);
     s = step(s, { type: 'join', name: 'Host' }, callerOf('host'), 0).state;
     s = step(s, { type: 'join', name: 'U' }, callerOf('u1'), 0).state;
-    s = step(s, { type: 'request-seat', requestId: 'q1', seat: 'any', media: 'audio', timeoutMs: 1000 }, callerOf('u1'), 0).state;
+    s = step(
+      s,
+      { type: 'request-seat', requestId: 'q1', seat: 'any', media: 'audio', timeoutMs: 1000 },
+      callerOf('u1'),
+      0,
+    ).state;
     assert.equal(s.nextDeadline, 1000);
     const out = step(s, { type: 'tick' }, SYSTEM_CALLER, 1000);
     assert.equal(out.patch?.requests?.[0]?.status, 'timeout', 'the delta carries the verdict');

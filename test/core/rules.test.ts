@@ -27,7 +27,9 @@ describe('the host is never on a guest seat', () => {
     assert.equal(r.room.hostId, 'u1');
     assert.equal(r.room.members.u1!.role, 'host');
     assert.equal(r.room.seats[2]!.userId, null, 'off the guest seat');
-    assert.ok(r.last.events.some((e) => e.type === 'seat-left' && e.userId === 'u1' && e.seat === 2 && e.reason === 'exited'));
+    assert.ok(
+      r.last.events.some((e) => e.type === 'seat-left' && e.userId === 'u1' && e.seat === 2 && e.reason === 'exited'),
+    );
     // And as host it cannot take a guest seat back.
     r.err({ id: 'u1', role: 'host' }, { type: 'take-seat', seat: 2 }, 'not-allowed');
   });
@@ -74,7 +76,12 @@ describe('signals', () => {
 });
 
 describe('avatars on the wire: https: or a data:image picture, and the room’s allow-list when it has one', () => {
-  const accepted = ['https://cdn.example.com/a.png', 'https://example.com:8443/x?y=1#z', 'data:image/png;base64,iVBORw0KGgo=', 'data:image/webp;base64,UklGRg=='];
+  const accepted = [
+    'https://cdn.example.com/a.png',
+    'https://example.com:8443/x?y=1#z',
+    'data:image/png;base64,iVBORw0KGgo=',
+    'data:image/webp;base64,UklGRg==',
+  ];
   const refused = [
     'http://example.com/a.png',
     'javascript:alert(1)',
@@ -107,20 +114,29 @@ describe('avatars on the wire: https: or a data:image picture, and the room’s 
 
   test('property: a URL is accepted exactly when it is https (no credentials) or a base64 raster data:image, within the length limit', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.webUrl({ withQueryParameters: true, withFragments: true }), fc.string(), fc.constantFrom(...accepted, ...refused)), (avatar) => {
-        const r = new Room();
-        const out = r.run(user(1), { type: 'join', name: 'A', avatar });
-        let https = false;
-        try {
-          const u = new URL(avatar);
-          https = u.protocol === 'https:' && !u.username && !u.password;
-        } catch {
-          /* not a URL */
-        }
-        const expected = avatar.length <= 512 && (https || /^data:image\/(png|jpeg|gif|webp|avif);base64,[A-Za-z0-9+/]+={0,2}$/.test(avatar));
-        assert.equal(out.ok, expected, avatar);
-        assert.equal(isWireAvatar(avatar), expected);
-      }),
+      fc.property(
+        fc.oneof(
+          fc.webUrl({ withQueryParameters: true, withFragments: true }),
+          fc.string(),
+          fc.constantFrom(...accepted, ...refused),
+        ),
+        (avatar) => {
+          const r = new Room();
+          const out = r.run(user(1), { type: 'join', name: 'A', avatar });
+          let https = false;
+          try {
+            const u = new URL(avatar);
+            https = u.protocol === 'https:' && !u.username && !u.password;
+          } catch {
+            /* not a URL */
+          }
+          const expected =
+            avatar.length <= 512 &&
+            (https || /^data:image\/(png|jpeg|gif|webp|avif);base64,[A-Za-z0-9+/]+={0,2}$/.test(avatar));
+          assert.equal(out.ok, expected, avatar);
+          assert.equal(isWireAvatar(avatar), expected);
+        },
+      ),
       { numRuns: 1_000 },
     );
   });
@@ -129,7 +145,11 @@ describe('avatars on the wire: https: or a data:image picture, and the room’s 
     const r = new Room({ avatarOrigins: ['https://cdn.example.com'] });
     r.ok(user(1), { type: 'join', name: 'A', avatar: 'https://cdn.example.com/a.png' });
     r.ok(user(2), { type: 'join', name: 'B', avatar: 'data:image/png;base64,iVBORw0KGgo=' });
-    const e = r.err(user(3), { type: 'join', name: 'C', avatar: 'https://tracker.example.net/pixel.png' }, 'invalid-command');
+    const e = r.err(
+      user(3),
+      { type: 'join', name: 'C', avatar: 'https://tracker.example.net/pixel.png' },
+      'invalid-command',
+    );
     assert.deepEqual(e.details?.origins, ['https://cdn.example.com']);
     assert.equal(validateConfig({ avatarOrigins: ['http://cdn.example.com'] }).ok, false);
     assert.equal(validateConfig({ avatarOrigins: ['https://cdn.example.com/path'] }).ok, false);
@@ -138,7 +158,10 @@ describe('avatars on the wire: https: or a data:image picture, and the room’s 
   test('a snapshot or delta carrying another kind of avatar is refused by decode', () => {
     const r = new Room();
     r.ok(user(1), { type: 'join', name: 'A', avatar: 'https://cdn.example.com/a.png' });
-    const text = JSON.stringify({ v: 1, t: 'snap', room: r.room }).replace('https://cdn.example.com/a.png', 'http://evil.example/x.png');
+    const text = JSON.stringify({ v: 1, t: 'snap', room: r.room }).replace(
+      'https://cdn.example.com/a.png',
+      'http://evil.example/x.png',
+    );
     const d = decode(text);
     assert.equal(!d.ok && d.error.code, 'malformed');
   });

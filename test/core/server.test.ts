@@ -7,7 +7,11 @@ const running: AuthorityServer[] = [];
 after(() => running.forEach((s) => s.stop()));
 
 function served(now: () => number = () => 1_000, resultCache?: number) {
-  const server = new AuthorityServer({ state: createAuthority('r', {}, now()), now, ...(resultCache ? { resultCache } : {}) });
+  const server = new AuthorityServer({
+    state: createAuthority('r', {}, now()),
+    now,
+    ...(resultCache ? { resultCache } : {}),
+  });
   running.push(server);
   const changes: ServedChange[] = [];
   server.onChange((c) => changes.push(c));
@@ -57,7 +61,10 @@ describe('AuthorityServer (core): the one server every authority home wraps', ()
     server.execute(bob, 'b2', { type: 'take-seat', seat: 3 });
     const refused = server.execute(bob, 'b3', { type: 'take-seat', seat: 99 });
     assert.equal(refused.ok, false, 'a refusal is not a change');
-    assert.deepEqual(changes.map((c) => c.delta.t === 'delta' && c.delta.to), [1, 2, 3, 4].map((n) => n + changes[0]!.outcome.state.room.version - 1));
+    assert.deepEqual(
+      changes.map((c) => c.delta.t === 'delta' && c.delta.to),
+      [1, 2, 3, 4].map((n) => n + changes[0]!.outcome.state.room.version - 1),
+    );
     for (const c of changes) assert.equal(replica.receive(c.delta).kind, 'applied');
     assert.deepEqual(replica.room, server.room);
   });
@@ -100,10 +107,18 @@ describe('AuthorityServer (core): the one server every authority home wraps', ()
     const { server, changes } = served(() => now);
     server.execute(host, 'h1', { type: 'join', name: 'Alice' });
     server.execute(bob, 'b1', { type: 'join', name: 'Bob' });
-    server.execute(bob, 'b2', { type: 'request-seat', requestId: 'req-1', seat: 'any', media: 'audio', timeoutMs: 1_000 });
+    server.execute(bob, 'b2', {
+      type: 'request-seat',
+      requestId: 'req-1',
+      seat: 'any',
+      media: 'audio',
+      timeoutMs: 1_000,
+    });
     const before = changes.length;
     now += 1_001;
-    const expired = new Promise<void>((resolve) => server.onChange((c) => c.outcome.events.some((e) => e.type === 'request-resolved') && resolve()));
+    const expired = new Promise<void>((resolve) =>
+      server.onChange((c) => c.outcome.events.some((e) => e.type === 'request-resolved') && resolve()),
+    );
     await expired;
     assert.ok(changes.length > before);
     assert.equal(server.room.requests['req-1']!.status, 'timeout');

@@ -40,8 +40,14 @@ describe('bad attribute values', () => {
       l.restore();
     }
     expect(l.errors.map((e) => e.value)).to.deep.equal(['abc', '-1', '1.5', '64', '']);
-    expect(l.errors[0]).to.deep.include({ code: 'invalid-attribute', attribute: 'seat', expected: 'a whole number from 0 to 63' });
-    expect(l.errors[0]!.message).to.equal('<mic-seat> seat="abc" is not valid: expected a whole number from 0 to 63. Keeping 2.');
+    expect(l.errors[0]).to.deep.include({
+      code: 'invalid-attribute',
+      attribute: 'seat',
+      expected: 'a whole number from 0 to 63',
+    });
+    expect(l.errors[0]!.message).to.equal(
+      '<mic-seat> seat="abc" is not valid: expected a whole number from 0 to 63. Keeping 2.',
+    );
     expect(l.warnings).to.have.length(5);
     expect(l.warnings[0]).to.contain('micseat: <mic-seat> seat="abc"');
   });
@@ -50,7 +56,11 @@ describe('bad attribute values', () => {
     const l = listen(document);
     try {
       const room = makeRoom({ seatCount: 4 });
-      const host = await room.join('alice', 'host', html`<mic-seat seat="oops"></mic-seat><mic-seat-grid layout="diagonal"></mic-seat-grid>`);
+      const host = await room.join(
+        'alice',
+        'host',
+        html`<mic-seat seat="oops"></mic-seat><mic-seat-grid layout="diagonal"></mic-seat-grid>`,
+      );
       const seat = host.el.querySelector('mic-seat') as MicSeat;
       const grid = host.el.querySelector('mic-seat-grid') as MicSeatGrid;
       await until(() => part(seat, 'name')?.textContent === 'Seat 1');
@@ -94,7 +104,8 @@ describe('bad attribute values', () => {
     const host = await room.join('alice', 'host', html`<connected-users max-listed="2"></connected-users>`);
     for (const id of ['bob', 'carol', 'dan', 'eve']) await room.join(id, 'audience', html``);
     const users = host.el.querySelector('connected-users') as ConnectedUsers;
-    const listed = () => users.shadowRoot!.querySelectorAll('[part~="section"]')[1]!.querySelectorAll('[part~="person"]').length;
+    const listed = () =>
+      users.shadowRoot!.querySelectorAll('[part~="section"]')[1]!.querySelectorAll('[part~="person"]').length;
     const more = () => part(users, 'more')?.textContent?.trim();
     await until(() => listed() === 2 && more() === 'and 2 more');
     const l = listen(host.el);
@@ -137,7 +148,9 @@ describe('bad attribute values', () => {
     } finally {
       l.restore();
     }
-    expect(l.errors.map((e) => e.message)).to.deep.equal(['<mic-seat-grid> layout="diagonal" is not valid: expected one of "duo", "group", "large". Keeping "large".']);
+    expect(l.errors.map((e) => e.message)).to.deep.equal([
+      '<mic-seat-grid> layout="diagonal" is not valid: expected one of "duo", "group", "large". Keeping "large".',
+    ]);
   });
 
   it('<micseat-room name avatar>: an oversized name or a script URL is refused; the room joins with the identity', async () => {

@@ -1,13 +1,25 @@
 import { expect, html, oneEvent } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import type { ConnectedUsers, InvitationPrompt, RequestList } from '@micseat/elements';
-import { closeRooms, hasState, ignoreResizeObserverLoop, makeRoom, part, rowAction, tick, until, type Person } from './helpers.js';
+import {
+  closeRooms,
+  hasState,
+  ignoreResizeObserverLoop,
+  makeRoom,
+  part,
+  rowAction,
+  tick,
+  until,
+  type Person,
+} from './helpers.js';
 
 const usersOf = (p: Person) => p.el.querySelector('connected-users')! as ConnectedUsers;
 const listOf = (p: Person) => p.el.querySelector('request-list')! as RequestList;
 const words = (el: Element) => el.shadowRoot!.textContent!.replace(/\s+/g, ' ').trim();
 const rowOf = (cu: ConnectedUsers, name: string) =>
-  [...cu.shadowRoot!.querySelectorAll<HTMLElement>('[part~="person"]')].find((r) => r.querySelector('[part~="name"]')!.textContent!.startsWith(name))!;
+  [...cu.shadowRoot!.querySelectorAll<HTMLElement>('[part~="person"]')].find((r) =>
+    r.querySelector('[part~="name"]')!.textContent!.startsWith(name),
+  )!;
 const cohostButton = (cu: ConnectedUsers, name: string) => rowAction(cu, name, 'cohost');
 const roleOf = (p: Person, id: string) => p.snap().context.room?.members[id]?.role;
 const panel = html`<connected-users></connected-users><request-list></request-list>`;
@@ -36,7 +48,8 @@ describe('<connected-users> co-host action', () => {
     expect(e.cancelable && e.bubbles && e.composed).to.equal(true);
     for (const p of [host, bob, carol]) await until(() => roleOf(p, 'bob') === 'cohost', `${p.id} sees bob as co-host`);
     // the badge, in every member's list
-    for (const p of [host, bob, carol]) await until(() => rowOf(usersOf(p), 'Bob').querySelector('[part~="meta"]')!.textContent!.includes('Co-host'));
+    for (const p of [host, bob, carol])
+      await until(() => rowOf(usersOf(p), 'Bob').querySelector('[part~="meta"]')!.textContent!.includes('Co-host'));
     // the button flips
     await until(() => cohostButton(hu, 'Bob')?.textContent?.trim() === 'Remove co-host');
     expect(cohostButton(hu, 'Bob')!.getAttribute('aria-label')).to.equal('Remove co-host: Bob');

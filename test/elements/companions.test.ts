@@ -1,9 +1,17 @@
 import { expect, html, oneEvent } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
-import type { AudioUnlock, ConnectedUsers, InvitationPrompt, MicToggle, RoomInspector, RoomModeToggle } from '@micseat/elements';
+import type {
+  AudioUnlock,
+  ConnectedUsers,
+  InvitationPrompt,
+  MicToggle,
+  RoomInspector,
+  RoomModeToggle,
+} from '@micseat/elements';
 import { closeRooms, hasState, makeRoom, part, tick, until, type Person, rowAction } from './helpers.js';
 
-const q = <K extends keyof HTMLElementTagNameMap>(p: Person, tag: K) => p.el.querySelector(tag)! as HTMLElementTagNameMap[K];
+const q = <K extends keyof HTMLElementTagNameMap>(p: Person, tag: K) =>
+  p.el.querySelector(tag)! as HTMLElementTagNameMap[K];
 const base = (el: Element) => part<HTMLButtonElement>(el, 'base')!;
 const words = (el: Element) => el.shadowRoot!.textContent!.replace(/\s+/g, ' ').trim();
 
@@ -25,7 +33,9 @@ describe('<room-mode-toggle>', () => {
     expect((await ev).detail).to.deep.equal({ mode: 'free' });
     await until(() => hasState(ht, 'free') && hasState(bt, 'free'));
     expect(base(bt).getAttribute('aria-checked')).to.equal('false');
-    await until(() => bob.el.shadowRoot!.querySelector('[part="announcer"]')!.textContent === 'Seats are now free to take');
+    await until(
+      () => bob.el.shadowRoot!.querySelector('[part="announcer"]')!.textContent === 'Seats are now free to take',
+    );
     // keyboard: Space on the focused switch
     base(ht).focus();
     await sendKeys({ press: 'Space' });
@@ -91,7 +101,9 @@ describe('<mic-toggle>', () => {
     await until(() => hasState(bm, 'muted-by-host'));
     expect(words(bm)).to.contain('The host muted your seat');
     expect(base(bm).getAttribute('aria-disabled')).to.equal('true');
-    await until(() => bob.el.shadowRoot!.querySelector('[part="announcer"]')!.textContent === 'The host muted your seat');
+    await until(
+      () => bob.el.shadowRoot!.querySelector('[part="announcer"]')!.textContent === 'The host muted your seat',
+    );
     await expect(bm).to.be.accessible();
     host.actor.send({ type: 'MUTE_SEAT', seat: 0, muted: false });
     await until(() => hasState(bm, 'off'));
@@ -103,8 +115,12 @@ describe('<mic-toggle>', () => {
     const room = makeRoom();
     const host = await room.join('alice', 'host', html``);
     host.actor.send({ type: 'SET_MODE', mode: 'free' });
-    const bob = await room.join('bob', 'audience', html`<mic-toggle></mic-toggle>`, { media: { micFailure: 'denied' } });
-    const carol = await room.join('carol', 'audience', html`<mic-toggle></mic-toggle>`, { media: { micFailure: 'no-device' } });
+    const bob = await room.join('bob', 'audience', html`<mic-toggle></mic-toggle>`, {
+      media: { micFailure: 'denied' },
+    });
+    const carol = await room.join('carol', 'audience', html`<mic-toggle></mic-toggle>`, {
+      media: { micFailure: 'no-device' },
+    });
     await until(() => bob.snap().context.room!.mode === 'free');
     // sitting works; the mic fails: the request machine gives the seat back, the mic toggle of a seated user shows it
     bob.actor.send({ type: 'TAKE_SEAT', seat: 0 });
@@ -140,7 +156,11 @@ describe('<invitation-prompt>', () => {
   async function invited(config = {}) {
     const room = makeRoom({ seatCount: 3, ...config });
     const host = await room.join('alice', 'host', html``);
-    const bob = await room.join('bob', 'audience', html`<invitation-prompt></invitation-prompt><mic-seat-grid></mic-seat-grid>`);
+    const bob = await room.join(
+      'bob',
+      'audience',
+      html`<invitation-prompt></invitation-prompt><mic-seat-grid></mic-seat-grid>`,
+    );
     const p = q(bob, 'invitation-prompt') as InvitationPrompt;
     expect(p.hidden).to.equal(true);
     host.actor.send({ type: 'INVITE', userId: 'bob', seat: 1 });
@@ -152,7 +172,9 @@ describe('<invitation-prompt>', () => {
     const { bob, p } = await invited();
     expect(part(p, 'message')!.textContent).to.equal('Alice invites you to seat 2');
     expect(part(p, 'countdown')!.textContent).to.match(/\d+ sec left/);
-    await until(() => bob.el.shadowRoot!.querySelector('[part="announcer"]')!.textContent === 'You are invited to speak');
+    await until(
+      () => bob.el.shadowRoot!.querySelector('[part="announcer"]')!.textContent === 'You are invited to speak',
+    );
     await expect(p).to.be.accessible();
     const ev = oneEvent(bob.el, 'invitation-accept');
     part<HTMLButtonElement>(p, 'accept')!.click();
@@ -164,7 +186,11 @@ describe('<invitation-prompt>', () => {
   it('an arriving invitation moves nothing on the page (overlay by default); placement="inline" takes its place in the flow', async () => {
     const room = makeRoom({ seatCount: 3 });
     const host = await room.join('alice', 'host', html``);
-    const bob = await room.join('bob', 'audience', html`<invitation-prompt></invitation-prompt><mic-seat-grid></mic-seat-grid>`);
+    const bob = await room.join(
+      'bob',
+      'audience',
+      html`<invitation-prompt></invitation-prompt><mic-seat-grid></mic-seat-grid>`,
+    );
     const p = q(bob, 'invitation-prompt') as InvitationPrompt;
     const grid = q(bob, 'mic-seat-grid')!;
     await until(() => grid.shadowRoot!.querySelectorAll('mic-seat').length === 4);
@@ -259,7 +285,9 @@ describe('<audio-unlock>', () => {
     await room.join('alice', 'host', html``);
     const ok = await room.join('bob', 'audience', html`<audio-unlock></audio-unlock>`);
     expect((q(ok, 'audio-unlock') as AudioUnlock).hidden).to.equal(true);
-    const carol = await room.join('carol', 'audience', html`<audio-unlock></audio-unlock>`, { media: { autoplayBlocked: true } });
+    const carol = await room.join('carol', 'audience', html`<audio-unlock></audio-unlock>`, {
+      media: { autoplayBlocked: true },
+    });
     const au = q(carol, 'audio-unlock');
     await until(() => hasState(au, 'blocked'));
     expect(au.hidden).to.equal(false);
@@ -277,7 +305,7 @@ describe('<audio-unlock>', () => {
 describe('<room-inspector>', () => {
   afterEach(closeRooms);
 
-  it('shows the machines\' states and logs their changes', async () => {
+  it("shows the machines' states and logs their changes", async () => {
     const room = makeRoom();
     await room.join('alice', 'host', html``);
     const bob = await room.join('bob', 'audience', html`<room-inspector open></room-inspector>`);

@@ -48,7 +48,9 @@ describe('demo rooms wired by attributes', () => {
       <micseat-room demo-room="dup" demo-seats="7" name="Other seat count"></micseat-room>
     </div>`);
     const events: string[] = [];
-    page.addEventListener('attribute-error', (e) => events.push((e as CustomEvent<{ attribute: string }>).detail.attribute));
+    page.addEventListener('attribute-error', (e) =>
+      events.push((e as CustomEvent<{ attribute: string }>).detail.attribute),
+    );
     const logged: unknown[] = [];
     const original = console.error;
     console.error = (...args: unknown[]) => logged.push(args[0]);
@@ -60,7 +62,9 @@ describe('demo rooms wired by attributes', () => {
     }
     const els = [...page.querySelectorAll('micseat-room')] as MicseatRoom[];
     expect(wiring.connected).to.deep.equal([els[3]]);
-    expect(wiring.refused.map((r) => [els.indexOf(r.element as MicseatRoom), r.error.code, r.error.details?.['attribute']])).to.deep.equal([
+    expect(
+      wiring.refused.map((r) => [els.indexOf(r.element as MicseatRoom), r.error.code, r.error.details?.['attribute']]),
+    ).to.deep.equal([
       [0, 'invalid-command', 'demo-role'],
       [1, 'invalid-command', 'demo-room'],
       [2, 'invalid-command', 'demo-seats'],

@@ -7,7 +7,18 @@ import { expect, html } from '@open-wc/testing';
 import { setViewport } from '@web/test-runner-commands';
 import type { MicSeat } from '@micseat/elements';
 import { hueOf, initials } from '../../packages/elements/src/i18n/format.js';
-import { closeRooms, cutStateText, hasState, makeRoom, overlaps, part, rowAction, textRect, until, words } from './helpers.js';
+import {
+  closeRooms,
+  cutStateText,
+  hasState,
+  makeRoom,
+  overlaps,
+  part,
+  rowAction,
+  textRect,
+  until,
+  words,
+} from './helpers.js';
 
 const LONG = 'Bartholomew Fitzgerald-Montgomery';
 
@@ -29,14 +40,22 @@ async function busyRoom(lang: string, dir: 'ltr' | 'rtl', width: number) {
   await until(() => bob.snap().context.room?.mode === 'free');
   bob.actor.send({ type: 'TAKE_SEAT', seat: 0 });
   carol.actor.send({ type: 'TAKE_SEAT', seat: 1 });
-  await until(() => host.snap().context.room!.seats[1]!.userId === 'carol' && host.snap().context.room!.seats[0]!.userId === 'bob');
+  await until(
+    () =>
+      host.snap().context.room!.seats[1]!.userId === 'carol' && host.snap().context.room!.seats[0]!.userId === 'bob',
+  );
   host.actor.send({ type: 'MUTE_SEAT', seat: 0, muted: true });
   host.actor.send({ type: 'INVITE', userId: 'dan', seat: 2 });
   host.actor.send({ type: 'LOCK_SEAT', seat: 3, locked: true });
   room.memory.drop('carol');
-  const seats = () => [...host.el.querySelector('mic-seat-grid')!.shadowRoot!.querySelectorAll('mic-seat')] as MicSeat[];
+  const seats = () =>
+    [...host.el.querySelector('mic-seat-grid')!.shadowRoot!.querySelectorAll('mic-seat')] as MicSeat[];
   await until(
-    () => hasState(seats()[1]!, 'muted') && hasState(seats()[2]!, 'reconnecting') && hasState(seats()[3]!, 'reserved') && hasState(seats()[4]!, 'locked'),
+    () =>
+      hasState(seats()[1]!, 'muted') &&
+      hasState(seats()[2]!, 'reconnecting') &&
+      hasState(seats()[3]!, 'reserved') &&
+      hasState(seats()[4]!, 'locked'),
     'every state shown',
   );
   return { room, host, bob, carol, dan, seats };
@@ -87,7 +106,10 @@ describe('state text at realistic widths', () => {
     // The digit is drawn to the left of the characters: the line is laid out left to right.
     expect(getComputedStyle(name).direction).to.equal('ltr');
     const range = document.createRange();
-    const node = name.firstChild?.nodeType === Node.TEXT_NODE ? name.firstChild : [...name.childNodes].find((n) => n.textContent?.includes('3'))!;
+    const node =
+      name.firstChild?.nodeType === Node.TEXT_NODE
+        ? name.firstChild
+        : [...name.childNodes].find((n) => n.textContent?.includes('3'))!;
     const at = node.textContent!.indexOf('3');
     range.setStart(node, at);
     range.setEnd(node, at + 1);
@@ -190,7 +212,13 @@ describe('<connected-users> at 320 px', () => {
     rowAction(cu, 'Bartholomew', 'invite')!.click();
     await until(() => Object.values(host.snap().context.room!.invitations).some((i) => i.status === 'pending'));
     const rows = () => [...cu.shadowRoot!.querySelectorAll<HTMLElement>('[part~="person"]')];
-    await until(() => words(rows().find((r) => words(r).includes('Bartholomew'))!.querySelector('[part~="meta"]')).includes('Pending'));
+    await until(() =>
+      words(
+        rows()
+          .find((r) => words(r).includes('Bartholomew'))!
+          .querySelector('[part~="meta"]'),
+      ).includes('Pending'),
+    );
     for (const row of rows()) {
       const buttons = row.querySelectorAll('button');
       expect(buttons.length, `${words(row)}: at most one tab stop`).to.be.at.most(1);
@@ -207,7 +235,10 @@ describe('<connected-users> at 320 px', () => {
     await until(() => rowAction(cu, 'Bartholomew', 'cancel'));
     rowAction(cu, 'Bartholomew', 'cancel')!.click();
     await ev;
-    await until(() => !Object.values(host.snap().context.room!.invitations).some((i) => i.status === 'pending'), 'invitation withdrawn');
+    await until(
+      () => !Object.values(host.snap().context.room!.invitations).some((i) => i.status === 'pending'),
+      'invitation withdrawn',
+    );
     await expect(cu).to.be.accessible();
   });
 });
@@ -229,7 +260,10 @@ describe('<request-list> at 320 px', () => {
         p.actor.send({ type: 'REQUEST_SEAT' });
       }
       const rows = () => [...list.shadowRoot!.querySelectorAll<HTMLElement>('[part~="row"]')];
-      await until(() => rows().length === 2 && rows().every((r) => r.getBoundingClientRect().height > 0), 'two rows on screen');
+      await until(
+        () => rows().length === 2 && rows().every((r) => r.getBoundingClientRect().height > 0),
+        'two rows on screen',
+      );
       for (const row of rows()) {
         const left = row.querySelector('[part~="time-left"]')!;
         expect(words(left)).to.match(/\d/);

@@ -152,7 +152,9 @@ describe('<mic-seat-grid> and <mic-seat>', () => {
     expect((await kickEv).detail).to.deep.equal({ seat: 3, userId: 'bob' });
     await until(() => hasState(s3, 'empty'));
     await until(() => bob.snap().context.notice?.code === 'removed-from-seat');
-    await until(() => bob.el.shadowRoot!.querySelector('[part="announcer"]')!.textContent === 'You were removed from the seat');
+    await until(
+      () => bob.el.shadowRoot!.querySelector('[part="announcer"]')!.textContent === 'You were removed from the seat',
+    );
   });
 
   it('menu keyboard: arrows move, Escape closes and returns focus', async () => {
@@ -225,7 +227,7 @@ describe('<mic-seat-grid> and <mic-seat>', () => {
     void host;
   });
 
-  it('reconnecting: a dropped speaker\'s seat is held with a countdown, then freed', async () => {
+  it("reconnecting: a dropped speaker's seat is held with a countdown, then freed", async () => {
     const { room, host } = await freeRoom(3, { reconnectGraceMs: 2000 });
     const bob = await room.join('bob', 'audience', html``);
     bob.actor.send({ type: 'TAKE_SEAT', seat: 0 });
@@ -287,7 +289,9 @@ describe('<mic-seat-grid> and <mic-seat>', () => {
     await tick(50);
     const touched = seats.filter((s) => counts.get(s)! > 0);
     expect(touched.map((s) => s.seat)).to.deep.equal([40]);
-    console.log(`mic-seat-grid (64 seats): one seat change rendered ${counts.get(seats[40]!)} update(s) of that seat only, ${spent.toFixed(2)} ms in total`);
+    console.log(
+      `mic-seat-grid (64 seats): one seat change rendered ${counts.get(seats[40]!)} update(s) of that seat only, ${spent.toFixed(2)} ms in total`,
+    );
     // How fast is measured by the grid benchmark (npm run bench), never asserted here: a loaded
     // CI machine would make a time limit flaky.
     const after = seats.map((s) => s.getBoundingClientRect());

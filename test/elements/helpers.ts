@@ -19,7 +19,12 @@ export interface Person {
 export interface TestRoom {
   readonly memory: MemoryRoom;
   /** Joins through a `<micseat-room>` wrapping `content`, waits until connected. */
-  join(id: string, role: MemberRole, content: TemplateResult, options?: { name?: string; media?: MemoryClientOptions['media']; lang?: string }): Promise<Person>;
+  join(
+    id: string,
+    role: MemberRole,
+    content: TemplateResult,
+    options?: { name?: string; media?: MemoryClientOptions['media']; lang?: string },
+  ): Promise<Person>;
   /** Joins with a bare actor (another participant without UI). */
   close(): void;
 }
@@ -159,9 +164,11 @@ export function cutStateText(root: Element | Document = document): string[] {
     if (!el.checkVisibility({ checkVisibilityCSS: true })) continue;
     const r = el.getBoundingClientRect();
     if (r.width <= 1 || r.height <= 1) continue;
-    if (r.left < -0.5 || r.right > vw + 0.5) problems.push(`${describeEl(el)} leaves the viewport (${r.left.toFixed(0)}..${r.right.toFixed(0)} of ${vw})`);
+    if (r.left < -0.5 || r.right > vw + 0.5)
+      problems.push(`${describeEl(el)} leaves the viewport (${r.left.toFixed(0)}..${r.right.toFixed(0)} of ${vw})`);
     const own = getComputedStyle(el);
-    if (own.textOverflow === 'ellipsis' && el.scrollWidth > el.clientWidth + 1) problems.push(`${describeEl(el)} is ellipsized`);
+    if (own.textOverflow === 'ellipsis' && el.scrollWidth > el.clientWidth + 1)
+      problems.push(`${describeEl(el)} is ellipsized`);
     let host: Element | null = null;
     for (let a = flatParent(el); a; a = flatParent(a)) {
       if (!host && a.shadowRoot && a.shadowRoot.contains(el)) host = a;
@@ -170,7 +177,8 @@ export function cutStateText(root: Element | Document = document): string[] {
       const cuts = (o: string) => o === 'hidden' || o === 'clip';
       const scrolls = (o: string) => o === 'auto' || o === 'scroll';
       const b = a.getBoundingClientRect();
-      const outside = r.left < b.left - 0.5 || r.right > b.right + 0.5 || r.top < b.top - 0.5 || r.bottom > b.bottom + 0.5;
+      const outside =
+        r.left < b.left - 0.5 || r.right > b.right + 0.5 || r.top < b.top - 0.5 || r.bottom > b.bottom + 0.5;
       if ((scrolls(s.overflowX) || scrolls(s.overflowY)) && outside) {
         host = null; // scrolled out of view, not cut: nothing more to check for this one
         break;
@@ -178,8 +186,13 @@ export function cutStateText(root: Element | Document = document): string[] {
       const clipsX = cuts(s.overflowX);
       const clipsY = cuts(s.overflowY);
       if (!clipsX && !clipsY) continue;
-      if ((clipsX && (r.left < b.left - 0.5 || r.right > b.right + 0.5)) || (clipsY && (r.top < b.top - 0.5 || r.bottom > b.bottom + 0.5))) {
-        problems.push(`${describeEl(el)} is cut by ${a.localName}${a.getAttribute('part') ? `[part=${a.getAttribute('part')}]` : ''}`);
+      if (
+        (clipsX && (r.left < b.left - 0.5 || r.right > b.right + 0.5)) ||
+        (clipsY && (r.top < b.top - 0.5 || r.bottom > b.bottom + 0.5))
+      ) {
+        problems.push(
+          `${describeEl(el)} is cut by ${a.localName}${a.getAttribute('part') ? `[part=${a.getAttribute('part')}]` : ''}`,
+        );
         break;
       }
     }
@@ -205,7 +218,8 @@ export function textRect(el: Element): DOMRect {
   return new DOMRect(left, t.top, Math.max(0, right - left), t.height);
 }
 
-export const overlaps = (a: DOMRect, b: DOMRect) => a.left < b.right - 0.5 && b.left < a.right - 0.5 && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5;
+export const overlaps = (a: DOMRect, b: DOMRect) =>
+  a.left < b.right - 0.5 && b.left < a.right - 0.5 && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5;
 
 /**
  * The `action` item (invite, cancel, cohost, remove) of `name`'s row in a `<connected-users>`:

@@ -7,7 +7,8 @@ import type { CohostRequestButton, MicSeat, MicseatRoom, RequestList } from '@mi
 import { closeRooms, hasState, makeRoom, part, until, words } from './helpers.js';
 
 const rows = (l: RequestList) => [...l.shadowRoot!.querySelectorAll<HTMLElement>('[part~="row"]')];
-const seatsOf = (root: MicseatRoom) => [...root.querySelector('mic-seat-grid')!.shadowRoot!.querySelectorAll('mic-seat')] as MicSeat[];
+const seatsOf = (root: MicseatRoom) =>
+  [...root.querySelector('mic-seat-grid')!.shadowRoot!.querySelectorAll('mic-seat')] as MicSeat[];
 
 describe('main journey, by clicks', () => {
   afterEach(closeRooms);
@@ -91,4 +92,3 @@ describe('a listener who reloads mid-request', () => {
     await until(() => again.snap().context.room!.members.bob!.mic === 'on', 'prepared: mic on');
   });
 });
-

@@ -38,7 +38,11 @@ describe('layouts', () => {
 
   it('the playground at 1280 px shows the host and the three listeners side by side', async () => {
     await setViewport({ width: 1280, height: 800 });
-    const story = (live as unknown as { LiveRoom: { render: (a: Record<string, unknown>) => TemplateResult; args: Record<string, unknown> } }).LiveRoom;
+    const story = (
+      live as unknown as {
+        LiveRoom: { render: (a: Record<string, unknown>) => TemplateResult; args: Record<string, unknown> };
+      }
+    ).LiveRoom;
     const el = await fixture<HTMLElement>(story.render(story.args));
     const panes = () => deepAll(el, 'micseat-room');
     await until(() => panes().length === 4);

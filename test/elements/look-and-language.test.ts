@@ -4,7 +4,9 @@ import { closeRooms, hasState, makeRoom, part, until } from './helpers.js';
 
 /** Every key of the English table exists in the Chinese one, and no Chinese string is left in English. */
 function keysOf(o: object, prefix = ''): string[] {
-  return Object.entries(o).flatMap(([k, v]) => (v && typeof v === 'object' ? keysOf(v, `${prefix}${k}.`) : [`${prefix}${k}`]));
+  return Object.entries(o).flatMap(([k, v]) =>
+    v && typeof v === 'object' ? keysOf(v, `${prefix}${k}.`) : [`${prefix}${k}`],
+  );
 }
 
 describe('theme, i18n, RTL', () => {
@@ -47,7 +49,11 @@ describe('theme, i18n, RTL', () => {
   it('a table from plain JS that misses keys shows English for them instead of breaking', async () => {
     const { registerStrings } = await import('@micseat/elements');
     // As a page without TypeScript might write it (an old key name, nested tables partly filled).
-    registerStrings('xx', { seatN: (n: number) => `Place ${n}`, youSuffix: '(moi)', mic: { on: 'Micro ouvert' } } as never);
+    registerStrings('xx', {
+      seatN: (n: number) => `Place ${n}`,
+      youSuffix: '(moi)',
+      mic: { on: 'Micro ouvert' },
+    } as never);
     const t = stringsFor('xx');
     expect(t.seatN(2)).to.equal('Place 2');
     expect(t.withYou('Ann')).to.equal('Ann (you)');
@@ -59,12 +65,19 @@ describe('theme, i18n, RTL', () => {
     await until(() => grid.shadowRoot!.querySelectorAll('mic-seat').length === 3);
     const own = grid.shadowRoot!.querySelector<MicSeat>('mic-seat[host]')!;
     await until(() => part(own, 'name')!.textContent === 'Alice (you)');
-    expect(part(grid.shadowRoot!.querySelector<MicSeat>('mic-seat:not([host])')!, 'name')!.textContent).to.equal('Place 1');
+    expect(part(grid.shadowRoot!.querySelector<MicSeat>('mic-seat:not([host])')!, 'name')!.textContent).to.equal(
+      'Place 1',
+    );
   });
 
   it('a whole room in Chinese, right-to-left layout mirrored', async () => {
     const room = makeRoom({ seatCount: 3 });
-    const host = await room.join('alice', 'host', html`<div dir="rtl"><mic-seat-grid></mic-seat-grid><room-mode-toggle></room-mode-toggle></div>`, { lang: 'zh' });
+    const host = await room.join(
+      'alice',
+      'host',
+      html`<div dir="rtl"><mic-seat-grid></mic-seat-grid><room-mode-toggle></room-mode-toggle></div>`,
+      { lang: 'zh' },
+    );
     const grid = host.el.querySelector('mic-seat-grid')!;
     await until(() => grid.shadowRoot!.querySelectorAll('mic-seat').length === 4);
     const seats = [...grid.shadowRoot!.querySelectorAll<MicSeat>('mic-seat:not([host])')];
@@ -83,7 +96,9 @@ describe('theme, i18n, RTL', () => {
 
   it('a room takes the language of its nearest ancestor with lang', async () => {
     const memory = (await import('@micseat/backend-memory')).createMemoryRoom();
-    const el = await fixture(html`<div lang="zh-CN"><micseat-room .backend=${memory.join('h', 'host')} name="H"><room-mode-toggle></room-mode-toggle></micseat-room></div>`);
+    const el = await fixture(
+      html`<div lang="zh-CN"><micseat-room .backend=${memory.join('h', 'host')} name="H"><room-mode-toggle></room-mode-toggle></micseat-room></div>`,
+    );
     const toggle = el.querySelector('room-mode-toggle')!;
     await until(() => toggle.shadowRoot!.textContent!.includes('申请上麦'));
     memory.close();
@@ -97,7 +112,10 @@ describe('theme, i18n, RTL', () => {
     </div>`);
     await expect(el).to.be.accessible();
     // ... and then each says it is not in a room (accessible too).
-    await until(() => [...el.children].every((c) => c.shadowRoot?.querySelector('[part~="no-room"]')), 'each says "Not in a room"');
+    await until(
+      () => [...el.children].every((c) => c.shadowRoot?.querySelector('[part~="no-room"]')),
+      'each says "Not in a room"',
+    );
     await expect(el).to.be.accessible();
   });
 });

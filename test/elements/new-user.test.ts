@@ -16,16 +16,24 @@ describe('elements outside any <micseat-room>', () => {
     const warn = console.warn;
     console.warn = (m: string) => warnings.push(String(m));
     try {
-      const page = await fixture(html`<div><mic-seat-grid></mic-seat-grid><mic-seat-grid></mic-seat-grid><request-list></request-list></div>`);
+      const page = await fixture(
+        html`<div><mic-seat-grid></mic-seat-grid><mic-seat-grid></mic-seat-grid><request-list></request-list></div>`,
+      );
       const [a, b] = [...page.querySelectorAll('mic-seat-grid')];
       const list = page.querySelector('request-list')!;
       for (const el of [a!, b!, list]) {
-        await until(() => words(part(el, 'no-room')).startsWith('Not in a room'), `<${el.localName}> says it is not in a room`);
+        await until(
+          () => words(part(el, 'no-room')).startsWith('Not in a room'),
+          `<${el.localName}> says it is not in a room`,
+        );
         expect(hasState(el, 'no-room')).to.equal(true);
         expect((el as HTMLElement).hidden).to.equal(false);
       }
       const outside = warnings.filter((w) => w.includes('not inside a <micseat-room>'));
-      expect(outside.filter((w) => w.includes('<mic-seat-grid>')), 'one warning for two grids').to.have.length(1);
+      expect(
+        outside.filter((w) => w.includes('<mic-seat-grid>')),
+        'one warning for two grids',
+      ).to.have.length(1);
       expect(outside.filter((w) => w.includes('<request-list>'))).to.have.length(1);
       // Moved into a room, the grid shows the room.
       const room = makeRoom({ seatCount: 4 });
@@ -47,7 +55,9 @@ describe('demo rooms a new user writes by hand', () => {
     const error = console.error;
     console.error = () => undefined;
     try {
-      const page = await fixture(html`<div><micseat-room demo-room="ok" demo-seats="many"><mic-seat-grid></mic-seat-grid></micseat-room></div>`);
+      const page = await fixture(
+        html`<div><micseat-room demo-room="ok" demo-seats="many"><mic-seat-grid></mic-seat-grid></micseat-room></div>`,
+      );
       const wiring = connectDemoRooms(page);
       expect(wiring.refused).to.have.length(1);
       const el = page.querySelector('micseat-room')!;
@@ -63,7 +73,10 @@ describe('demo rooms a new user writes by hand', () => {
     const page = await fixture(html`<div></div>`);
     const stop = observeDemoRooms(page);
     try {
-      page.insertAdjacentHTML('beforeend', '<section><micseat-room demo-room="late" demo-user="zed" demo-role="host" demo-seats="4"></micseat-room></section>');
+      page.insertAdjacentHTML(
+        'beforeend',
+        '<section><micseat-room demo-room="late" demo-user="zed" demo-role="host" demo-seats="4"></micseat-room></section>',
+      );
       const el = page.querySelector('micseat-room') as MicseatRoom;
       await until(() => el.actor?.getSnapshot().value === 'connected', 'connected without any script call');
       const layout = part(el, 'default-layout')!;

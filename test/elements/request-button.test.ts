@@ -196,7 +196,9 @@ describe('<cohost-request-button>', () => {
   it('speaks Chinese with lang="zh"', async () => {
     const room = makeRoom({ seatCount: 3 });
     await room.join('alice', 'host', html``);
-    const bob = await room.join('bob', 'audience', html`<cohost-request-button></cohost-request-button>`, { lang: 'zh-CN' });
+    const bob = await room.join('bob', 'audience', html`<cohost-request-button></cohost-request-button>`, {
+      lang: 'zh-CN',
+    });
     const b = btnOf(bob);
     await until(() => main(b).textContent!.includes('申请上麦'));
     main(b).click();

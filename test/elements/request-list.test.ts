@@ -2,7 +2,16 @@ import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import { restoreAuthority, type Member, type RoomState, type SeatRequest } from '@micseat/core';
 import type { RequestList } from '@micseat/elements';
-import { closeRooms, ignoreResizeObserverLoop, hasState, makeRoom, part, until, type Person, type TestRoom } from './helpers.js';
+import {
+  closeRooms,
+  ignoreResizeObserverLoop,
+  hasState,
+  makeRoom,
+  part,
+  until,
+  type Person,
+  type TestRoom,
+} from './helpers.js';
 
 const listOf = (p: Person) => p.el.querySelector('request-list')!;
 const rows = (l: RequestList) => [...l.shadowRoot!.querySelectorAll<HTMLElement>('[part~="row"]')];
@@ -29,10 +38,29 @@ function seedQueue(room: TestRoom, n: number): void {
   const requests: Record<string, SeatRequest> = { ...base.requests };
   for (let i = 0; i < n; i++) {
     const id = `user-${i}`;
-    members[id] = { id, name: `Listener ${i + 1}`, role: 'audience', connected: true, joinedAt: now, graceUntil: null, mic: 'off', camera: false };
+    members[id] = {
+      id,
+      name: `Listener ${i + 1}`,
+      role: 'audience',
+      connected: true,
+      joinedAt: now,
+      graceUntil: null,
+      mic: 'off',
+      camera: false,
+    };
     requests[`req-${i}`] = {
-      id: `req-${i}`, userId: id, seat: 'any', media: 'audio', status: 'pending', seq: i + 1,
-      createdAt: now - 1000, deadline: now + 120_000, resolvedAt: null, handledBy: null, seatIndex: null, reason: null,
+      id: `req-${i}`,
+      userId: id,
+      seat: 'any',
+      media: 'audio',
+      status: 'pending',
+      seq: i + 1,
+      createdAt: now - 1000,
+      deadline: now + 120_000,
+      resolvedAt: null,
+      handledBy: null,
+      seatIndex: null,
+      reason: null,
     };
   }
   const room2: RoomState = { ...base, version: base.version + 1, clock: now, members, requests };
@@ -53,7 +81,11 @@ describe('<request-list>', () => {
     await ask(room, 'bob', 'carol', 'dave');
     await until(() => rows(list).length === 3);
     expect(part(list, 'count')!.textContent).to.equal('3');
-    expect(rows(list).map((r) => r.querySelector('[part~="name"]')!.textContent)).to.deep.equal(['Bob', 'Carol', 'Dave']);
+    expect(rows(list).map((r) => r.querySelector('[part~="name"]')!.textContent)).to.deep.equal([
+      'Bob',
+      'Carol',
+      'Dave',
+    ]);
     expect(rowText(rows(list)[0]!)).to.match(/^1 B Bob any seat · waiting \d+ sec · (1 min|\d+ sec) left/);
     await until(() => list.shadowRoot!.querySelector('[role="status"]')!.textContent === '3 requests waiting');
     await expect(list).to.be.accessible();
@@ -68,7 +100,9 @@ describe('<request-list>', () => {
     // accept carol (second)
     const acc = oneEvent(host.el, 'request-accept');
     (rows(list)[1]!.querySelector('[part~="accept"]') as HTMLButtonElement).click();
-    expect((await acc).detail.requestId).to.equal(Object.values(host.snap().context.room!.requests).find((r) => r.userId === 'carol')!.id);
+    expect((await acc).detail.requestId).to.equal(
+      Object.values(host.snap().context.room!.requests).find((r) => r.userId === 'carol')!.id,
+    );
     await until(() => rows(list).length === 3);
     await until(() => carol!.snap().context.room!.seats.some((s) => s.userId === 'carol'));
     // reject dave
@@ -92,7 +126,7 @@ describe('<request-list>', () => {
     await expect(list).to.be.accessible();
   });
 
-  it('waiting time and time left move once a second (the inbox machine\'s clock)', async () => {
+  it("waiting time and time left move once a second (the inbox machine's clock)", async () => {
     const room = makeRoom({ seatCount: 4, requestTimeoutMs: 30_000 });
     const host = await room.join('alice', 'host', html`<request-list></request-list>`);
     const list = listOf(host);
@@ -146,7 +180,8 @@ describe('<request-list>', () => {
     const list = listOf(host);
     await ask(room, 'bob', 'carol', 'dave');
     await until(() => rows(list).length === 3);
-    const focusedRow = () => (list.shadowRoot!.activeElement?.closest('[part~="row"]') as HTMLElement | null)?.dataset.index;
+    const focusedRow = () =>
+      (list.shadowRoot!.activeElement?.closest('[part~="row"]') as HTMLElement | null)?.dataset.index;
     const focusedPart = () => list.shadowRoot!.activeElement?.getAttribute('part');
     (rows(list)[0]!.querySelector('[part~="reject"]') as HTMLButtonElement).focus();
     await sendKeys({ press: 'ArrowDown' });
@@ -174,7 +209,9 @@ describe('<request-list>', () => {
     const list = await fixture<RequestList>(html`<request-list></request-list>`, { parentNode: host.el });
     await until(() => rows(list).length > 0);
     const first = performance.now() - t0;
-    console.log(`request-list: first render with 10,000 pending: ${first.toFixed(1)} ms; rows in DOM: ${rows(list).length}`);
+    console.log(
+      `request-list: first render with 10,000 pending: ${first.toFixed(1)} ms; rows in DOM: ${rows(list).length}`,
+    );
     expect(rows(list).length).to.be.lessThan(100);
     expect(part(list, 'count')!.textContent).to.equal('10000');
     expect(first).to.be.lessThan(1500);
@@ -190,7 +227,9 @@ describe('<request-list>', () => {
     await ask(room, 'zed');
     await until(() => part(list, 'count')!.textContent === '10001');
     await list.updateComplete;
-    console.log(`request-list: 10,001st request shown after ${(performance.now() - t1).toFixed(1)} ms (incl. join + network)`);
+    console.log(
+      `request-list: 10,001st request shown after ${(performance.now() - t1).toFixed(1)} ms (incl. join + network)`,
+    );
     // Figures for `npm run bench` (scripts/bench.mjs collects these JSON lines).
     const bench = (name: string, value: number, target: string, ok: boolean) =>
       console.log(JSON.stringify({ name, value: Math.round(value * 100) / 100, unit: 'ms', target, ok }));
@@ -199,7 +238,11 @@ describe('<request-list>', () => {
     // keyboard to the very end
     (rows(list)[0]!.querySelector('[part~="accept"]') as HTMLButtonElement).focus();
     await sendKeys({ press: 'End' });
-    await until(() => (list.shadowRoot!.activeElement?.closest('[part~="row"]') as HTMLElement | null)?.dataset.index === '10000', 'end', 8000);
+    await until(
+      () => (list.shadowRoot!.activeElement?.closest('[part~="row"]') as HTMLElement | null)?.dataset.index === '10000',
+      'end',
+      8000,
+    );
     expect(rowText(list.shadowRoot!.activeElement!.closest('[part~="row"]') as HTMLElement)).to.contain('Zed');
     await expect(list).to.be.accessible();
   });
@@ -215,7 +258,8 @@ describe('<request-list> focus', () => {
     const list = listOf(host);
     await ask(room, 'bob', 'carol');
     await until(() => rows(list).length === 2);
-    const focusedRow = () => (list.shadowRoot!.activeElement?.closest('[part~="row"]') as HTMLElement | null)?.dataset.index;
+    const focusedRow = () =>
+      (list.shadowRoot!.activeElement?.closest('[part~="row"]') as HTMLElement | null)?.dataset.index;
     (rows(list)[0]!.querySelector('[part~="accept"]') as HTMLButtonElement).focus();
     await sendKeys({ press: 'Enter' });
     await until(() => rows(list).length === 1);

@@ -14,7 +14,9 @@ describe('<micseat-room>', () => {
     await room.join('alice', 'host', html``);
     room.memory.setFaults({ latencyMs: 300 });
     const backend = room.memory.join('bob', 'audience');
-    const el = await fixture<MicseatRoom>(html`<micseat-room .backend=${backend} name="Bob"><mic-seat-grid></mic-seat-grid></micseat-room>`);
+    const el = await fixture<MicseatRoom>(
+      html`<micseat-room .backend=${backend} name="Bob"><mic-seat-grid></mic-seat-grid></micseat-room>`,
+    );
     await until(() => banner(el) === 'Connecting…');
     await expect(el).to.be.accessible();
     await until(() => hasState(el, 'connected'), 'connected', 8000);

@@ -1,6 +1,19 @@
 import { expect, html, oneEvent } from '@open-wc/testing';
 import type { MicSeat } from '@micseat/elements';
-import { MicseatElement, MicSeat as MicSeatClass, MicSeatGrid, CohostRequestButton, RequestList, RoomModeToggle, MicToggle, InvitationPrompt, ConnectedUsers, AudioUnlock, RoomInspector, MicseatRoom } from '@micseat/elements';
+import {
+  MicseatElement,
+  MicSeat as MicSeatClass,
+  MicSeatGrid,
+  CohostRequestButton,
+  RequestList,
+  RoomModeToggle,
+  MicToggle,
+  InvitationPrompt,
+  ConnectedUsers,
+  AudioUnlock,
+  RoomInspector,
+  MicseatRoom,
+} from '@micseat/elements';
 import { closeRooms, hasState, makeRoom, part, until } from './helpers.js';
 
 const menuItems = (s: MicSeat) => [...s.shadowRoot!.querySelectorAll<HTMLElement>('[part~="menu-item"]')];
@@ -9,7 +22,7 @@ const menuItem = (s: MicSeat, text: string) => menuItems(s).find((b) => b.textCo
 describe('<mic-seat> on its own, speaker menu, moderator extras', () => {
   afterEach(closeRooms);
 
-  it('works alone inside a room; a speaker\'s own seat menu leaves or moves', async () => {
+  it("works alone inside a room; a speaker's own seat menu leaves or moves", async () => {
     const room = makeRoom({ seatCount: 3 });
     const host = await room.join('alice', 'host', html``);
     host.actor.send({ type: 'SET_MODE', mode: 'free' });
@@ -78,7 +91,19 @@ describe('<mic-seat> on its own, speaker menu, moderator extras', () => {
   });
 
   it('design tokens: every private variable used is defined, and every defined one is used', () => {
-    const classes = [MicseatRoom, MicSeatClass, MicSeatGrid, CohostRequestButton, RequestList, RoomModeToggle, MicToggle, InvitationPrompt, ConnectedUsers, AudioUnlock, RoomInspector];
+    const classes = [
+      MicseatRoom,
+      MicSeatClass,
+      MicSeatGrid,
+      CohostRequestButton,
+      RequestList,
+      RoomModeToggle,
+      MicToggle,
+      InvitationPrompt,
+      ConnectedUsers,
+      AudioUnlock,
+      RoomInspector,
+    ];
     const cssOf = (c: { styles?: unknown }) =>
       ([c.styles].flat(Infinity as 1) as { cssText?: string }[]).map((s) => s?.cssText ?? '').join('\n');
     const all = classes.map(cssOf).join('\n');

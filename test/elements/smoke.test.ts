@@ -37,7 +37,11 @@ describe('all elements together', () => {
         await expect(carol.el).to.be.accessible();
         host.actor.send({ type: 'ACCEPT_NEXT' });
         await until(() => host.snap().context.room!.seats.some((s) => s.userId === 'bob'));
-        host.actor.send({ type: 'MUTE_SEAT', seat: host.snap().context.room!.seats.findIndex((s) => s.userId === 'bob'), muted: true });
+        host.actor.send({
+          type: 'MUTE_SEAT',
+          seat: host.snap().context.room!.seats.findIndex((s) => s.userId === 'bob'),
+          muted: true,
+        });
         await until(() => host.snap().context.room!.seats.some((s) => s.muted));
         await expect(host.el).to.be.accessible();
         await expect(bob.el).to.be.accessible();

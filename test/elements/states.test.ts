@@ -10,7 +10,18 @@
 import { expect, html, oneEvent } from '@open-wc/testing';
 import type { MemoryRoomBackend } from '@micseat/backend-memory';
 import type { InvitationPrompt, MicSeat } from '@micseat/elements';
-import { closeRooms, hasState, holdCommand, holdMic, makeRoom, part, until, words, type Person, type TestRoom } from './helpers.js';
+import {
+  closeRooms,
+  hasState,
+  holdCommand,
+  holdMic,
+  makeRoom,
+  part,
+  until,
+  words,
+  type Person,
+  type TestRoom,
+} from './helpers.js';
 
 const client = (room: TestRoom, id: string) => room.memory.clients.get(id)! as MemoryRoomBackend;
 
@@ -32,7 +43,11 @@ describe('<mic-seat> occupied, mic without a device or without permission', () =
     const room = makeRoom({ seatCount: 3 });
     const host = await room.join('alice', 'host', html``);
     host.actor.send({ type: 'SET_MODE', mode: 'free' });
-    const viewer = await room.join('vic', 'audience', html`<mic-seat seat="0"></mic-seat><mic-seat seat="1"></mic-seat>`);
+    const viewer = await room.join(
+      'vic',
+      'audience',
+      html`<mic-seat seat="0"></mic-seat><mic-seat seat="1"></mic-seat>`,
+    );
     const [s0, s1] = [...viewer.el.querySelectorAll('mic-seat')] as MicSeat[];
     const carol = await room.join('carol', 'audience', html``, { name: 'Carol' });
     const dan = await room.join('dan', 'audience', html``, { name: 'Dan' });
@@ -228,7 +243,10 @@ describe('<connected-users> for a listener, and in an empty room', () => {
     bob.actor.send({ type: 'TAKE_SEAT', seat: 1 });
     const vic = await room.join('vic', 'audience', html`<connected-users></connected-users>`, { name: 'Vic' });
     const cu = vic.el.querySelector('connected-users')!;
-    await until(() => words(cu.shadowRoot).includes('On seats (2)') && words(cu.shadowRoot).includes('Listening (1)'), 'sections');
+    await until(
+      () => words(cu.shadowRoot).includes('On seats (2)') && words(cu.shadowRoot).includes('Listening (1)'),
+      'sections',
+    );
     const people = [...cu.shadowRoot!.querySelectorAll('[part~="person"]')].map((p) => words(p));
     expect(people).to.have.length(3);
     expect(people[0]).to.contain('Alice').and.to.contain('Host');
@@ -248,7 +266,10 @@ describe('<connected-users> for a listener, and in an empty room', () => {
     const room = makeRoom({ seatCount: 3 });
     const host = await room.join('alice', 'host', html`<connected-users></connected-users>`);
     const cu = host.el.querySelector('connected-users')!;
-    await until(() => words(cu.shadowRoot).includes('On seats (1)') && words(cu.shadowRoot).includes('Listening (0)'), 'sections');
+    await until(
+      () => words(cu.shadowRoot).includes('On seats (1)') && words(cu.shadowRoot).includes('Listening (0)'),
+      'sections',
+    );
     const nobody = cu.shadowRoot!.querySelectorAll('[part~="nobody"]');
     expect(nobody).to.have.length(1);
     expect(words(nobody[0])).to.equal('Nobody yet');

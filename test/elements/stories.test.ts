@@ -26,7 +26,8 @@ const connectedProviderStories = new Set(['Connected', 'DarkChinese', 'ErrorBann
 
 const shadowOf = (root: Element, selector: string) => root.querySelector(selector)?.shadowRoot ?? null;
 const text = (el: Node | null | undefined) => (el?.textContent ?? '').replace(/\s+/g, ' ').trim();
-const inState = (el: Element | null | undefined, s: string) => !!el && (el as unknown as { matches(q: string): boolean }).matches(`:state(${s})`);
+const inState = (el: Element | null | undefined, s: string) =>
+  !!el && (el as unknown as { matches(q: string): boolean }).matches(`:state(${s})`);
 
 /**
  * What a story promises to show, checked once it is on screen (keyed by module title and
@@ -35,12 +36,20 @@ const inState = (el: Element | null | undefined, s: string) => !!el && (el as un
 const shows: Record<string, (el: HTMLElement) => Promise<void>> = {
   'Elements/mic-seat / MicDenied': async (el) => {
     const s = el.querySelector('mic-seat')!;
-    await until(() => text(s.shadowRoot!.querySelector('[part~="status"]')) === 'Mic blocked', 'seat says Mic blocked', 8000);
+    await until(
+      () => text(s.shadowRoot!.querySelector('[part~="status"]')) === 'Mic blocked',
+      'seat says Mic blocked',
+      8000,
+    );
     expect(inState(s, 'mic-off')).to.equal(true);
   },
   'Elements/mic-seat / NoDevice': async (el) => {
     const s = el.querySelector('mic-seat')!;
-    await until(() => text(s.shadowRoot!.querySelector('[part~="status"]')) === 'No microphone', 'seat says No microphone', 8000);
+    await until(
+      () => text(s.shadowRoot!.querySelector('[part~="status"]')) === 'No microphone',
+      'seat says No microphone',
+      8000,
+    );
     expect(inState(s, 'mic-off')).to.equal(true);
   },
   'Elements/mic-seat / HostReconnecting': async (el) => {
@@ -49,7 +58,11 @@ const shows: Record<string, (el: HTMLElement) => Promise<void>> = {
     expect(text(s.shadowRoot!.querySelector('[part~="status"]'))).to.match(/^Reconnecting \d+ min/);
   },
   'Elements/micseat-room / ErrorBanner': async (el) => {
-    await until(() => text(el.shadowRoot!.querySelector('[part="error"]')).includes('Microphone permission was denied.'), 'error banner', 8000);
+    await until(
+      () => text(el.shadowRoot!.querySelector('[part="error"]')).includes('Microphone permission was denied.'),
+      'error banner',
+      8000,
+    );
   },
   'Elements/cohost-request-button / Sending': async (el) => {
     const b = el.querySelector('cohost-request-button')!;
@@ -67,22 +80,36 @@ const shows: Record<string, (el: HTMLElement) => Promise<void>> = {
   },
   'Elements/Companions / InvitationPreparing': async (el) => {
     const p = el.querySelector('invitation-prompt')!;
-    await until(() => text(p.shadowRoot!.querySelector('[part~="status"]')) === 'Getting your mic ready…', 'preparing', 8000);
+    await until(
+      () => text(p.shadowRoot!.querySelector('[part~="status"]')) === 'Getting your mic ready…',
+      'preparing',
+      8000,
+    );
     expect(inState(p, 'preparing')).to.equal(true);
   },
   'Elements/Companions / InvitationFailed': async (el) => {
     const p = el.querySelector('invitation-prompt')!;
     await until(() => inState(p, 'closed'), 'failed', 8000);
-    expect(text(p.shadowRoot!.querySelector('[part~="status"]'))).to.equal('Could not join: Microphone permission was denied.');
+    expect(text(p.shadowRoot!.querySelector('[part~="status"]'))).to.equal(
+      'Could not join: Microphone permission was denied.',
+    );
   },
   'Elements/Companions / ConnectedUsersListener': async (el) => {
     const cu = el.querySelector('connected-users')!;
-    await until(() => text(cu.shadowRoot).includes('On seats (2)') && text(cu.shadowRoot).includes('Listening (2)'), 'lists', 8000);
+    await until(
+      () => text(cu.shadowRoot).includes('On seats (2)') && text(cu.shadowRoot).includes('Listening (2)'),
+      'lists',
+      8000,
+    );
     expect(cu.shadowRoot!.querySelector('[part~="invite"], [part~="remove"]'), 'no moderator buttons').to.equal(null);
   },
   'Elements/Companions / ConnectedUsersEmpty': async (el) => {
     const cu = el.querySelector('connected-users')!;
-    await until(() => text(cu.shadowRoot).includes('On seats (1)') && text(cu.shadowRoot).includes('Listening (0)'), 'host alone', 8000);
+    await until(
+      () => text(cu.shadowRoot).includes('On seats (1)') && text(cu.shadowRoot).includes('Listening (0)'),
+      'host alone',
+      8000,
+    );
     expect(text(cu.shadowRoot)).to.contain('Nobody yet');
   },
 };
@@ -105,7 +132,11 @@ describe('stories', () => {
           // Without a LiveKit URL and token it says what to give (the LiveKit run is in test/livekit and the backend README).
           el.remove();
           const box = await fixture<HTMLElement>(html`<div>${story.render!(story.args ?? {})}</div>`);
-          await until(() => box.querySelector('[role="status"]')?.textContent?.includes('lk-url'), 'asks for lk-url, lk-token, lk-host', 8000);
+          await until(
+            () => box.querySelector('[role="status"]')?.textContent?.includes('lk-url'),
+            'asks for lk-url, lk-token, lk-host',
+            8000,
+          );
           expect(box.textContent).to.contain('lk-token');
           await expect(box).to.be.accessible();
           return;
@@ -113,12 +144,26 @@ describe('stories', () => {
         const rooms = () => [...el.querySelectorAll('micseat-room'), ...(el.matches('micseat-room') ? [el] : [])];
         const expected = mod === (provider as unknown) && !connectedProviderStories.has(name) ? null : 'connected';
         if (expected) {
-          await until(() => rooms().length > 0 && rooms().every((r) => (r as unknown as { actor?: { getSnapshot(): { value: unknown } } }).actor?.getSnapshot().value === 'connected'), 'rooms connected', 8000);
+          await until(
+            () =>
+              rooms().length > 0 &&
+              rooms().every(
+                (r) =>
+                  (r as unknown as { actor?: { getSnapshot(): { value: unknown } } }).actor?.getSnapshot().value ===
+                  'connected',
+              ),
+            'rooms connected',
+            8000,
+          );
           await tick(1200);
-          for (const r of rooms()) expect(r.shadowRoot!.querySelector('[part="connection"]'), `${name}: connection banner`).to.equal(null);
+          for (const r of rooms())
+            expect(r.shadowRoot!.querySelector('[part="connection"]'), `${name}: connection banner`).to.equal(null);
         } else {
           await tick(1500);
-          expect(rooms()[0]!.shadowRoot!.querySelector('[part="connection"]'), `${name}: connection banner`).not.to.equal(null);
+          expect(
+            rooms()[0]!.shadowRoot!.querySelector('[part="connection"]'),
+            `${name}: connection banner`,
+          ).not.to.equal(null);
         }
         await shows[`${mod.default.title} / ${name}`]?.(el);
         await expect(el).to.be.accessible();
@@ -134,8 +179,18 @@ describe('Live room playground, played by clicking', () => {
     const story = (live as unknown as { LiveRoom: Story }).LiveRoom;
     const el = await fixture<HTMLElement>(story.render!(story.args ?? {}));
     const panes = [...el.querySelectorAll<HTMLElement>('micseat-room')];
-    const [host, bob, carol] = panes as unknown as { actor: { getSnapshot(): { value: unknown; context: { room: { seats: { userId: string | null }[]; mode: string } | null } } }; querySelector: HTMLElement['querySelector'] }[];
-    await until(() => panes.every((p) => (p as unknown as NonNullable<typeof host>).actor?.getSnapshot().value === 'connected'));
+    const [host, bob, carol] = panes as unknown as {
+      actor: {
+        getSnapshot(): {
+          value: unknown;
+          context: { room: { seats: { userId: string | null }[]; mode: string } | null };
+        };
+      };
+      querySelector: HTMLElement['querySelector'];
+    }[];
+    await until(() =>
+      panes.every((p) => (p as unknown as NonNullable<typeof host>).actor?.getSnapshot().value === 'connected'),
+    );
     const sr = (e: Element | null) => e!.shadowRoot!;
     // Bob asks; the host accepts from the list
     (sr(bob!.querySelector('cohost-request-button')).querySelector('[part~="button"]') as HTMLButtonElement).click();
@@ -153,7 +208,9 @@ describe('Live room playground, played by clicking', () => {
     await until(() => carol!.actor.getSnapshot().context.room!.seats[5]!.userId === 'carol');
     // fault panel: drop Carol's network → her seat shows reconnecting on the host's grid; resume
     const panel = el.querySelector('micseat-fault-panel')!;
-    const dropCarol = [...sr(panel).querySelectorAll('button')].find((b) => b.closest('div')!.textContent!.includes('Carol'))!;
+    const dropCarol = [...sr(panel).querySelectorAll('button')].find((b) =>
+      b.closest('div')!.textContent!.includes('Carol'),
+    )!;
     dropCarol.click();
     const hostSeat = sr(host!.querySelector('mic-seat-grid')).querySelector('mic-seat[seat="5"]:not([host])')!;
     await until(() => (hostSeat as unknown as { matches(s: string): boolean }).matches(':state(reconnecting)'));

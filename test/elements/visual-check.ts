@@ -51,16 +51,28 @@ const TEXT = '[part~="name"], [part~="meta"], [part~="status"], [part~="message"
 /** Buttons lying over text of the same element (a popover menu is on top by design and not counted). */
 function buttonsOverText(root: Element): string[] {
   const problems: string[] = [];
-  const roots = [root, ...deepAll(root, '*').filter((e) => e.shadowRoot).map((e) => e.shadowRoot!)];
+  const roots = [
+    root,
+    ...deepAll(root, '*')
+      .filter((e) => e.shadowRoot)
+      .map((e) => e.shadowRoot!),
+  ];
   for (const r of roots) {
-    const buttons = [...r.querySelectorAll('button')].filter((b) => b.checkVisibility() && !b.closest('[popover]') && b.getBoundingClientRect().width > 1);
-    const texts = [...r.querySelectorAll(TEXT)].filter((t) => t.checkVisibility() && !t.closest('[popover]') && t.getBoundingClientRect().width > 1);
+    const buttons = [...r.querySelectorAll('button')].filter(
+      (b) => b.checkVisibility() && !b.closest('[popover]') && b.getBoundingClientRect().width > 1,
+    );
+    const texts = [...r.querySelectorAll(TEXT)].filter(
+      (t) => t.checkVisibility() && !t.closest('[popover]') && t.getBoundingClientRect().width > 1,
+    );
     for (const b of buttons) {
       const br = b.getBoundingClientRect();
       for (const t of texts) {
         if (b.contains(t) || t.contains(b)) continue;
         const tr = textRect(t);
-        if (tr.width > 1 && overlaps(br, tr)) problems.push(`button "${b.textContent!.trim() || b.getAttribute('aria-label')}" over "${t.textContent!.trim()}"`);
+        if (tr.width > 1 && overlaps(br, tr))
+          problems.push(
+            `button "${b.textContent!.trim() || b.getAttribute('aria-label')}" over "${t.textContent!.trim()}"`,
+          );
       }
     }
   }
@@ -71,12 +83,17 @@ function buttonsOverText(root: Element): string[] {
 function outOfViewport(root: Element): string[] {
   const vw = document.documentElement.clientWidth;
   const problems: string[] = [];
-  if (document.documentElement.scrollWidth > vw + 1) problems.push(`the page scrolls sideways (${document.documentElement.scrollWidth} > ${vw})`);
-  for (const el of deepAll(root, 'micseat-room, mic-seat-grid, mic-seat, cohost-request-button, request-list, room-mode-toggle, mic-toggle, invitation-prompt, connected-users, audio-unlock, room-inspector')) {
+  if (document.documentElement.scrollWidth > vw + 1)
+    problems.push(`the page scrolls sideways (${document.documentElement.scrollWidth} > ${vw})`);
+  for (const el of deepAll(
+    root,
+    'micseat-room, mic-seat-grid, mic-seat, cohost-request-button, request-list, room-mode-toggle, mic-toggle, invitation-prompt, connected-users, audio-unlock, room-inspector',
+  )) {
     if (!el.checkVisibility()) continue;
     const r = el.getBoundingClientRect();
     if (r.width === 0) continue;
-    if (r.left < -1 || r.right > vw + 1) problems.push(`<${el.localName}> at ${Math.round(r.left)}..${Math.round(r.right)} of ${vw}`);
+    if (r.left < -1 || r.right > vw + 1)
+      problems.push(`<${el.localName}> at ${Math.round(r.left)}..${Math.round(r.right)} of ${vw}`);
   }
   return problems;
 }
@@ -87,41 +104,45 @@ function outOfViewport(root: Element): string[] {
  * the looks are spread the same way whatever the split.
  */
 export function visualCheck(part: 0 | 1): void {
-describe(`visual check (part ${part + 1} of 2): every story, sampled widths, languages, themes, directions`, () => {
-  before(ignoreResizeObserverLoop);
-  afterEach(async () => {
-    document.documentElement.dir = 'ltr';
-    document.documentElement.lang = 'en';
-    document.documentElement.style.removeProperty('--micseat-color-scheme');
-    await setViewport({ width: 800, height: 600 });
-  });
+  describe(`visual check (part ${part + 1} of 2): every story, sampled widths, languages, themes, directions`, () => {
+    before(ignoreResizeObserverLoop);
+    afterEach(async () => {
+      document.documentElement.dir = 'ltr';
+      document.documentElement.lang = 'en';
+      document.documentElement.style.removeProperty('--micseat-color-scheme');
+      await setViewport({ width: 800, height: 600 });
+    });
 
-  let i = 0;
-  ALL_MODULES.forEach((mod, m) => {
-    for (const [name, value] of Object.entries(mod)) {
-      const story = value as Story;
-      if (name === 'default' || typeof story?.render !== 'function' || skip.has(name)) continue;
-      const n = i++;
-      if ((m < 3 ? 0 : 1) !== part) continue;
-      const looks = ALL ? LOOKS : [n % 2 === 0 ? LOOKS[0]! : LOOKS[1 + ((n >> 1) % (LOOKS.length - 1))]!];
-      for (const look of looks) {
-        it(`${mod.default.title} / ${name} at ${look.width} px, ${look.lang}, ${look.theme}, ${look.dir}`, async () => {
-          await setViewport({ width: look.width, height: 900 });
-          document.documentElement.dir = look.dir;
-          document.documentElement.lang = look.lang;
-          document.documentElement.style.setProperty('--micseat-color-scheme', look.theme);
-          const el = await fixture<HTMLElement>(story.render!(story.args ?? {}));
-          const rooms = () => [...el.querySelectorAll('micseat-room'), ...(el.matches('micseat-room') ? [el] : [])];
-          await until(() => rooms().length > 0 && rooms().every((r) => (r as unknown as { actor?: unknown }).actor), 'rooms made', 8000);
-          // The story's scenario plays in the room (bots join, take seats, ask): let it settle.
-          await tick(1200);
-          expect(cutStateText(el), 'state text cut').to.deep.equal([]);
-          expect(outOfViewport(el), 'out of the viewport').to.deep.equal([]);
-          expect(buttonsOverText(el), 'buttons over text').to.deep.equal([]);
-          await expect(el).to.be.accessible();
-        });
+    let i = 0;
+    ALL_MODULES.forEach((mod, m) => {
+      for (const [name, value] of Object.entries(mod)) {
+        const story = value as Story;
+        if (name === 'default' || typeof story?.render !== 'function' || skip.has(name)) continue;
+        const n = i++;
+        if ((m < 3 ? 0 : 1) !== part) continue;
+        const looks = ALL ? LOOKS : [n % 2 === 0 ? LOOKS[0]! : LOOKS[1 + ((n >> 1) % (LOOKS.length - 1))]!];
+        for (const look of looks) {
+          it(`${mod.default.title} / ${name} at ${look.width} px, ${look.lang}, ${look.theme}, ${look.dir}`, async () => {
+            await setViewport({ width: look.width, height: 900 });
+            document.documentElement.dir = look.dir;
+            document.documentElement.lang = look.lang;
+            document.documentElement.style.setProperty('--micseat-color-scheme', look.theme);
+            const el = await fixture<HTMLElement>(story.render!(story.args ?? {}));
+            const rooms = () => [...el.querySelectorAll('micseat-room'), ...(el.matches('micseat-room') ? [el] : [])];
+            await until(
+              () => rooms().length > 0 && rooms().every((r) => (r as unknown as { actor?: unknown }).actor),
+              'rooms made',
+              8000,
+            );
+            // The story's scenario plays in the room (bots join, take seats, ask): let it settle.
+            await tick(1200);
+            expect(cutStateText(el), 'state text cut').to.deep.equal([]);
+            expect(outOfViewport(el), 'out of the viewport').to.deep.equal([]);
+            expect(buttonsOverText(el), 'buttons over text').to.deep.equal([]);
+            await expect(el).to.be.accessible();
+          });
+        }
       }
-    }
+    });
   });
-});
 }

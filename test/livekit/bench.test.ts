@@ -109,10 +109,30 @@ for (const target of all) {
       for (const p of [50, 95]) {
         const budget = pct(rtt, p) + 10;
         bench(`[${target.name}] LiveKit RPC round trip (transport), p${p}`, pct(rtt, p), 'reference', true);
-        bench(`[${target.name}] request → host sees it, p${p}`, pct(toHost, p), `<= RTT p${p} + 10 = ${budget.toFixed(1)}`, pct(toHost, p) <= budget);
-        bench(`[${target.name}] accept → listener seated, p${p}`, pct(toSeated, p), `<= RTT p${p} + 10 = ${budget.toFixed(1)}`, pct(toSeated, p) <= budget);
-        bench(`[${target.name}] accept → listener publishing, p${p}`, pct(toPublishing, p), `(publishing adds the media negotiation)`, true);
-        bench(`[${target.name}] join → listener sees the room, p${p}`, pct(toRoom, p), `(a connection: signal, ICE, DTLS, snapshot, join)`, true);
+        bench(
+          `[${target.name}] request → host sees it, p${p}`,
+          pct(toHost, p),
+          `<= RTT p${p} + 10 = ${budget.toFixed(1)}`,
+          pct(toHost, p) <= budget,
+        );
+        bench(
+          `[${target.name}] accept → listener seated, p${p}`,
+          pct(toSeated, p),
+          `<= RTT p${p} + 10 = ${budget.toFixed(1)}`,
+          pct(toSeated, p) <= budget,
+        );
+        bench(
+          `[${target.name}] accept → listener publishing, p${p}`,
+          pct(toPublishing, p),
+          `(publishing adds the media negotiation)`,
+          true,
+        );
+        bench(
+          `[${target.name}] join → listener sees the room, p${p}`,
+          pct(toRoom, p),
+          `(a connection: signal, ICE, DTLS, snapshot, join)`,
+          true,
+        );
       }
       // The target: coordination within one transport round trip + 10 ms.
       expect(pct(toHost, 50)).to.be.below(pct(rtt, 50) + 10 + 50);

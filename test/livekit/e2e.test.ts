@@ -58,8 +58,9 @@ for (const target of all) {
       const rogue = await room.join('c-rogue', 'audience');
       const b = await room.join('c-b', 'audience');
       expect((await rogue.media.setMic(true)).ok).to.equal(true);
-      await waitFor('b to see the rogue microphone published', () =>
-        [...(b.lk!.remoteParticipants.get('c-rogue')?.audioTrackPublications.values() ?? [])].length > 0,
+      await waitFor(
+        'b to see the rogue microphone published',
+        () => [...(b.lk!.remoteParticipants.get('c-rogue')?.audioTrackPublications.values() ?? [])].length > 0,
       );
       const heardByB = ear(b, 'c-rogue');
       const heardByHost = ear(host, 'c-rogue');
@@ -84,7 +85,9 @@ for (const target of all) {
       expect(winners.length).to.equal(1);
       for (const r of results) if (!r.ok) expect(r.error.code).to.equal('seat-taken');
       const winner = players[results.findIndex((r) => r.ok)]!.identity;
-      await waitFor('everyone to agree on the winner', () => [host, ...players].every((p) => p.room?.seats[4]?.userId === winner));
+      await waitFor('everyone to agree on the winner', () =>
+        [host, ...players].every((p) => p.room?.seats[4]?.userId === winner),
+      );
       const loser = players[results.findIndex((r) => !r.ok)]!;
       const again = await loser.send({ type: 'take-seat', seat: 5 });
       expect(again.ok, JSON.stringify(again)).to.equal(true);
@@ -118,7 +121,9 @@ for (const target of all) {
       let host = await room.join('c-host', 'host', 'Host', store);
       const a = await room.join('c-a', 'audience');
       const b = await room.join('c-b', 'audience');
-      expect((await a.send({ type: 'request-seat', requestId: 'rl-a', seat: 'any', media: 'audio' })).ok).to.equal(true);
+      expect((await a.send({ type: 'request-seat', requestId: 'rl-a', seat: 'any', media: 'audio' })).ok).to.equal(
+        true,
+      );
       expect((await b.send({ type: 'request-seat', requestId: 'rl-b', seat: 2, media: 'audio' })).ok).to.equal(true);
       await waitFor('both queued at the host', () => host.room?.requests['rl-a'] && host.room.requests['rl-b']);
       const versionBefore = host.room!.version;
@@ -137,7 +142,10 @@ for (const target of all) {
       expect(host.room!.members['c-a']?.connected).to.equal(true);
       expect((await host.send({ type: 'accept-request', requestId: 'rl-a' })).ok).to.equal(true);
       await waitFor('a seated, seen by a', () => seatOf(a.room, 'c-a') >= 0);
-      await waitFor('b still pending, seen by b', () => b.room?.requests['rl-b']?.status === 'pending' && b.room.version > versionBefore);
+      await waitFor(
+        'b still pending, seen by b',
+        () => b.room?.requests['rl-b']?.status === 'pending' && b.room.version > versionBefore,
+      );
       sessionStorage.removeItem(`micseat:livekit:${room.name}`);
     });
 
@@ -145,7 +153,9 @@ for (const target of all) {
       room = createLkRoom(target);
       let host = await room.join('c-host', 'host');
       const a = await room.join('c-a', 'audience', 'Ann', { hostWaitMs: 1000 });
-      expect((await a.send({ type: 'request-seat', requestId: 'off-q', seat: 'any', media: 'audio', timeoutMs: 2000 })).ok).to.equal(true);
+      expect(
+        (await a.send({ type: 'request-seat', requestId: 'off-q', seat: 'any', media: 'audio', timeoutMs: 2000 })).ok,
+      ).to.equal(true);
       await waitFor('pending at a', () => a.room?.requests['off-q']?.status === 'pending');
       await host.disconnect();
       await waitFor('a to see the host leave', () => !a.lk!.remoteParticipants.has('c-host'));
@@ -187,7 +197,14 @@ for (const target of all) {
       a.onStatus((s) => statuses.push(s));
       await a.lk!.simulateScenario('full-reconnect');
       await waitFor('a connected again', () => statuses.includes('reconnecting') && a.status === 'connected', 15_000);
-      await waitFor('a still on seat 3 and connected, at the host', () => host.room?.seats[3]?.userId === 'c-a' && host.room.members['c-a']?.connected && host.room.seats[3]?.status === 'occupied', 10_000);
+      await waitFor(
+        'a still on seat 3 and connected, at the host',
+        () =>
+          host.room?.seats[3]?.userId === 'c-a' &&
+          host.room.members['c-a']?.connected &&
+          host.room.seats[3]?.status === 'occupied',
+        10_000,
+      );
       const res = await a.send({ type: 'set-mic', mic: 'off' });
       expect(res.ok, JSON.stringify(res)).to.equal(true);
     });
@@ -213,7 +230,11 @@ for (const target of all) {
       await host.disconnect();
       host = await room.join('c-host', 'host', 'Host', { storage: null });
       expect(host.authority!.restored).to.equal(false);
-      await waitFor('a to start over in the new room', () => a.room!.version < before && a.room!.members['c-a']?.connected, 10_000);
+      await waitFor(
+        'a to start over in the new room',
+        () => a.room!.version < before && a.room!.members['c-a']?.connected,
+        10_000,
+      );
       await waitFor('the new host to see a', () => host.room!.members['c-a']);
     });
 
@@ -272,7 +293,11 @@ for (const target of all) {
         `seat at b ${JSON.stringify(b.room?.seats[2])}, volume ${b.media.playbackVolume('c-a')}, ` +
         `subscribed ${JSON.stringify(b.media.subscribed)}, level now ${heard.state.now}, peak ${heard.state.peak}`;
       try {
-        await waitFor('b sees the seat unmuted and plays a at full volume', () => b.room?.seats[2]?.muted === false && b.media.playbackVolume('c-a') === 1, 5000);
+        await waitFor(
+          'b sees the seat unmuted and plays a at full volume',
+          () => b.room?.seats[2]?.muted === false && b.media.playbackVolume('c-a') === 1,
+          5000,
+        );
         await waitFor('b hears a again', () => heard.state.peak > AUDIBLE, 15_000);
       } catch (e) {
         throw new Error(`${(e as Error).message} (${seen()})`);
@@ -287,7 +312,9 @@ for (const target of all) {
       const a = await room.join('c-a', 'audience');
       const probe = await navigator.mediaDevices.getUserMedia({ audio: true });
       probe.getTracks().forEach((t) => t.stop());
-      const mics = (await navigator.mediaDevices.enumerateDevices()).filter((d) => d.kind === 'audioinput' && d.deviceId !== 'default');
+      const mics = (await navigator.mediaDevices.enumerateDevices()).filter(
+        (d) => d.kind === 'audioinput' && d.deviceId !== 'default',
+      );
       const choice = mics[mics.length - 1]!;
       expect((await a.media.setMic(false, { deviceId: choice.deviceId })).ok).to.equal(true);
       await waitFor('free at a', () => a.room?.mode === 'free');
@@ -310,7 +337,9 @@ for (const target of all) {
       expect(res.ok, JSON.stringify(res)).to.equal(true);
       expect(a.lk!.localParticipant.isCameraEnabled).to.equal(true);
       await waitFor('the host sees the camera publication', () =>
-        [...(host.lk!.remoteParticipants.get('c-a')?.trackPublications.values() ?? [])].some((p) => p.source === 'camera'),
+        [...(host.lk!.remoteParticipants.get('c-a')?.trackPublications.values() ?? [])].some(
+          (p) => p.source === 'camera',
+        ),
       );
       // The seated speaker's video is subscribed like their audio, and frames arrive (forwarded by the server).
       const camera = () => b.lk!.remoteParticipants.get('c-a')?.getTrackPublication(Track.Source.Camera);

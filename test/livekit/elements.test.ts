@@ -11,7 +11,8 @@ import { createLkRoom, type LkRoom } from './harness.js';
 
 const all = await targets();
 
-const until = (check: () => unknown, message: string, timeout = 10_000) => waitUntil(() => !!check(), message, { timeout, interval: 25 });
+const until = (check: () => unknown, message: string, timeout = 10_000) =>
+  waitUntil(() => !!check(), message, { timeout, interval: 25 });
 
 for (const target of all) {
   describe(`elements on the LiveKit backend [${target.name}]`, function () {
@@ -23,7 +24,9 @@ for (const target of all) {
 
     async function mount(identity: string, role: 'host' | 'audience', content: ReturnType<typeof html>) {
       const backend = await room.make(identity, role);
-      const el = await fixture<MicseatRoom>(html`<micseat-room .backend=${backend} name=${identity} lang="en">${content}</micseat-room>`);
+      const el = await fixture<MicseatRoom>(
+        html`<micseat-room .backend=${backend} name=${identity} lang="en">${content}</micseat-room>`,
+      );
       await until(() => el.actor?.getSnapshot().value === 'connected', `${identity} connected`);
       return { el, backend, actor: el.actor! };
     }
@@ -37,10 +40,17 @@ for (const target of all) {
       const main = () => button.shadowRoot!.querySelector<HTMLButtonElement>('[part~="button"]')!;
       await until(() => main()?.textContent!.includes('Request to speak'), 'request button ready');
       main().click();
-      await until(() => Object.values(host.actor.getSnapshot().context.room!.requests).some((q) => q.status === 'pending'), 'host sees the request');
+      await until(
+        () => Object.values(host.actor.getSnapshot().context.room!.requests).some((q) => q.status === 'pending'),
+        'host sees the request',
+      );
       const req = Object.values(host.actor.getSnapshot().context.room!.requests)[0]!;
       host.actor.send({ type: 'ACCEPT_REQUEST', requestId: req.id });
-      await until(() => bob.actor.getSnapshot().context.request?.getSnapshot().value === 'onSeat', 'bob on seat', 15_000);
+      await until(
+        () => bob.actor.getSnapshot().context.request?.getSnapshot().value === 'onSeat',
+        'bob on seat',
+        15_000,
+      );
       await until(() => main().textContent!.includes('Leave seat'), 'the button offers to leave');
       expect(bob.backend.lk!.localParticipant.isMicrophoneEnabled).to.equal(true);
       await until(() => carol.backend.media.subscribed.includes('c-bob'), 'carol subscribes to bob');

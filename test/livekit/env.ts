@@ -84,12 +84,10 @@ async function call<T>(command: string, payload: unknown): Promise<T> {
 
 let targetsCache: Promise<{ targets: Target[] }> | undefined;
 function loadTargets() {
-  targetsCache ??= executeServerCommand<{ targets: Target[] }, unknown>('lk:targets', {}).then(
-    (r) => {
-      if (!r) throw new Error('lk:targets: no plugin answered (is test/livekit/wtr-plugin.mjs loaded?)');
-      return r;
-    },
-  );
+  targetsCache ??= executeServerCommand<{ targets: Target[] }, unknown>('lk:targets', {}).then((r) => {
+    if (!r) throw new Error('lk:targets: no plugin answered (is test/livekit/wtr-plugin.mjs loaded?)');
+    return r;
+  });
   return targetsCache;
 }
 
@@ -170,7 +168,12 @@ export async function waitForWebhook(
 export async function verifyWebhook(
   target: Target,
   hook: Pick<RecordedWebhook, 'body' | 'authorization'>,
-): Promise<{ event: string; room?: { name: string; sid: string }; participant?: { identity: string; sid: string }; track?: { sid: string } }> {
+): Promise<{
+  event: string;
+  room?: { name: string; sid: string };
+  participant?: { identity: string; sid: string };
+  track?: { sid: string };
+}> {
   return call('lk:verifyWebhook', { target: target.name, body: hook.body, authorization: hook.authorization });
 }
 
@@ -195,14 +198,23 @@ export async function connect(
   target: Target,
   identity: string,
   grants: Grants,
-  opts: { attributes?: Record<string, string>; token?: TokenOptions; room?: RoomOptions; connect?: RoomConnectOptions } = {},
+  opts: {
+    attributes?: Record<string, string>;
+    token?: TokenOptions;
+    room?: RoomOptions;
+    connect?: RoomConnectOptions;
+  } = {},
 ): Promise<Room> {
   const jwt = await token(target, identity, grants, opts.attributes, opts.token);
   const room = new Room(opts.room);
   openRooms.add(room);
   await room.connect(target.url, jwt, opts.connect);
   const engine = room.engine as unknown as { dataChannelForKind(kind: number): RTCDataChannel | undefined };
-  await waitFor(`${identity}'s reliable data channel to open`, () => engine.dataChannelForKind(DataPacket_Kind.RELIABLE)?.readyState === 'open', 15_000);
+  await waitFor(
+    `${identity}'s reliable data channel to open`,
+    () => engine.dataChannelForKind(DataPacket_Kind.RELIABLE)?.readyState === 'open',
+    15_000,
+  );
   return room;
 }
 
@@ -222,7 +234,11 @@ export async function disconnectAll(): Promise<void> {
 export const AUDIBLE = 0.01;
 
 /** Resolves when `check()` is truthy (polled), or rejects after `timeoutMs` naming `what`. */
-export async function waitFor<T>(what: string, check: () => T | undefined | null | false, timeoutMs = 5000): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  check: () => T | undefined | null | false,
+  timeoutMs = 5000,
+): Promise<T> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const v = check();

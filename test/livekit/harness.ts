@@ -26,7 +26,14 @@ export function grantsFor(role: MemberRole, room: string): Grants {
     : // Host-authority mode: nobody can grant publish at run time, so listeners may publish;
       // honest clients only subscribe to seated identities.
       // As the README recipe: listeners the mic only, cohosts mic and camera.
-      { room, canPublish: true, canPublishSources: role === 'cohost' ? ['microphone', 'camera'] : ['microphone'], canSubscribe: true, canPublishData: true, canUpdateOwnMetadata: false };
+      {
+        room,
+        canPublish: true,
+        canPublishSources: role === 'cohost' ? ['microphone', 'camera'] : ['microphone'],
+        canSubscribe: true,
+        canPublishData: true,
+        canUpdateOwnMetadata: false,
+      };
 }
 
 export interface LkRoom {
@@ -37,7 +44,12 @@ export interface LkRoom {
   /** A backend (not yet connected) for `identity`. */
   make(identity: string, role: MemberRole, extra?: Partial<LiveKitBackendOptions>): Promise<LiveKitRoomBackend>;
   /** A connected, joined backend; throws when connect fails. */
-  join(identity: string, role: MemberRole, name?: string, extra?: Partial<LiveKitBackendOptions>): Promise<LiveKitRoomBackend>;
+  join(
+    identity: string,
+    role: MemberRole,
+    name?: string,
+    extra?: Partial<LiveKitBackendOptions>,
+  ): Promise<LiveKitRoomBackend>;
   close(): Promise<void>;
 }
 

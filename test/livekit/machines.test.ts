@@ -39,7 +39,10 @@ for (const target of all) {
       const bob = await client('c-bob');
       ann.send({ type: 'REQUEST_SEAT' });
       await until(() => requestState(ann) === 'pending', 'pending');
-      await until(() => ctx(host).room?.requests && Object.values(ctx(host).room!.requests).some((q) => q.status === 'pending'), 'host sees it');
+      await until(
+        () => ctx(host).room?.requests && Object.values(ctx(host).room!.requests).some((q) => q.status === 'pending'),
+        'host sees it',
+      );
       host.send({ type: 'ACCEPT_NEXT' });
       await until(() => requestState(ann) === 'onSeat', 'on seat', 12_000);
       await until(() => ctx(host).room!.members['c-ann']!.mic === 'on', 'mic on at the host');

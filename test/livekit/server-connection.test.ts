@@ -14,14 +14,7 @@ import {
   RemoteParticipant,
   RoomEvent,
 } from 'livekit-client';
-import {
-  connect,
-  disconnectAll,
-  targets,
-  token,
-  uniqueRoom,
-  waitFor,
-} from './env.js';
+import { connect, disconnectAll, targets, token, uniqueRoom, waitFor } from './env.js';
 
 const all = await targets();
 
@@ -65,7 +58,10 @@ for (const target of all) {
       const [head, body, sig] = jwt.split('.') as [string, string, string];
       const forged = `${head}.${body}.${sig.startsWith('A') ? 'B' : 'A'}${sig.slice(1)}`;
       const r = new Room();
-      const err = await r.connect(target.url, forged).then(() => undefined, (e: unknown) => e);
+      const err = await r.connect(target.url, forged).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       await r.disconnect();
       expect(err).to.be.instanceOf(ConnectionError);
       // (`reasonName` is not updated when Room.connectSignal copies the reason over: compare `reason`)
@@ -101,7 +97,10 @@ for (const target of all) {
       await alice.simulateScenario('full-reconnect');
       await reconnected;
       expect(alice.localParticipant.sid).to.not.equal(sidBefore);
-      await waitFor('bob to see the new alice', () => bob.remoteParticipants.get('alice')?.sid === alice.localParticipant.sid);
+      await waitFor(
+        'bob to see the new alice',
+        () => bob.remoteParticipants.get('alice')?.sid === alice.localParticipant.sid,
+      );
       const got = once<[Uint8Array, RemoteParticipant | undefined]>(alice, RoomEvent.DataReceived);
       await bob.localParticipant.publishData(new TextEncoder().encode('welcome back'), { reliable: true });
       expect(new TextDecoder().decode((await got)[0])).to.equal('welcome back');
@@ -129,14 +128,20 @@ for (const target of all) {
       await alice.simulateScenario('node-failure');
       await reconnected;
       expect(alice.localParticipant.sid).to.not.equal(sidBefore);
-      await waitFor('bob to see the new alice', () => bob.remoteParticipants.get('alice')?.sid === alice.localParticipant.sid);
+      await waitFor(
+        'bob to see the new alice',
+        () => bob.remoteParticipants.get('alice')?.sid === alice.localParticipant.sid,
+      );
     });
 
     it('(b) reliable data reaches the others, stamped with the sender identity (server pkg/rtc/participant.go:2510-2527)', async () => {
       const room = uniqueRoom('data');
       const alice = await connect(target, 'alice', { room });
       const bob = await connect(target, 'bob', { room });
-      const got = once<[Uint8Array, RemoteParticipant | undefined, unknown, string | undefined]>(bob, RoomEvent.DataReceived);
+      const got = once<[Uint8Array, RemoteParticipant | undefined, unknown, string | undefined]>(
+        bob,
+        RoomEvent.DataReceived,
+      );
       await alice.localParticipant.publishData(new TextEncoder().encode('hello'), { reliable: true, topic: 't' });
       const [payload, from, , topic] = await got;
       expect(new TextDecoder().decode(payload)).to.equal('hello');
@@ -177,7 +182,7 @@ for (const target of all) {
       const bob = await connect(target, 'bob', { room });
       await waitFor('alice to see bob', () => alice.remoteParticipants.size === 2);
       await bob.localParticipant.publishData(new TextEncoder().encode('ok'), { reliable: true });
-      await waitFor('alice to get bob\'s packet', () => got.length > 0);
+      await waitFor("alice to get bob's packet", () => got.length > 0);
       await new Promise((r) => setTimeout(r, 300));
       expect(got).to.deep.equal(['bob:ok']);
     });

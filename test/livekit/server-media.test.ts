@@ -6,13 +6,7 @@
  * per-file time limit on a loaded machine.
  */
 import { expect } from '@open-wc/testing';
-import {
-  LocalAudioTrack,
-  RemoteAudioTrack,
-  RemoteParticipant,
-  RoomEvent,
-  Track,
-} from 'livekit-client';
+import { LocalAudioTrack, RemoteAudioTrack, RemoteParticipant, RoomEvent, Track } from 'livekit-client';
 import {
   connect,
   disconnectAll,
@@ -45,11 +39,15 @@ for (const target of all) {
     this.timeout(40_000);
     afterEach(() => disconnectAll());
 
-    it('(f) a subscriber hears the publisher\'s fake microphone (audio forwarded over real WebRTC)', async () => {
+    it("(f) a subscriber hears the publisher's fake microphone (audio forwarded over real WebRTC)", async () => {
       const room = uniqueRoom('audio');
       const alice = await connect(target, 'alice', { room });
       const bob = await connect(target, 'bob', { room, canPublish: false });
-      const subscribed = once<[RemoteAudioTrack, unknown, RemoteParticipant]>(bob as never, RoomEvent.TrackSubscribed, 10_000);
+      const subscribed = once<[RemoteAudioTrack, unknown, RemoteParticipant]>(
+        bob as never,
+        RoomEvent.TrackSubscribed,
+        10_000,
+      );
       await alice.localParticipant.setMicrophoneEnabled(true);
       const [track, , from] = await subscribed;
       expect(from.identity).to.equal('alice');
@@ -103,8 +101,9 @@ for (const target of all) {
       const alice = await connect(target, 'alice', { room });
       const bob = await connect(target, 'bob', { room, canPublish: false });
       const pub = await alice.localParticipant.setMicrophoneEnabled(true);
-      await waitFor('bob to subscribe to alice', () =>
-        bob.remoteParticipants.get('alice')?.getTrackPublication(Track.Source.Microphone)?.isSubscribed,
+      await waitFor(
+        'bob to subscribe to alice',
+        () => bob.remoteParticipants.get('alice')?.getTrackPublication(Track.Source.Microphone)?.isSubscribed,
       );
       const gone = once<[unknown, RemoteParticipant]>(bob, RoomEvent.TrackUnpublished, 10_000);
       await alice.localParticipant.unpublishTrack(pub!.track!);
@@ -121,7 +120,7 @@ for (const target of all) {
       bob.on(RoomEvent.TrackSubscribed, () => (subscribedEarly = true));
       const localSubscribed = once<[unknown]>(alice, RoomEvent.LocalTrackSubscribed, 10_000);
       await alice.localParticipant.setMicrophoneEnabled(true);
-      const pub = await waitFor('bob to see alice\'s microphone', () =>
+      const pub = await waitFor("bob to see alice's microphone", () =>
         bob.remoteParticipants.get('alice')?.getTrackPublication(Track.Source.Microphone),
       );
       await new Promise((r) => setTimeout(r, 500));
@@ -157,7 +156,7 @@ for (const target of all) {
       try {
         const tone = new LocalAudioTrack(dest.stream.getAudioTracks()[0]!, undefined, false);
         const pub = await alice.localParticipant.publishTrack(tone, { source: Track.Source.Microphone, dtx: false });
-        await waitFor('alice among bob\'s active speakers', () => speakers.some((s) => s.includes('alice')), 8000);
+        await waitFor("alice among bob's active speakers", () => speakers.some((s) => s.includes('alice')), 8000);
         const remoteAlice = bob.remoteParticipants.get('alice')!;
         expect(remoteAlice.isSpeaking).to.equal(true);
         expect(remoteAlice.audioLevel).to.be.greaterThan(0);
@@ -190,7 +189,9 @@ for (const target of all) {
         expect((await verifyWebhook(target, joined)).participant?.identity).to.be.oneOf(['alice', 'bob']);
       });
     } else {
-      console.log(`[livekit-env] (g) webhook test not run against ${target.name}: its webhooks go to the server's own configured URL`);
+      console.log(
+        `[livekit-env] (g) webhook test not run against ${target.name}: its webhooks go to the server's own configured URL`,
+      );
     }
   });
 }

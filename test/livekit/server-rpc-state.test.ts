@@ -6,23 +6,8 @@
  * per-file time limit on a loaded machine.
  */
 import { expect } from '@open-wc/testing';
-import {
-  DisconnectReason,
-  RemoteParticipant,
-  RoomEvent,
-  RpcError,
-  Track,
-} from 'livekit-client';
-import {
-  connect,
-  disconnectAll,
-  roomService,
-  ServerCommandError,
-  targets,
-  token,
-  uniqueRoom,
-  waitFor,
-} from './env.js';
+import { DisconnectReason, RemoteParticipant, RoomEvent, RpcError, Track } from 'livekit-client';
+import { connect, disconnectAll, roomService, ServerCommandError, targets, token, uniqueRoom, waitFor } from './env.js';
 import { DataPacket, DataPacket_Kind, RpcRequest } from '@livekit/protocol';
 
 const all = await targets();
@@ -53,7 +38,11 @@ for (const target of all) {
         const bob = await connect(target, 'bob', { room });
         bob.registerRpcMethod('greet', async (data) => `hi ${data.callerIdentity}, you said ${data.payload}`);
         await waitFor('alice to see bob', () => alice.remoteParticipants.size === 1);
-        const res = await alice.localParticipant.performRpc({ destinationIdentity: 'bob', method: 'greet', payload: 'yo' });
+        const res = await alice.localParticipant.performRpc({
+          destinationIdentity: 'bob',
+          method: 'greet',
+          payload: 'yo',
+        });
         expect(res).to.equal('hi alice, you said yo');
       });
 
@@ -76,12 +65,18 @@ for (const target of all) {
             destinationIdentities: ['bob'],
             value: {
               case: 'rpcRequest',
-              value: new RpcRequest({ id: crypto.randomUUID(), method: 'who', payload: '', responseTimeoutMs: 5000, version: 1 }),
+              value: new RpcRequest({
+                id: crypto.randomUUID(),
+                method: 'who',
+                payload: '',
+                responseTimeoutMs: 5000,
+                version: 1,
+              }),
             },
           }),
           DataPacket_Kind.RELIABLE,
         );
-        await waitFor('bob\'s handler to run', () => seen);
+        await waitFor("bob's handler to run", () => seen);
         expect(seen).to.equal('alice');
       });
 
@@ -92,7 +87,10 @@ for (const target of all) {
         const started = performance.now();
         const err = await alice.localParticipant
           .performRpc({ destinationIdentity: 'nobody', method: 'greet', payload: '' })
-          .then(() => undefined, (e: unknown) => e);
+          .then(
+            () => undefined,
+            (e: unknown) => e,
+          );
         expect(err).to.be.instanceOf(RpcError);
         expect((err as RpcError).code).to.equal(1501);
         expect(performance.now() - started).to.be.greaterThan(6500);
@@ -111,7 +109,10 @@ for (const target of all) {
         await waitFor('alice to see bob', () => alice.remoteParticipants.size === 1);
         const err = await alice.localParticipant
           .performRpc({ destinationIdentity: 'bob', method: 'slow', payload: '' })
-          .then(() => undefined, (e: unknown) => e);
+          .then(
+            () => undefined,
+            (e: unknown) => e,
+          );
         expect(invoked).to.equal(true);
         expect(err).to.be.instanceOf(RpcError);
         expect((err as RpcError).code).to.equal(1503);
@@ -121,7 +122,12 @@ for (const target of all) {
     describe('(d) attributes and metadata', () => {
       it('setAttributes merges, propagates, and an empty value deletes (server pkg/rtc/participant.go:779-800)', async () => {
         const room = uniqueRoom('attrs');
-        const alice = await connect(target, 'alice', { room, canUpdateOwnMetadata: true }, { attributes: { role: 'host' } });
+        const alice = await connect(
+          target,
+          'alice',
+          { room, canUpdateOwnMetadata: true },
+          { attributes: { role: 'host' } },
+        );
         const bob = await connect(target, 'bob', { room });
         const remote = await waitFor('bob to see alice', () => bob.remoteParticipants.get('alice'));
         expect(remote.attributes).to.deep.equal({ role: 'host' });
@@ -140,7 +146,10 @@ for (const target of all) {
         const carol = await connect(target, 'carol', { room });
         const bob = await connect(target, 'bob', { room });
         const remote = await waitFor('bob to see carol', () => bob.remoteParticipants.get('carol'));
-        const err = await carol.localParticipant.setAttributes({ seat: '1' }).then(() => undefined, (e: unknown) => e);
+        const err = await carol.localParticipant.setAttributes({ seat: '1' }).then(
+          () => undefined,
+          (e: unknown) => e,
+        );
         expect((err as { reasonName?: string })?.reasonName).to.equal('NOT_ALLOWED');
         await new Promise((r) => setTimeout(r, 200));
         expect(remote.attributes).to.deep.equal({});
@@ -150,9 +159,10 @@ for (const target of all) {
       it('attributes over 64 KiB are refused with LIMIT_EXCEEDED (server pkg/config/config.go:558, participant.go:650-668)', async () => {
         const room = uniqueRoom('attrs-big');
         const alice = await connect(target, 'alice', { room, canUpdateOwnMetadata: true });
-        const err = await alice.localParticipant
-          .setAttributes({ big: 'x'.repeat(64 * 1024) })
-          .then(() => undefined, (e: unknown) => e);
+        const err = await alice.localParticipant.setAttributes({ big: 'x'.repeat(64 * 1024) }).then(
+          () => undefined,
+          (e: unknown) => e,
+        );
         expect((err as { reasonName?: string })?.reasonName).to.equal('LIMIT_EXCEEDED');
       });
 
@@ -174,16 +184,22 @@ for (const target of all) {
         const alice = await connect(target, 'alice', { room });
         const bob = await connect(target, 'bob', { room });
         await bob.localParticipant.setMicrophoneEnabled(true);
-        const pub = await waitFor('alice to see bob\'s microphone', () =>
+        const pub = await waitFor("alice to see bob's microphone", () =>
           alice.remoteParticipants.get('bob')?.getTrackPublication(Track.Source.Microphone),
         );
         expect(pub.trackSid).to.match(/^TR_/);
         const permChanged = once<[unknown, { identity: string }]>(bob, RoomEvent.ParticipantPermissionsChanged);
         const unpublishedAtBob = once<[unknown]>(bob, RoomEvent.LocalTrackUnpublished);
         const unpublishedAtAlice = once<[unknown, RemoteParticipant]>(alice, RoomEvent.TrackUnpublished);
-        const info = await roomService<{ permission: Record<string, unknown> }>(target, 'updateParticipant', room, 'bob', {
-          permission: { canPublish: false, canSubscribe: true, canPublishData: true },
-        });
+        const info = await roomService<{ permission: Record<string, unknown> }>(
+          target,
+          'updateParticipant',
+          room,
+          'bob',
+          {
+            permission: { canPublish: false, canSubscribe: true, canPublishData: true },
+          },
+        );
         expect(info.permission).to.include({ canPublish: false, canSubscribe: true, canPublishData: true });
         const [prev, who] = await permChanged;
         expect(who.identity).to.equal('bob');
@@ -203,7 +219,7 @@ for (const target of all) {
         });
         await regranted;
         await bob.localParticipant.setMicrophoneEnabled(true);
-        const again = await waitFor('alice to see bob\'s new microphone', () =>
+        const again = await waitFor("alice to see bob's new microphone", () =>
           alice.remoteParticipants.get('bob')?.getTrackPublication(Track.Source.Microphone),
         );
         expect(again.trackSid).to.not.equal(pub.trackSid);
@@ -235,23 +251,36 @@ for (const target of all) {
         const alice = await connect(target, 'alice', { room });
         const bob = await connect(target, 'bob', { room });
         await bob.localParticipant.setMicrophoneEnabled(true);
-        const pub = await waitFor('alice to see bob\'s microphone', () =>
+        const pub = await waitFor("alice to see bob's microphone", () =>
           alice.remoteParticipants.get('bob')?.getTrackPublication(Track.Source.Microphone),
         );
         const list = await roomService<{ identity: string }[]>(target, 'listParticipants', room);
         expect(list.map((p) => p.identity).sort()).to.deep.equal(['alice', 'bob']);
-        const bobInfo = await roomService<{ identity: string; tracks: { sid: string }[] }>(target, 'getParticipant', room, 'bob');
+        const bobInfo = await roomService<{ identity: string; tracks: { sid: string }[] }>(
+          target,
+          'getParticipant',
+          room,
+          'bob',
+        );
         expect(bobInfo.tracks.map((t) => t.sid)).to.deep.equal([pub.trackSid]);
-        const notFound = await roomService(target, 'getParticipant', room, 'nobody').then(() => undefined, (e: unknown) => e);
+        const notFound = await roomService(target, 'getParticipant', room, 'nobody').then(
+          () => undefined,
+          (e: unknown) => e,
+        );
         expect(notFound).to.be.instanceOf(ServerCommandError);
 
         const muted = once<[unknown, { identity: string }]>(alice, RoomEvent.TrackMuted);
         await roomService(target, 'mutePublishedTrack', room, 'bob', pub.trackSid, true);
         expect((await muted)[1].identity).to.equal('bob');
-        await waitFor('bob\'s own track to be muted', () => bob.localParticipant.getTrackPublication(Track.Source.Microphone)?.isMuted);
+        await waitFor(
+          "bob's own track to be muted",
+          () => bob.localParticipant.getTrackPublication(Track.Source.Microphone)?.isMuted,
+        );
 
         const got = once<[Uint8Array, RemoteParticipant | undefined]>(alice, RoomEvent.DataReceived);
-        await roomService(target, 'sendData', room, new TextEncoder().encode('from server'), 0, { destinationIdentities: ['alice'] });
+        await roomService(target, 'sendData', room, new TextEncoder().encode('from server'), 0, {
+          destinationIdentities: ['alice'],
+        });
         const [data, from] = await got;
         expect(new TextDecoder().decode(data)).to.equal('from server');
         expect(from).to.equal(undefined);

@@ -42,7 +42,10 @@ for (const target of all) {
       const b = await room.join('c-b', 'audience');
       // Joins can reach the host before the participant info (with the token's attributes); the
       // host then upgrades the member when it arrives.
-      await waitFor('c-co to be cohost everywhere', () => host.room!.members['c-co']?.role === 'cohost' && a.room?.members['c-co']?.role === 'cohost');
+      await waitFor(
+        'c-co to be cohost everywhere',
+        () => host.room!.members['c-co']?.role === 'cohost' && a.room?.members['c-co']?.role === 'cohost',
+      );
       expect(host.room!.members['c-a']!.role).to.equal('audience');
       await a.send({ type: 'request-seat', requestId: 'tr-q', seat: 'any', media: 'audio' });
       await waitFor('b to see the request', () => b.room?.requests['tr-q']);
@@ -72,7 +75,10 @@ for (const target of all) {
       const b = await room.join('c-b', 'audience');
       const v = a.room!.version;
       const forged = encodeDelta(v + 1, Date.now(), { mode: 'free' }, [{ type: 'mode-changed', mode: 'free' }]);
-      await b.lk!.localParticipant.publishData(new TextEncoder().encode(JSON.stringify(forged)), { reliable: true, topic: DATA_TOPIC });
+      await b.lk!.localParticipant.publishData(new TextEncoder().encode(JSON.stringify(forged)), {
+        reliable: true,
+        topic: DATA_TOPIC,
+      });
       await new Promise((r) => setTimeout(r, 800));
       expect(a.room!.mode).to.equal('request');
       expect(host.room!.mode).to.equal('request');
@@ -82,9 +88,12 @@ for (const target of all) {
       room = createLkRoom(target);
       await room.join('c-host', 'host');
       const a = await room.join('c-a', 'audience');
-      const garbage = await a.lk!.localParticipant
-        .performRpc({ destinationIdentity: 'c-host', method: METHOD_COMMAND, payload: '{"nope":' })
-        .then(() => null, (e: { code: number }) => e.code);
+      const garbage = await a
+        .lk!.localParticipant.performRpc({ destinationIdentity: 'c-host', method: METHOD_COMMAND, payload: '{"nope":' })
+        .then(
+          () => null,
+          (e: { code: number }) => e.code,
+        );
       expect(garbage).to.equal(2000);
       const bad = await a.lk!.localParticipant.performRpc({
         destinationIdentity: 'c-host',
@@ -95,9 +104,12 @@ for (const target of all) {
       expect(m.ok && m.value.t === 'res' && !m.value.res.ok && m.value.res.error.code).to.equal('invalid-command');
       const system = await a.send({ type: 'presence', userId: 'c-host', connected: false });
       expect(!system.ok && system.error.code).to.equal('not-allowed');
-      const unknown = await a.lk!.localParticipant
-        .performRpc({ destinationIdentity: 'c-host', method: 'micseat.nope', payload: '' })
-        .then(() => null, (e: { code: number }) => e.code);
+      const unknown = await a
+        .lk!.localParticipant.performRpc({ destinationIdentity: 'c-host', method: 'micseat.nope', payload: '' })
+        .then(
+          () => null,
+          (e: { code: number }) => e.code,
+        );
       expect(unknown).to.equal(1400);
     });
 
@@ -139,7 +151,11 @@ for (const target of all) {
       const forged = await room.make('c-b', 'audience');
       const { LiveKitRoomBackend } = await import('@micseat/backend-livekit');
       const [h, b, sig] = (forged as unknown as { options: { token: string } }).options.token.split('.');
-      const bad = new LiveKitRoomBackend({ url: target.url, token: `${h}.${b}.${sig!.slice(0, -4)}AAAA`, hostIdentity: 'c-host' });
+      const bad = new LiveKitRoomBackend({
+        url: target.url,
+        token: `${h}.${b}.${sig!.slice(0, -4)}AAAA`,
+        hostIdentity: 'c-host',
+      });
       const r2 = await bad.connect({ name: 'B' });
       expect(!r2.ok && r2.error.code).to.equal('not-allowed');
       expect(bad.status).to.equal('disconnected');
@@ -176,7 +192,11 @@ for (const target of all) {
       const host = await room.join('c-host', 'host');
       const a = await room.join('c-a', 'audience');
       await host.lk!.simulateScenario('full-reconnect');
-      await waitFor('host connected again', () => host.status === 'connected' && host.lk!.remoteParticipants.has('c-a'), 15_000);
+      await waitFor(
+        'host connected again',
+        () => host.status === 'connected' && host.lk!.remoteParticipants.has('c-a'),
+        15_000,
+      );
       const res = await a.send({ type: 'request-seat', requestId: 'hr-q', seat: 'any', media: 'audio' });
       expect(res.ok, JSON.stringify(res)).to.equal(true);
       await waitFor('host sees it', () => host.room?.requests['hr-q']?.status === 'pending');
@@ -191,8 +211,17 @@ describe('liveKitOptionsFromParams', () => {
   it('reads lk-url, lk-token, lk-host and reports what is missing or wrong', async () => {
     const { liveKitOptionsFromParams } = await import('@micseat/backend-livekit');
     const good = liveKitOptionsFromParams(new URLSearchParams('lk-url=wss://x.example&lk-token=t.t.t&lk-host=alice'));
-    expect(good).to.deep.equal({ ok: true, options: { url: 'wss://x.example', token: 't.t.t', hostIdentity: 'alice' } });
-    expect(liveKitOptionsFromParams({ 'lk-url': 'wss://x', 'lk-host': ' ' })).to.deep.equal({ ok: false, missing: ['lk-token', 'lk-host'] });
-    expect(liveKitOptionsFromParams({ 'lk-url': 'http://x', 'lk-token': 'a', 'lk-host': 'b' })).to.deep.equal({ ok: false, missing: ['lk-url'] });
+    expect(good).to.deep.equal({
+      ok: true,
+      options: { url: 'wss://x.example', token: 't.t.t', hostIdentity: 'alice' },
+    });
+    expect(liveKitOptionsFromParams({ 'lk-url': 'wss://x', 'lk-host': ' ' })).to.deep.equal({
+      ok: false,
+      missing: ['lk-token', 'lk-host'],
+    });
+    expect(liveKitOptionsFromParams({ 'lk-url': 'http://x', 'lk-token': 'a', 'lk-host': 'b' })).to.deep.equal({
+      ok: false,
+      missing: ['lk-url'],
+    });
   });
 });

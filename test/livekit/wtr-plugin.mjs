@@ -75,7 +75,14 @@ export function liveKitPlugin() {
     }
     const { startLiveKitServer } = await import('../../scripts/livekit-server.mjs');
     server = await startLiveKitServer({ webhookUrl: hookUrl });
-    targets.set('livekit', { name: 'livekit', url: server.url, httpUrl: server.httpUrl, apiKey: server.apiKey, apiSecret: server.apiSecret, webhooks: () => hooks });
+    targets.set('livekit', {
+      name: 'livekit',
+      url: server.url,
+      httpUrl: server.httpUrl,
+      apiKey: server.apiKey,
+      apiSecret: server.apiSecret,
+      webhooks: () => hooks,
+    });
     server.exited.then(() => {
       if (!server.stopping) console.error(`[livekit-server] exited unexpectedly; its log: ${server.logFile}`);
     });
@@ -102,12 +109,18 @@ export function liveKitPlugin() {
       if (!command.startsWith('lk:')) return undefined;
       starting ??= start();
       await starting;
-      const target = payload?.target && targets.get(typeof payload.target === 'string' ? payload.target : payload.target.name);
+      const target =
+        payload?.target && targets.get(typeof payload.target === 'string' ? payload.target : payload.target.name);
       try {
         switch (command) {
           case 'lk:targets':
             return {
-              targets: [...targets.values()].map(({ name, url, httpUrl, webhooks }) => ({ name, url, httpUrl, webhooks: !!webhooks })),
+              targets: [...targets.values()].map(({ name, url, httpUrl, webhooks }) => ({
+                name,
+                url,
+                httpUrl,
+                webhooks: !!webhooks,
+              })),
             };
           case 'lk:token': {
             if (!target) throw new Error(`unknown target ${JSON.stringify(payload?.target)}`);
@@ -141,21 +154,29 @@ export function liveKitPlugin() {
             if (!target.webhooks) {
               return {
                 ok: false,
-                error: { message: `webhooks of target ${target.name} are not observable from this machine (the server posts to its own configured URL)`, code: 'unsupported' },
+                error: {
+                  message: `webhooks of target ${target.name} are not observable from this machine (the server posts to its own configured URL)`,
+                  code: 'unsupported',
+                },
               };
             }
             let list = target.webhooks();
             if (payload.event || payload.room) {
               list = list.filter((h) => {
                 const ev = JSON.parse(h.body);
-                return (!payload.event || ev.event === payload.event) && (!payload.room || ev.room?.name === payload.room);
+                return (
+                  (!payload.event || ev.event === payload.event) && (!payload.room || ev.room?.name === payload.room)
+                );
               });
             }
             return { ok: true, value: list };
           }
           case 'lk:verifyWebhook': {
             if (!target) throw new Error(`unknown target ${JSON.stringify(payload?.target)}`);
-            const ev = await new WebhookReceiver(target.apiKey, target.apiSecret).receive(payload.body, payload.authorization);
+            const ev = await new WebhookReceiver(target.apiKey, target.apiSecret).receive(
+              payload.body,
+              payload.authorization,
+            );
             return { ok: true, value: ev.toJson() };
           }
           default:

@@ -33,7 +33,12 @@ describe('BroadcastChannel: one room across tabs', () => {
     const version = room.server.room.version;
     const evil = new BroadcastChannel('micseat-test-2');
     evil.postMessage({ dir: 'up', from: 'x', identity: 'mallory', role: 'audience', kind: 'open' });
-    for (const data of ['{', '{"v":1,"t":"cmd","id":"a","cmd":{"type":"set-mode","mode":"free"}}', '{"v":9}', 'x'.repeat(70000)]) {
+    for (const data of [
+      '{',
+      '{"v":1,"t":"cmd","id":"a","cmd":{"type":"set-mode","mode":"free"}}',
+      '{"v":9}',
+      'x'.repeat(70000),
+    ]) {
       evil.postMessage({ dir: 'up', from: 'x', identity: 'mallory', role: 'audience', kind: 'msg', data });
     }
     evil.postMessage({ dir: 'up', from: 'x', identity: 'mallory', role: 'superuser', kind: 'open' });
@@ -71,7 +76,15 @@ describe('BroadcastChannel presence: a tab that goes away frees its seat', () =>
     const { room, stop, host } = await seatedTab('micseat-presence-1', 100);
     // A "tab" that opens, takes a seat, then is killed: no close, no more beats.
     const tab = new BroadcastChannel('micseat-presence-1');
-    const up = (kind: string, data?: string) => tab.postMessage({ dir: 'up', from: 'dead-tab', identity: 'ghost', role: 'audience', kind, ...(data ? { data } : {}) });
+    const up = (kind: string, data?: string) =>
+      tab.postMessage({
+        dir: 'up',
+        from: 'dead-tab',
+        identity: 'ghost',
+        role: 'audience',
+        kind,
+        ...(data ? { data } : {}),
+      });
     up('open');
     up('msg', JSON.stringify({ v: 1, t: 'cmd', id: 'g1', cmd: { type: 'join', name: 'Ghost' } }));
     await waitFor(() => host.room?.members['ghost']?.connected, 3000, 'ghost joined');

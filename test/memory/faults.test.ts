@@ -39,7 +39,9 @@ describe('fault injection', () => {
           room.setFaults({ drop: 0.1, duplicate: 0.1, reorder: 0.1, latencyMs: 5, jitterMs: 10, seed });
           const actors: Actor<typeof roomMachine>[] = [];
           const mk = (id: string, role: 'host' | 'audience') => {
-            const a = createActor(roomMachine, { input: { backend: room.join(id, role, { resendMs: 150, keepAliveMs: 300 }), name: id } }).start();
+            const a = createActor(roomMachine, {
+              input: { backend: room.join(id, role, { resendMs: 150, keepAliveMs: 300 }), name: id },
+            }).start();
             actors.push(a);
             return a;
           };
@@ -49,7 +51,11 @@ describe('fault injection', () => {
             await waitFor(() => actors.every((a) => ctx(a).status === 'connected'), 8000, 'all connected');
             const sentAt = performance.now();
             listeners.forEach((l) => l.send({ type: 'REQUEST_SEAT' }));
-            await waitFor(() => listeners.every((l) => ctx(l).request && ctx(l).request!.getSnapshot().value !== 'sending'), 5000, 'requests sent');
+            await waitFor(
+              () => listeners.every((l) => ctx(l).request && ctx(l).request!.getSnapshot().value !== 'sending'),
+              5000,
+              'requests sent',
+            );
             fates.forEach((fate, i) => {
               const l = listeners[i]!;
               const id = ctx(l).request!.getSnapshot().context.requestId;
@@ -60,7 +66,9 @@ describe('fault injection', () => {
             // Deadline = send time + timeout; allow the 1 s promised after it.
             const limit = sentAt + timeoutMs + 1000;
             await waitFor(
-              () => listeners.every((l) => ['done'].includes(ctx(l).request!.getSnapshot().status)) || performance.now() > limit + 200,
+              () =>
+                listeners.every((l) => ['done'].includes(ctx(l).request!.getSnapshot().status)) ||
+                performance.now() > limit + 200,
               timeoutMs + 3000,
               'terminal states',
             );

@@ -32,27 +32,59 @@ describe('garbage from one member: typed errors, and the room keeps serving the 
       if (m.t === 'res') answers.set(m.id!, m.res!);
     };
     const up = (data: unknown, extra: Record<string, unknown> = {}) =>
-      evil.postMessage({ dir: 'up', from: 'mallory-tab', identity: 'mallory', role: 'audience', kind: 'msg', data, ...extra });
+      evil.postMessage({
+        dir: 'up',
+        from: 'mallory-tab',
+        identity: 'mallory',
+        role: 'audience',
+        kind: 'msg',
+        data,
+        ...extra,
+      });
     evil.postMessage({ dir: 'up', from: 'mallory-tab', identity: 'mallory', role: 'audience', kind: 'open' });
     up(JSON.stringify({ v: 1, t: 'cmd', id: 'join', cmd: { type: 'join', name: 'Mallory' } }));
     await waitFor(() => answers.get('join'), 3000, 'mallory joined');
     expect(answers.get('join')!.ok).to.equal(true);
 
-    const sig = (id: string, payload: string) => `{"v":1,"t":"cmd","id":"${id}","cmd":{"type":"signal","name":"x","payload":${payload}}}`;
+    const sig = (id: string, payload: string) =>
+      `{"v":1,"t":"cmd","id":"${id}","cmd":{"type":"signal","name":"x","payload":${payload}}}`;
     const garbage: [string, string, string[]][] = [
       ['a3000', sig('a3000', deepText(3000, 'array')), ['too-large']],
       ['o2200', sig('o2200', deepText(2200, 'object')), ['too-large']],
       ['a10k', sig('a10k', deepText(10_000, 'array')), ['too-large', 'malformed']],
       ['inf', sig('inf', '1e999'), ['malformed']],
       ['big', sig('big', `"${'x'.repeat(5000)}"`), ['too-large']],
-      ['extra', `{"v":1,"t":"cmd","id":"extra","cmd":{"type":"take-seat","seat":1,"__proto__":{"x":1}}}`, ['invalid-command']],
+      [
+        'extra',
+        `{"v":1,"t":"cmd","id":"extra","cmd":{"type":"take-seat","seat":1,"__proto__":{"x":1}}}`,
+        ['invalid-command'],
+      ],
       ['neg', `{"v":1,"t":"cmd","id":"neg","cmd":{"type":"take-seat","seat":-4}}`, ['invalid-command']],
-      ['proto', `{"v":1,"t":"cmd","id":"proto","cmd":{"type":"request-seat","requestId":"__proto__","seat":"any","media":"audio"}}`, ['ok']],
+      [
+        'proto',
+        `{"v":1,"t":"cmd","id":"proto","cmd":{"type":"request-seat","requestId":"__proto__","seat":"any","media":"audio"}}`,
+        ['ok'],
+      ],
       ['ver', `{"v":1,"t":"cmd","id":"ver","cmd":{"type":"set-mode","mode":"free"}}`, ['not-allowed']],
     ];
     for (const [, text] of garbage) up(text);
-    for (const junk of ['{', 'x'.repeat(70_000), '{"v":9}', '{"v":1,"t":"delta","to":2,"clock":1e999,"patch":{},"events":[]}', null, 42, { v: 1 }]) up(junk);
-    for (const env of [null, 7, 'x', { dir: 'up', from: 'z', identity: 'x'.repeat(500), role: 'audience', kind: 'open' }, { dir: 'level', identity: 'mallory', level: NaN }]) {
+    for (const junk of [
+      '{',
+      'x'.repeat(70_000),
+      '{"v":9}',
+      '{"v":1,"t":"delta","to":2,"clock":1e999,"patch":{},"events":[]}',
+      null,
+      42,
+      { v: 1 },
+    ])
+      up(junk);
+    for (const env of [
+      null,
+      7,
+      'x',
+      { dir: 'up', from: 'z', identity: 'x'.repeat(500), role: 'audience', kind: 'open' },
+      { dir: 'level', identity: 'mallory', level: NaN },
+    ]) {
       evil.postMessage(env);
     }
     for (const [id, , codes] of garbage) {
@@ -60,7 +92,10 @@ describe('garbage from one member: typed errors, and the room keeps serving the 
       const r = answers.get(id)!;
       expect(codes, `${id}: ${JSON.stringify(r).slice(0, 200)}`).to.include(r.ok ? 'ok' : r.error.code);
     }
-    expect(room.server.room.requests.__proto__?.userId).to.equal('mallory', 'a request id named __proto__ is an ordinary request');
+    expect(room.server.room.requests.__proto__?.userId).to.equal(
+      'mallory',
+      'a request id named __proto__ is an ordinary request',
+    );
 
     // Everybody else is still served: the host's set-mode really changes the mode, for everyone.
     const set = await host.send({ type: 'set-mode', mode: 'free' });
@@ -92,7 +127,10 @@ describe('garbage from one member: typed errors, and the room keeps serving the 
       [{ type: 'signal', name: 'x', payload: deepValue(10_000) }, ['too-large', 'malformed']],
       [{ type: 'signal', name: 'x', payload: cyclic }, ['malformed']],
       [{ type: 'signal', name: 'x', payload: 10n }, ['malformed']],
-      [new Proxy({ type: 'set-mode', mode: 'free' }, { get: trap, ownKeys: trap, getPrototypeOf: trap, has: trap }), ['malformed', 'invalid-command']],
+      [
+        new Proxy({ type: 'set-mode', mode: 'free' }, { get: trap, ownKeys: trap, getPrototypeOf: trap, has: trap }),
+        ['malformed', 'invalid-command'],
+      ],
       [null, ['malformed', 'invalid-command']],
     ];
     for (const [command, codes] of hostile) {

@@ -7,9 +7,17 @@ import { createMemoryRoom, type MemoryRoom, type MemoryMediaOptions } from '@mic
 let room: MemoryRoom;
 const actors: Actor<typeof roomMachine>[] = [];
 
-function client(id: string, role: 'host' | 'cohost' | 'audience' = 'audience', media: MemoryMediaOptions = {}, clock?: SimulatedClock): RoomActor {
+function client(
+  id: string,
+  role: 'host' | 'cohost' | 'audience' = 'audience',
+  media: MemoryMediaOptions = {},
+  clock?: SimulatedClock,
+): RoomActor {
   const backend = room.join(id, role, { media });
-  const actor = createActor(roomMachine, { input: { backend, name: id.toUpperCase() }, ...(clock ? { clock } : {}) }).start();
+  const actor = createActor(roomMachine, {
+    input: { backend, name: id.toUpperCase() },
+    ...(clock ? { clock } : {}),
+  }).start();
   actors.push(actor);
   return actor;
 }
@@ -57,7 +65,10 @@ describe('room machine on the memory backend', () => {
     await until(() => requestState(ann) === 'pending', 'pending');
     expect(ctx(ann).request!.getSnapshot().context.position).to.equal(1);
     expect(ctx(ann).notice?.code).to.equal('request-sent');
-    await until(() => ctx(host).inbox && inboxItems(ctx(host).inbox!.getSnapshot().context).length === 1, 'host inbox shows it');
+    await until(
+      () => ctx(host).inbox && inboxItems(ctx(host).inbox!.getSnapshot().context).length === 1,
+      'host inbox shows it',
+    );
     host.send({ type: 'ACCEPT_NEXT' });
     await until(() => requestState(ann) === 'onSeat', 'on seat');
     await until(() => ctx(host).room!.members.ann!.mic === 'on', 'mic on at host');
@@ -73,7 +84,10 @@ describe('room machine on the memory backend', () => {
     await until(() => ctx(a).room!.mode === 'free' && ctx(b).room!.mode === 'free', 'free mode');
     a.send({ type: 'TAKE_SEAT', seat: 4 });
     b.send({ type: 'TAKE_SEAT', seat: 4 });
-    await until(() => ctx(a).request?.getSnapshot().status === 'done' && ctx(b).request?.getSnapshot().status === 'done', 'both done');
+    await until(
+      () => ctx(a).request?.getSnapshot().status === 'done' && ctx(b).request?.getSnapshot().status === 'done',
+      'both done',
+    );
     const outcomes = [requestState(a), requestState(b)].sort();
     expect(outcomes).to.deep.equal(['lostRace', 'onSeat']);
     const loser = requestState(a) === 'lostRace' ? a : b;

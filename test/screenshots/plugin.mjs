@@ -8,7 +8,8 @@ export function screenshotPlugin(outDir) {
     name: 'micseat-screenshot',
     async executeCommand({ command, payload, session }) {
       if (command !== 'micseat-screenshot') return undefined;
-      if (!/^[a-z0-9-]+$/.test(String(payload?.name))) throw new Error('micseat-screenshot: name must be lowercase letters, digits and dashes');
+      if (!/^[a-z0-9-]+$/.test(String(payload?.name)))
+        throw new Error('micseat-screenshot: name must be lowercase letters, digits and dashes');
       const page = session.browser.getPage(session.id);
       mkdirSync(outDir, { recursive: true });
       const path = join(outDir, `${payload.name}.png`);

@@ -19,13 +19,22 @@ const view = html`<div style="display:grid;gap:12px;padding:12px">
 </div>`;
 
 async function busyRoom(lang: string) {
-  const room = makeRoom({ seatCount: 8, reconnectGraceMs: 600_000, invitationTimeoutMs: 600_000, requestTimeoutMs: 600_000 });
+  const room = makeRoom({
+    seatCount: 8,
+    reconnectGraceMs: 600_000,
+    invitationTimeoutMs: 600_000,
+    requestTimeoutMs: 600_000,
+  });
   const host = await room.join('alice', 'host', view, { lang, name: lang === 'zh' ? '爱丽丝' : 'Alice' });
   host.actor.send({ type: 'SET_MODE', mode: 'free' });
-  const names = lang === 'zh' ? ['王小明', '李娜', '陈伟', '赵敏', '周杰', '孙丽'] : ['Bob Stone', 'Carol', 'Dan', 'Erin Bartholomew', 'Frank', 'Grace'];
+  const names =
+    lang === 'zh'
+      ? ['王小明', '李娜', '陈伟', '赵敏', '周杰', '孙丽']
+      : ['Bob Stone', 'Carol', 'Dan', 'Erin Bartholomew', 'Frank', 'Grace'];
   const ids = ['bob', 'carol', 'dan', 'erin', 'frank', 'grace'];
   const people: Awaited<ReturnType<typeof room.join>>[] = [];
-  for (let i = 0; i < ids.length; i++) people.push(await room.join(ids[i]!, 'audience', i === 5 ? view : html``, { lang, name: names[i]! }));
+  for (let i = 0; i < ids.length; i++)
+    people.push(await room.join(ids[i]!, 'audience', i === 5 ? view : html``, { lang, name: names[i]! }));
   await until(() => people.every((p) => p.snap().context.room?.mode === 'free'));
   people[0]!.actor.send({ type: 'TAKE_SEAT', seat: 0 });
   people[1]!.actor.send({ type: 'TAKE_SEAT', seat: 1 });
@@ -39,8 +48,14 @@ async function busyRoom(lang: string) {
   people[4]!.actor.send({ type: 'REQUEST_SEAT' });
   people[5]!.actor.send({ type: 'REQUEST_SEAT' });
   room.memory.drop('dan');
-  const seats = () => [...host.el.querySelector('mic-seat-grid')!.shadowRoot!.querySelectorAll('mic-seat')] as MicSeat[];
-  await until(() => hasState(seats()[3]!, 'reconnecting') && hasState(seats()[4]!, 'reserved') && hasState(seats()[1]!, 'speaking'), 'states shown', 10_000);
+  const seats = () =>
+    [...host.el.querySelector('mic-seat-grid')!.shadowRoot!.querySelectorAll('mic-seat')] as MicSeat[];
+  await until(
+    () =>
+      hasState(seats()[3]!, 'reconnecting') && hasState(seats()[4]!, 'reserved') && hasState(seats()[1]!, 'speaking'),
+    'states shown',
+    10_000,
+  );
   await until(() => people[5]!.snap().context.request?.getSnapshot().value === 'pending');
   return { host, listener: people[5]! };
 }
@@ -48,7 +63,10 @@ async function busyRoom(lang: string) {
 async function shot(name: string, el: Element) {
   await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
   const r = el.getBoundingClientRect();
-  await executeServerCommand('micseat-screenshot', { name, clip: { x: r.x, y: r.y + window.scrollY, width: r.width, height: Math.min(r.height, 1400) } });
+  await executeServerCommand('micseat-screenshot', {
+    name,
+    clip: { x: r.x, y: r.y + window.scrollY, width: r.width, height: Math.min(r.height, 1400) },
+  });
 }
 
 describe('screenshots of the main states', () => {

@@ -64,7 +64,9 @@ before(async () => {
     sweepMs: 1_000,
     authorize: developmentAuthorize,
     commandRate: { burst: 30, perSecond: 10 },
-    log: process.env['MICSEAT_SERVER_LOG'] ? (m, f) => console.error('[service]', m, JSON.stringify(f ?? {})) : () => undefined,
+    log: process.env['MICSEAT_SERVER_LOG']
+      ? (m, f) => console.error('[service]', m, JSON.stringify(f ?? {}))
+      : () => undefined,
   });
   await service.start();
 });
@@ -84,7 +86,11 @@ describe('server authority on the real LiveKit server', () => {
     await waitFor(() => service.rooms.has(room), 'the room is served by this process (placed by webhook or sweep)');
     const bob = await join(room, 'bob', 'audience');
     assert.equal((await participant(room, 'bob'))?.permission?.canPublish, false, 'a listener starts without publish');
-    assert.equal((await participant(room, 'alice'))?.permission?.canPublish, true, 'the host publishes from the host seat');
+    assert.equal(
+      (await participant(room, 'alice'))?.permission?.canPublish,
+      true,
+      'the host publishes from the host seat',
+    );
 
     const asked = await bob.send({ type: 'request-seat', requestId: 'bob-r1', seat: 'any', media: 'audio' });
     assert.ok(asked.ok, JSON.stringify(asked));
@@ -99,14 +105,20 @@ describe('server authority on the real LiveKit server', () => {
     await waitFor(() => bob.room?.seats.some((s) => s.userId === 'bob') ?? false, 'bob sees himself seated');
 
     await publishMic(bob);
-    await waitFor(async () => ((await participant(room, 'bob'))?.tracks.length ?? 0) === 1, 'bob’s microphone is published at the server');
+    await waitFor(
+      async () => ((await participant(room, 'bob'))?.tracks.length ?? 0) === 1,
+      'bob’s microphone is published at the server',
+    );
 
     const seat = host.room!.seats.findIndex((s) => s.userId === 'bob');
     const kicked = await host.send({ type: 'kick-seat', seat });
     assert.ok(kicked.ok, JSON.stringify(kicked));
     const revoked = await participant(room, 'bob');
     assert.equal(revoked?.permission?.canPublish, false, 'kick revokes publish at the server');
-    await waitFor(async () => ((await participant(room, 'bob'))?.tracks.length ?? 1) === 0, 'the server unpublished bob’s track');
+    await waitFor(
+      async () => ((await participant(room, 'bob'))?.tracks.length ?? 1) === 0,
+      'the server unpublished bob’s track',
+    );
   });
 
   test("an unseated client's publish is refused by the LiveKit server itself", async () => {
@@ -127,7 +139,10 @@ describe('server authority on the real LiveKit server', () => {
     await publishMic(dan);
     await waitFor(async () => ((await participant(room, 'dan'))?.tracks.length ?? 0) === 1, 'dan publishes');
     assert.ok((await host.send({ type: 'mute-seat', seat: 2, muted: true })).ok);
-    await waitFor(async () => (await participant(room, 'dan'))?.tracks[0]?.muted === true, 'the server muted dan’s microphone');
+    await waitFor(
+      async () => (await participant(room, 'dan'))?.tracks[0]?.muted === true,
+      'the server muted dan’s microphone',
+    );
 
     const erin = await join(room, 'erin', 'audience');
     void erin;
@@ -139,8 +154,17 @@ describe('server authority on the real LiveKit server', () => {
     const room = 'stage-4';
     await join(room, 'alice4', 'host');
     const mallory = await join(room, 'mallory', 'audience');
-    for (const payload of ['{nope', '[]', JSON.stringify({ v: 2, t: 'cmd', id: 'x', cmd: { type: 'leave-seat' } }), JSON.stringify({ v: 1, t: 'cmd', cmd: {} })]) {
-      await assert.rejects(mallory.rpc('micseat.cmd', payload), (e: unknown) => e instanceof RpcError && e.code === 2000, payload);
+    for (const payload of [
+      '{nope',
+      '[]',
+      JSON.stringify({ v: 2, t: 'cmd', id: 'x', cmd: { type: 'leave-seat' } }),
+      JSON.stringify({ v: 1, t: 'cmd', cmd: {} }),
+    ]) {
+      await assert.rejects(
+        mallory.rpc('micseat.cmd', payload),
+        (e: unknown) => e instanceof RpcError && e.code === 2000,
+        payload,
+      );
     }
     const invalid = await mallory.send({ type: 'take-seat', seat: -1 });
     assert.equal(invalid.ok, false);
@@ -150,9 +174,23 @@ describe('server authority on the real LiveKit server', () => {
     const before = mallory.room!.version;
     for (const size of [12_000, 70_000]) {
       const answer = await mallory
-        .rpc('micseat.cmd', JSON.stringify({ v: 1, t: 'cmd', id: `big-${size}`, cmd: { type: 'signal', name: 'x', payload: 'y'.repeat(size) } }))
-        .then((a) => JSON.parse(a).res.res, (e: unknown) => ({ rejected: String(e) }));
-      assert.ok('rejected' in answer || (!answer.ok && ['too-large', 'invalid-command'].includes(answer.error.code)), JSON.stringify(answer).slice(0, 200));
+        .rpc(
+          'micseat.cmd',
+          JSON.stringify({
+            v: 1,
+            t: 'cmd',
+            id: `big-${size}`,
+            cmd: { type: 'signal', name: 'x', payload: 'y'.repeat(size) },
+          }),
+        )
+        .then(
+          (a) => JSON.parse(a).res.res,
+          (e: unknown) => ({ rejected: String(e) }),
+        );
+      assert.ok(
+        'rejected' in answer || (!answer.ok && ['too-large', 'invalid-command'].includes(answer.error.code)),
+        JSON.stringify(answer).slice(0, 200),
+      );
     }
     assert.equal(mallory.room!.version, before);
     // The same correlation id twice: one request, the same answer.
@@ -163,7 +201,10 @@ describe('server authority on the real LiveKit server', () => {
     const answers = await Promise.all(Array.from({ length: 60 }, () => mallory.send({ type: 'set-mic', mic: 'off' })));
     const limited = answers.filter((a) => !a.ok && a.error.code === 'rate-limited');
     assert.ok(limited.length >= 20, `${limited.length} of 60 rate-limited`);
-    assert.ok(answers.every((a) => a.ok || a.error.code === 'rate-limited' || a.error.code === 'not-seated'), JSON.stringify(answers.find((a) => !a.ok && a.error.code !== 'rate-limited')));
+    assert.ok(
+      answers.every((a) => a.ok || a.error.code === 'rate-limited' || a.error.code === 'not-seated'),
+      JSON.stringify(answers.find((a) => !a.ok && a.error.code !== 'rate-limited')),
+    );
     // The authority still serves everyone else.
     const zoe = await join(room, 'zoe', 'audience');
     assert.ok(zoe.room?.members['mallory']);

@@ -4,7 +4,15 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { Room, RoomEvent } from '@livekit/rtc-node';
-import { decode, encodeCommand, encodeSync, RoomReplica, type Command, type Result, type RoomState } from '@micseat/core';
+import {
+  decode,
+  encodeCommand,
+  encodeSync,
+  RoomReplica,
+  type Command,
+  type Result,
+  type RoomState,
+} from '@micseat/core';
 import { DATA_TOPIC, METHOD_COMMAND, METHOD_SYNC } from '@micseat/backend-livekit/rpc-server';
 import { AUTHORITY_IDENTITY } from '@micseat/server';
 // @ts-expect-error plain JS module without types
@@ -105,12 +113,21 @@ export class ProtocolClient {
   }
 
   rpc(method: string, payload: string, responseTimeout = 10_000): Promise<string> {
-    return this.lk.localParticipant!.performRpc({ destinationIdentity: AUTHORITY_IDENTITY, method, payload, responseTimeout });
+    return this.lk.localParticipant!.performRpc({
+      destinationIdentity: AUTHORITY_IDENTITY,
+      method,
+      payload,
+      responseTimeout,
+    });
   }
 
   /** Waits for the authority to be present, then for the replica to hold the room. */
   async ready(): Promise<void> {
-    await waitFor(() => this.lk.remoteParticipants.has(AUTHORITY_IDENTITY), `${this.identity} sees the authority`, 30_000);
+    await waitFor(
+      () => this.lk.remoteParticipants.has(AUTHORITY_IDENTITY),
+      `${this.identity} sees the authority`,
+      30_000,
+    );
     await this.sync();
   }
 
@@ -120,8 +137,12 @@ export class ProtocolClient {
 }
 
 /** POSTs JSON (or raw text) and returns status and parsed body. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read JSON bodies field by field
-export async function post(url: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: any }> {
+export async function post(
+  url: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read JSON bodies field by field
+): Promise<{ status: number; body: any }> {
   const r = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },

@@ -128,14 +128,24 @@ describe('webhook endpoint', () => {
   });
 
   const event = (id: string, createdAt = Math.floor(Date.now() / 1000)) =>
-    JSON.stringify({ event: 'participant_left', id, createdAt, room: { name: 'nowhere' }, participant: { identity: 'bob' } });
+    JSON.stringify({
+      event: 'participant_left',
+      id,
+      createdAt,
+      room: { name: 'nowhere' },
+      participant: { identity: 'bob' },
+    });
 
   test('a bad signature is refused (401) and logged; a missing one too', async () => {
     const body = event('wh-bad');
-    const forged = await post(`${s.url}/webhook`, body, { authorization: await signedWebhook(body, 'another-secret-another-secret-xx') });
+    const forged = await post(`${s.url}/webhook`, body, {
+      authorization: await signedWebhook(body, 'another-secret-another-secret-xx'),
+    });
     assert.equal(forged.status, 401);
     assert.equal(forged.body.error.code, 'bad-signature');
-    const tampered = await post(`${s.url}/webhook`, body.replace('bob', 'eve'), { authorization: await signedWebhook(body) });
+    const tampered = await post(`${s.url}/webhook`, body.replace('bob', 'eve'), {
+      authorization: await signedWebhook(body),
+    });
     assert.equal(tampered.status, 401);
     const unsigned = await post(`${s.url}/webhook`, body);
     assert.equal(unsigned.status, 401);

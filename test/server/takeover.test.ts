@@ -10,7 +10,16 @@ import { createServer } from 'node:net';
 import { dispose } from '@livekit/rtc-node';
 import { RoomServiceClient } from 'livekit-server-sdk';
 import { RoomStore } from '@micseat/server';
-import { dropPrefix, post, ProtocolClient, REDIS_URL, startLiveKit, testPrefix, waitFor, type LiveKitHandle } from './helpers.ts';
+import {
+  dropPrefix,
+  post,
+  ProtocolClient,
+  REDIS_URL,
+  startLiveKit,
+  testPrefix,
+  waitFor,
+  type LiveKitHandle,
+} from './helpers.ts';
 
 const LEASE_MS = 3_000;
 const SWEEP_MS = 500;
@@ -32,36 +41,50 @@ function freePort(): Promise<number> {
 }
 
 function startProcess(port: number): Promise<(typeof procs)[number]> {
-  const child = spawn(process.execPath, ['--conditions=@micseat/source', '--import', 'tsx', 'packages/server/src/cli.ts'], {
-    env: {
-      ...process.env,
-      LIVEKIT_URL: lk.url,
-      LIVEKIT_API_KEY: lk.apiKey,
-      LIVEKIT_API_SECRET: lk.apiSecret,
-      REDIS_URL,
-      MICSEAT_REDIS_PREFIX: prefix,
-      MICSEAT_PORT: String(port),
-      MICSEAT_LEASE_MS: String(LEASE_MS),
-      MICSEAT_SWEEP_MS: String(SWEEP_MS),
-      MICSEAT_DEV_AUTH: '1',
+  const child = spawn(
+    process.execPath,
+    ['--conditions=@micseat/source', '--import', 'tsx', 'packages/server/src/cli.ts'],
+    {
+      env: {
+        ...process.env,
+        LIVEKIT_URL: lk.url,
+        LIVEKIT_API_KEY: lk.apiKey,
+        LIVEKIT_API_SECRET: lk.apiSecret,
+        REDIS_URL,
+        MICSEAT_REDIS_PREFIX: prefix,
+        MICSEAT_PORT: String(port),
+        MICSEAT_LEASE_MS: String(LEASE_MS),
+        MICSEAT_SWEEP_MS: String(SWEEP_MS),
+        MICSEAT_DEV_AUTH: '1',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  );
   const proc = { child, port, url: `http://127.0.0.1:${port}`, output: '' };
   procs.push(proc);
   child.stdout!.on('data', (d) => (proc.output += d));
   child.stderr!.on('data', (d) => (proc.output += d));
-  return waitFor(() => /micseat service listening/.test(proc.output), `service on ${port} starts`, 60_000).then(async () => {
-    const h = await fetch(`${proc.url}/health`).then((r) => r.json() as Promise<{ owner: string }>);
-    return Object.assign(proc, { owner: h.owner });
-  });
+  return waitFor(() => /micseat service listening/.test(proc.output), `service on ${port} starts`, 60_000).then(
+    async () => {
+      const h = await fetch(`${proc.url}/health`).then((r) => r.json() as Promise<{ owner: string }>);
+      return Object.assign(proc, { owner: h.owner });
+    },
+  );
 }
 
 async function health(p: (typeof procs)[number]): Promise<{ rooms: number } | null> {
-  return fetch(`${p.url}/health`).then((r) => r.json() as Promise<{ rooms: number }>, () => null);
+  return fetch(`${p.url}/health`).then(
+    (r) => r.json() as Promise<{ rooms: number }>,
+    () => null,
+  );
 }
 
-async function client(via: (typeof procs)[number], room: string, identity: string, role: 'host' | 'audience'): Promise<ProtocolClient> {
+async function client(
+  via: (typeof procs)[number],
+  room: string,
+  identity: string,
+  role: 'host' | 'audience',
+): Promise<ProtocolClient> {
   const t = await post(`${via.url}/token`, { room, identity, name: identity, role });
   assert.equal(t.status, 200, JSON.stringify(t.body));
   const c = new ProtocolClient(identity);
@@ -97,7 +120,11 @@ before(async () => {
 after(async () => {
   await Promise.all(clients.map((c) => c.close()));
   for (const p of procs) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGTERM');
-  await Promise.all(procs.map((p) => (p.child.exitCode === null && p.child.signalCode === null ? new Promise((r) => p.child.once('exit', r)) : null)));
+  await Promise.all(
+    procs.map((p) =>
+      p.child.exitCode === null && p.child.signalCode === null ? new Promise((r) => p.child.once('exit', r)) : null,
+    ),
+  );
   if (process.env['MICSEAT_SERVER_LOG']) for (const p of procs) console.error(`--- service on ${p.port}:\n${p.output}`);
   await lk?.stop();
   await store?.close();
@@ -126,31 +153,54 @@ describe('two service processes, one LiveKit deployment', () => {
     assert.ok((await speaker.send({ type: 'take-seat', seat: 0 })).ok);
     await host.send({ type: 'set-mode', mode: 'request' });
     for (const [i, l] of listeners.entries()) {
-      const r = await l.send({ type: 'request-seat', requestId: `req-${i}`, seat: 'any', media: 'audio', timeoutMs: 120_000 }, `cmd-${i}`);
+      const r = await l.send(
+        { type: 'request-seat', requestId: `req-${i}`, seat: 'any', media: 'audio', timeoutMs: 120_000 },
+        `cmd-${i}`,
+      );
       assert.ok(r.ok, JSON.stringify(r));
     }
     await host.sync();
-    const queue = Object.values(host.room!.requests).filter((r) => r.status === 'pending').sort((a, b) => a.seq - b.seq).map((r) => r.id);
+    const queue = Object.values(host.room!.requests)
+      .filter((r) => r.status === 'pending')
+      .sort((a, b) => a.seq - b.seq)
+      .map((r) => r.id);
     assert.deepEqual(queue, ['req-0', 'req-1', 'req-2']);
     const versionBefore = host.room!.version;
-    const answered = await listeners[2]!.send({ type: 'request-seat', requestId: 'req-2', seat: 'any', media: 'audio', timeoutMs: 120_000 }, 'cmd-2');
+    const answered = await listeners[2]!.send(
+      { type: 'request-seat', requestId: 'req-2', seat: 'any', media: 'audio', timeoutMs: 120_000 },
+      'cmd-2',
+    );
 
     const killedAt = Date.now();
     owning.child.kill('SIGKILL');
-    await waitFor(async () => (await health(other))?.rooms === 1, 'the other process serves the room', LEASE_MS + 10_000);
+    await waitFor(
+      async () => (await health(other))?.rooms === 1,
+      'the other process serves the room',
+      LEASE_MS + 10_000,
+    );
     const takeoverMs = Date.now() - killedAt;
-    console.log(`takeover: the room is served again ${takeoverMs} ms after SIGKILL (lease ${LEASE_MS} ms, sweep ${SWEEP_MS} ms)`);
+    console.log(
+      `takeover: the room is served again ${takeoverMs} ms after SIGKILL (lease ${LEASE_MS} ms, sweep ${SWEEP_MS} ms)`,
+    );
     // A bound, not a benchmark: joining LiveKit alone takes seconds on a loaded 2-core machine.
     assert.ok(takeoverMs <= LEASE_MS + SWEEP_MS + 15_000, `takeover took ${takeoverMs} ms`);
     assert.notEqual(await store.ownerOf(room), owner);
 
     // The retried in-flight command is answered from the stored result, not run again.
-    const retried = await sendUntilAnswered(listeners[2]!, { type: 'request-seat', requestId: 'req-2', seat: 'any', media: 'audio', timeoutMs: 120_000 }, 'cmd-2', 20_000);
+    const retried = await sendUntilAnswered(
+      listeners[2]!,
+      { type: 'request-seat', requestId: 'req-2', seat: 'any', media: 'audio', timeoutMs: 120_000 },
+      'cmd-2',
+      20_000,
+    );
     assert.deepEqual(retried, answered);
     await host.sync();
     const after = host.room!;
     assert.ok(after.version >= versionBefore, 'versions keep growing');
-    const queueAfter = Object.values(after.requests).filter((r) => r.status === 'pending').sort((a, b) => a.seq - b.seq).map((r) => r.id);
+    const queueAfter = Object.values(after.requests)
+      .filter((r) => r.status === 'pending')
+      .sort((a, b) => a.seq - b.seq)
+      .map((r) => r.id);
     assert.deepEqual(queueAfter, queue, 'queue and positions survive');
     assert.equal(after.seats[0]!.userId, 'spk', 'the seat survives');
 

@@ -39,7 +39,16 @@ import {
 // listener's page never downloads it or the seat authority under it.
 import type { LiveKitAuthority, SnapshotStore } from './host.js';
 import { LiveKitMedia } from './media.js';
-import { DATA_TOPIC, MAX_PAGES, METHOD_COMMAND, METHOD_PAGE, METHOD_SYNC, parseAnswer, parsePage, rpcFailure } from './rpc.js';
+import {
+  DATA_TOPIC,
+  MAX_PAGES,
+  METHOD_COMMAND,
+  METHOD_PAGE,
+  METHOD_SYNC,
+  parseAnswer,
+  parsePage,
+  rpcFailure,
+} from './rpc.js';
 
 export interface LiveKitBackendOptions {
   /** ws(s):// URL of the LiveKit server. */
@@ -72,7 +81,12 @@ export interface LiveKitBackendOptions {
 export function identityOfToken(token: string): string {
   try {
     const part = token.split('.')[1] ?? '';
-    const json = atob(part.replace(/-/g, '+').replace(/_/g, '/').padEnd(Math.ceil(part.length / 4) * 4, '='));
+    const json = atob(
+      part
+        .replace(/-/g, '+')
+        .replace(/_/g, '/')
+        .padEnd(Math.ceil(part.length / 4) * 4, '='),
+    );
     const sub = (JSON.parse(json) as { sub?: unknown }).sub;
     return typeof sub === 'string' ? sub : '';
   } catch {
@@ -104,7 +118,9 @@ export class LiveKitRoomBackend implements RoomBackend {
   private syncing: Promise<void> | null = null;
   private syncAgain = false;
   private readonly inflight = new Set<(code: 'disconnected') => void>();
-  private readonly opts: Required<Pick<LiveKitBackendOptions, 'commandTimeoutMs' | 'hostWaitMs' | 'beaconMs' | 'storageKeyPrefix'>>;
+  private readonly opts: Required<
+    Pick<LiveKitBackendOptions, 'commandTimeoutMs' | 'hostWaitMs' | 'beaconMs' | 'storageKeyPrefix'>
+  >;
 
   constructor(private readonly options: LiveKitBackendOptions) {
     this._identity = identityOfToken(options.token);
@@ -131,7 +147,8 @@ export class LiveKitRoomBackend implements RoomBackend {
   }
 
   async connect(join: JoinOptions): Promise<Result<RoomState>> {
-    if (this._status === 'connecting' || this._status === 'connected') return fail('invalid-command', 'Already connected.');
+    if (this._status === 'connecting' || this._status === 'connected')
+      return fail('invalid-command', 'Already connected.');
     this.setStatus('connecting');
     this.joinOptions = join;
     const lk = new Room({ adaptiveStream: false, dynacast: false, ...this.options.roomOptions });
@@ -213,7 +230,8 @@ export class LiveKitRoomBackend implements RoomBackend {
 
   async send(command: Command): Promise<Result> {
     const lk = this.lk;
-    if (!lk || this._status === 'disconnected' || this._status === 'idle') return fail('disconnected', 'Not connected to the room.');
+    if (!lk || this._status === 'disconnected' || this._status === 'idle')
+      return fail('disconnected', 'Not connected to the room.');
     const id = this.nextId();
     if (this.authority) return this.authority.execute(this._identity, 'host', id, command);
     const text = serialize(encodeCommand(id, command));
@@ -325,7 +343,8 @@ export class LiveKitRoomBackend implements RoomBackend {
         const next = await this.call(lk, METHOD_PAGE, JSON.stringify({ version: page0.version, page: i }), deadline);
         if (!next.ok) return void (result = next);
         const page = parsePage(next.value);
-        if (!page || page.version !== page0.version || page.page !== i) return void (result = fail('malformed', 'A snapshot page did not match.'));
+        if (!page || page.version !== page0.version || page.page !== i)
+          return void (result = fail('malformed', 'A snapshot page did not match.'));
         parts.push(page.data);
       }
       const decoded = decode(parts.join(''));
@@ -451,7 +470,8 @@ export class LiveKitRoomBackend implements RoomBackend {
     const engine = lk.engine as unknown as { dataChannelForKind?(kind: number): RTCDataChannel | undefined };
     if (typeof engine.dataChannelForKind !== 'function') return;
     const until = Date.now() + 5_000;
-    while (engine.dataChannelForKind(DataPacket_Kind.RELIABLE)?.readyState !== 'open' && Date.now() < until) await sleep(25);
+    while (engine.dataChannelForKind(DataPacket_Kind.RELIABLE)?.readyState !== 'open' && Date.now() < until)
+      await sleep(25);
   }
 }
 

@@ -29,7 +29,14 @@ import {
   type StepOutcome,
   type WireMessage,
 } from '@micseat/core';
-import { RoomEvent, RpcError, type Participant, type RemoteParticipant, type Room, type RpcInvocationData } from 'livekit-client';
+import {
+  RoomEvent,
+  RpcError,
+  type Participant,
+  type RemoteParticipant,
+  type Room,
+  type RpcInvocationData,
+} from 'livekit-client';
 import { DATA_TOPIC, METHOD_COMMAND, METHOD_PAGE, METHOD_SYNC, ROLE_ATTRIBUTE } from './rpc.js';
 import { RpcAnswerer, RpcRefusal } from './rpc-server.js';
 
@@ -82,12 +89,16 @@ export class LiveKitAuthority {
     const identity = room.localParticipant.identity;
     const saved = this.load(identity);
     this.restored = !!saved;
-    const state = saved ? restoreAuthority(saved.room, saved.memory) : createAuthority(room.name || 'room', options.config, now());
+    const state = saved
+      ? restoreAuthority(saved.room, saved.memory)
+      : createAuthority(room.name || 'room', options.config, now());
     this.server = new AuthorityServer({ state, now });
     // (A listener that throws is contained by the authority server: the actor keeps running.)
     this.server.onChange((change) => this.onChange(change));
-    this.rpc = new RpcAnswerer(this.server, { ...(options.pageBytes ? { pageBytes: options.pageBytes } : {}) }, (c, id, cmd) =>
-      this.execute(c.id, c.role, id, cmd),
+    this.rpc = new RpcAnswerer(
+      this.server,
+      { ...(options.pageBytes ? { pageBytes: options.pageBytes } : {}) },
+      (c, id, cmd) => this.execute(c.id, c.role, id, cmd),
     );
   }
 
@@ -120,7 +131,10 @@ export class LiveKitAuthority {
     const left = (p: RemoteParticipant) => this.presence(p.identity, false);
     room.on(RoomEvent.ParticipantConnected, joined);
     room.on(RoomEvent.ParticipantDisconnected, left);
-    this.offs.push(() => room.off(RoomEvent.ParticipantConnected, joined), () => room.off(RoomEvent.ParticipantDisconnected, left));
+    this.offs.push(
+      () => room.off(RoomEvent.ParticipantConnected, joined),
+      () => room.off(RoomEvent.ParticipantDisconnected, left),
+    );
     // After a reload, presence is whatever the transport says now.
     this.reconcilePresence();
     this.save();
@@ -174,7 +188,11 @@ export class LiveKitAuthority {
     const m = this.state.members[identity];
     if (this.stopped || !m || m.role !== 'audience' || this.roleOf(identity) !== 'cohost') return;
     const self = this.room.localParticipant.identity;
-    this.execute(self, 'host', `token-role-${identity}-${this.state.version}`, { type: 'set-cohost', userId: identity, cohost: true });
+    this.execute(self, 'host', `token-role-${identity}-${this.state.version}`, {
+      type: 'set-cohost',
+      userId: identity,
+      cohost: true,
+    });
   }
 
   private presence(userId: string, connected: boolean): void {
@@ -204,7 +222,9 @@ export class LiveKitAuthority {
   private save(): void {
     const storage = this.options.storage;
     if (!storage) return;
-    const text = serialize(encodeSnapshot(this.state, authorityMemory(this.actor.getSnapshot().context.state)), { maxBytes: SAVED_BYTES });
+    const text = serialize(encodeSnapshot(this.state, authorityMemory(this.actor.getSnapshot().context.state)), {
+      maxBytes: SAVED_BYTES,
+    });
     if (!text.ok) return;
     try {
       storage.setItem(this.options.storageKey, text.value);

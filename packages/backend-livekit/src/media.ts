@@ -70,8 +70,12 @@ export class LiveKitMedia implements RoomMedia {
     };
     on(RoomEvent.TrackPublished, (pub: RemoteTrackPublication, p: RemoteParticipant) => this.decide(pub, p));
     on(RoomEvent.ParticipantConnected, (p: RemoteParticipant) => this.decideAll(p));
-    on(RoomEvent.TrackSubscribed, (track: RemoteTrack, pub: RemoteTrackPublication, p: RemoteParticipant) => this.play(track, pub, p));
-    on(RoomEvent.TrackUnsubscribed, (track: RemoteTrack, _pub: RemoteTrackPublication, p: RemoteParticipant) => this.silence(track, p.identity));
+    on(RoomEvent.TrackSubscribed, (track: RemoteTrack, pub: RemoteTrackPublication, p: RemoteParticipant) =>
+      this.play(track, pub, p),
+    );
+    on(RoomEvent.TrackUnsubscribed, (track: RemoteTrack, _pub: RemoteTrackPublication, p: RemoteParticipant) =>
+      this.silence(track, p.identity),
+    );
     on(RoomEvent.ParticipantDisconnected, (p: RemoteParticipant) => this.forget(p.identity));
     on(RoomEvent.AudioPlaybackStatusChanged, () => this.setBlocked(!room.canPlaybackAudio));
     this.setBlocked(!room.canPlaybackAudio);
@@ -218,7 +222,10 @@ export class LiveKitMedia implements RoomMedia {
       level = Math.min(1, Math.max(level, (this.levels.get(p.identity) ?? 0) * LEVEL_DECAY));
       if (level > 0.001) next.set(p.identity, level);
     }
-    const changed = this.dirty || next.size !== this.levels.size || [...next].some(([k, v]) => Math.abs((this.levels.get(k) ?? 0) - v) > 0.001);
+    const changed =
+      this.dirty ||
+      next.size !== this.levels.size ||
+      [...next].some(([k, v]) => Math.abs((this.levels.get(k) ?? 0) - v) > 0.001);
     this.dirty = false;
     this.levels.clear();
     for (const [k, v] of next) this.levels.set(k, v);
@@ -254,7 +261,13 @@ export class LiveKitMedia implements RoomMedia {
           // A seat asked for with the camera is not half-prepared: close the mic too and say why.
           await lp.setMicrophoneEnabled(false).catch(() => undefined);
           const failure = mediaFailure(e);
-          return failure.ok ? failure : fail(failure.error.code, failure.error.message.replace('microphone', 'camera'), failure.error.details as Record<string, unknown>);
+          return failure.ok
+            ? failure
+            : fail(
+                failure.error.code,
+                failure.error.message.replace('microphone', 'camera'),
+                failure.error.details as Record<string, unknown>,
+              );
         }
       }
       const track = pub?.track?.mediaStreamTrack;

@@ -5,8 +5,7 @@
 import type { LiveKitBackendOptions } from './backend.js';
 
 export type ParamsResult =
-  | { ok: true; options: LiveKitBackendOptions }
-  | { ok: false; missing: ('lk-url' | 'lk-token' | 'lk-host')[] };
+  { ok: true; options: LiveKitBackendOptions } | { ok: false; missing: ('lk-url' | 'lk-token' | 'lk-host')[] };
 
 /** Reads `lk-url`, `lk-token` and `lk-host` (absent or blank ones are reported, never guessed). */
 export function liveKitOptionsFromParams(params: URLSearchParams | Record<string, string | undefined>): ParamsResult {

@@ -4,11 +4,28 @@
  * (@livekit/rtc-node), which differ only in their RpcError class: a refusal is thrown as an
  * `RpcRefusal` and each wrapper re-throws it as its SDK's RpcError. Imports nothing from a LiveKit SDK.
  */
-import { decode, encodeResult, encodeSnapshot, serialize, type AuthorityServer, type MemberRole, type Result, type RoomState } from '@micseat/core';
+import {
+  decode,
+  encodeResult,
+  encodeSnapshot,
+  serialize,
+  type AuthorityServer,
+  type MemberRole,
+  type Result,
+  type RoomState,
+} from '@micseat/core';
 import { paginate, parsePageRequest, RPC_MALFORMED, RPC_STALE_SNAPSHOT, type SnapshotPage } from './rpc.js';
 
 // The wire names, for authority homes that import only this entry (no livekit-client inside).
-export { DATA_TOPIC, METHOD_COMMAND, METHOD_PAGE, METHOD_SYNC, ROLE_ATTRIBUTE, RPC_MALFORMED, RPC_STALE_SNAPSHOT } from './rpc.js';
+export {
+  DATA_TOPIC,
+  METHOD_COMMAND,
+  METHOD_PAGE,
+  METHOD_SYNC,
+  ROLE_ATTRIBUTE,
+  RPC_MALFORMED,
+  RPC_STALE_SNAPSHOT,
+} from './rpc.js';
 
 /** An RPC answer must stay under LiveKit's 15 KiB payload limit. */
 const MAX_RESULT_BYTES = 14_000;
@@ -37,8 +54,11 @@ export class RpcAnswerer {
     private readonly server: AuthorityServer,
     private readonly options: RpcAnswererOptions = {},
     /** Runs a command (default: the server's `execute`; a wrapper may add its own checks). */
-    private readonly run: (caller: { id: string; role: MemberRole }, id: string, command: unknown) => Result = (c, id, cmd) =>
-      server.execute(c, id, cmd),
+    private readonly run: (caller: { id: string; role: MemberRole }, id: string, command: unknown) => Result = (
+      c,
+      id,
+      cmd,
+    ) => server.execute(c, id, cmd),
   ) {}
 
   /** `micseat.cmd`: answers `{ at, res }`; `at` is the room version after the command. */
@@ -53,7 +73,14 @@ export class RpcAnswerer {
       // A well-formed envelope around an invalid command is answered by the authority itself
       // (`invalid-command`, which validates the command again); anything else is refused.
       const raw = safeParse(payload) as { v?: unknown; t?: unknown; id?: unknown; cmd?: unknown } | null;
-      if (!(raw && raw.v === 1 && raw.t === 'cmd' && typeof raw.id === 'string' && raw.id.length > 0 && raw.id.length <= 64)) {
+      if (!(
+        raw &&
+        raw.v === 1 &&
+        raw.t === 'cmd' &&
+        typeof raw.id === 'string' &&
+        raw.id.length > 0 &&
+        raw.id.length <= 64
+      )) {
         throw new RpcRefusal(RPC_MALFORMED, decoded.ok ? 'not a command' : decoded.error.message.slice(0, 200));
       }
       id = raw.id;
@@ -81,7 +108,12 @@ export class RpcAnswerer {
       return JSON.stringify({ version, page: 0, pages: 0, data: '' } satisfies SnapshotPage);
     }
     const pages = this.pagesOf(room);
-    return JSON.stringify({ version: room.version, page: 0, pages: pages.length, data: pages[0]! } satisfies SnapshotPage);
+    return JSON.stringify({
+      version: room.version,
+      page: 0,
+      pages: pages.length,
+      data: pages[0]!,
+    } satisfies SnapshotPage);
   }
 
   /** `micseat.page`: a further page of a snapshot still remembered. */
@@ -89,8 +121,14 @@ export class RpcAnswerer {
     const req = parsePageRequest(payload);
     if (!req) throw new RpcRefusal(RPC_MALFORMED, 'expected { version, page }');
     const pages = this.snapshots.get(req.version);
-    if (!pages || req.page >= pages.length) throw new RpcRefusal(RPC_STALE_SNAPSHOT, 'that snapshot is gone; sync again');
-    return JSON.stringify({ version: req.version, page: req.page, pages: pages.length, data: pages[req.page]! } satisfies SnapshotPage);
+    if (!pages || req.page >= pages.length)
+      throw new RpcRefusal(RPC_STALE_SNAPSHOT, 'that snapshot is gone; sync again');
+    return JSON.stringify({
+      version: req.version,
+      page: req.page,
+      pages: pages.length,
+      data: pages[req.page]!,
+    } satisfies SnapshotPage);
   }
 
   private pagesOf(room: RoomState): string[] {

@@ -37,11 +37,18 @@ export function parsePage(text: string): SnapshotPage | null {
   try {
     const p = JSON.parse(text) as Partial<SnapshotPage>;
     if (
-      p && typeof p === 'object' &&
-      Number.isInteger(p.version) && p.version! >= 0 &&
-      Number.isInteger(p.pages) && p.pages! >= 0 && p.pages! <= MAX_PAGES &&
-      Number.isInteger(p.page) && p.page! >= 0 && (p.pages === 0 || p.page! < p.pages!) &&
-      typeof p.data === 'string' && p.data.length <= PAGE_BYTES
+      p &&
+      typeof p === 'object' &&
+      Number.isInteger(p.version) &&
+      p.version! >= 0 &&
+      Number.isInteger(p.pages) &&
+      p.pages! >= 0 &&
+      p.pages! <= MAX_PAGES &&
+      Number.isInteger(p.page) &&
+      p.page! >= 0 &&
+      (p.pages === 0 || p.page! < p.pages!) &&
+      typeof p.data === 'string' &&
+      p.data.length <= PAGE_BYTES
     ) {
       return p as SnapshotPage;
     }
@@ -54,7 +61,13 @@ export function parsePage(text: string): SnapshotPage | null {
 export function parsePageRequest(text: string): { version: number; page: number } | null {
   try {
     const p = JSON.parse(text) as { version?: unknown; page?: unknown };
-    if (p && Number.isInteger(p.version) && Number.isInteger(p.page) && (p.page as number) > 0 && (p.page as number) < MAX_PAGES) {
+    if (
+      p &&
+      Number.isInteger(p.version) &&
+      Number.isInteger(p.page) &&
+      (p.page as number) > 0 &&
+      (p.page as number) < MAX_PAGES
+    ) {
       return { version: p.version as number, page: p.page as number };
     }
   } catch {
@@ -95,7 +108,9 @@ export function rpcFailure(e: unknown): Result<never> {
     case 1501:
       return fail('host-unreachable', 'The host did not acknowledge in time (not connected?).', { rpc: code });
     case 1503:
-      return fail('host-unreachable', 'The host disconnected, or this client reconnected, before answering.', { rpc: code });
+      return fail('host-unreachable', 'The host disconnected, or this client reconnected, before answering.', {
+        rpc: code,
+      });
     case 1401:
       return fail('host-unreachable', 'The host is not in the room.', { rpc: code });
     case 1400:

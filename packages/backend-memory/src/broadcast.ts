@@ -9,12 +9,20 @@ import type { ClientTransport } from './client.js';
 import type { MemoryRoomServer } from './server.js';
 
 type Envelope =
-  | { dir: 'up'; from: string; identity: string; role: MemberRole; kind: 'open' | 'close' | 'msg' | 'beat'; data?: string }
+  | {
+      dir: 'up';
+      from: string;
+      identity: string;
+      role: MemberRole;
+      kind: 'open' | 'close' | 'msg' | 'beat';
+      data?: string;
+    }
   | { dir: 'down'; to: string; data: string }
   | { dir: 'level'; identity: string; level: number };
 
 const ROLES: readonly string[] = ['host', 'cohost', 'audience'];
-const isIdentity = (x: unknown): x is string => typeof x === 'string' && x.length > 0 && x.length <= LIMITS.maxIdentityLength;
+const isIdentity = (x: unknown): x is string =>
+  typeof x === 'string' && x.length > 0 && x.length <= LIMITS.maxIdentityLength;
 const isKey = (x: unknown): x is string => typeof x === 'string' && x.length > 0 && x.length <= 200;
 
 /**
@@ -30,7 +38,11 @@ export const DEFAULT_HEARTBEAT_MS = 2_000;
 const MISSED_BEATS = 3;
 
 /** Serves `server` to other tabs on `channelName`. Returns a function that stops serving. */
-export function serveOverBroadcastChannel(server: MemoryRoomServer, channelName: string, options: PresenceOptions = {}): () => void {
+export function serveOverBroadcastChannel(
+  server: MemoryRoomServer,
+  channelName: string,
+  options: PresenceOptions = {},
+): () => void {
   const channel = new BroadcastChannel(channelName);
   const clients = new Map<string, string>(); // tab client key → identity
   const heard = new Map<string, number>(); // tab client key → when last heard from
@@ -61,7 +73,12 @@ export function serveOverBroadcastChannel(server: MemoryRoomServer, channelName:
   };
   const onEnvelope = (env: Envelope) => {
     if (!env || typeof env !== 'object') return;
-    if (env.dir === 'level' && isIdentity(env.identity) && typeof env.level === 'number' && Number.isFinite(env.level)) {
+    if (
+      env.dir === 'level' &&
+      isIdentity(env.identity) &&
+      typeof env.level === 'number' &&
+      Number.isFinite(env.level)
+    ) {
       server.publishLevel(env.identity, env.level);
       return;
     }
@@ -130,7 +147,14 @@ export class BroadcastTransport implements ClientTransport {
   private onPageHide = (): void => this.close();
 
   private post(kind: 'open' | 'close' | 'msg' | 'beat', data?: string): void {
-    this.channel.postMessage({ dir: 'up', from: this.key, identity: this.identity, role: this.role, kind, ...(data ? { data } : {}) } satisfies Envelope);
+    this.channel.postMessage({
+      dir: 'up',
+      from: this.key,
+      identity: this.identity,
+      role: this.role,
+      kind,
+      ...(data ? { data } : {}),
+    } satisfies Envelope);
   }
 
   send(message: WireMessage): void {
@@ -163,7 +187,15 @@ export class BroadcastLevelHub {
     this.channel = new BroadcastChannel(channelName);
     this.channel.onmessage = (ev: MessageEvent<Envelope>) => {
       const env = ev.data;
-      if (!env || typeof env !== 'object' || env.dir !== 'level' || !isIdentity(env.identity) || typeof env.level !== 'number' || !Number.isFinite(env.level)) return;
+      if (
+        !env ||
+        typeof env !== 'object' ||
+        env.dir !== 'level' ||
+        !isIdentity(env.identity) ||
+        typeof env.level !== 'number' ||
+        !Number.isFinite(env.level)
+      )
+        return;
       if (env.level <= 0) this.levels.delete(env.identity);
       else this.levels.set(env.identity, Math.min(1, env.level));
       const snapshot = new Map(this.levels);

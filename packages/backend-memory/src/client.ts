@@ -107,7 +107,11 @@ export class MemoryRoomBackend implements RoomBackend {
       this.setStatus('disconnected', { code: 'host-unreachable', message: 'The room did not answer.' });
       return fail('host-unreachable', 'The room did not answer.');
     }
-    const joined = await this.send({ type: 'join', name: options.name, ...(options.avatar ? { avatar: options.avatar } : {}) });
+    const joined = await this.send({
+      type: 'join',
+      name: options.name,
+      ...(options.avatar ? { avatar: options.avatar } : {}),
+    });
     if (!joined.ok) {
       this.stopKeepAlive();
       this.setStatus('disconnected', joined.error);
@@ -165,7 +169,10 @@ export class MemoryRoomBackend implements RoomBackend {
         resolve,
         message,
         resend: setInterval(() => this.transport.send(message), this.opts.resendMs),
-        giveUp: setTimeout(() => this.settle(id, fail('timeout', 'The room did not answer in time.')), this.opts.commandTimeoutMs),
+        giveUp: setTimeout(
+          () => this.settle(id, fail('timeout', 'The room did not answer in time.')),
+          this.opts.commandTimeoutMs,
+        ),
       };
       this.waiting.set(id, w);
       this.transport.send(message);
@@ -225,7 +232,8 @@ export class MemoryRoomBackend implements RoomBackend {
 
   private startKeepAlive(): void {
     this.stopKeepAlive();
-    const period = this.opts.keepAliveMs > 0 ? this.opts.keepAliveMs : this._status === 'connecting' ? this.opts.resendMs : 0;
+    const period =
+      this.opts.keepAliveMs > 0 ? this.opts.keepAliveMs : this._status === 'connecting' ? this.opts.resendMs : 0;
     if (period > 0) {
       this.keepAlive = setInterval(() => this.transport.send(encodeSync(this.replica.version)), period);
     }

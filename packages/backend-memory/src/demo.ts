@@ -45,7 +45,13 @@ export function connectDemoRooms(root: ParentNode = document): DemoWiring {
         new CustomEvent('attribute-error', {
           bubbles: true,
           composed: true,
-          detail: { code: 'invalid-attribute', attribute, value: String(el.getAttribute(attribute) ?? ''), expected: wired.error.message, message: wired.error.message },
+          detail: {
+            code: 'invalid-attribute',
+            attribute,
+            value: String(el.getAttribute(attribute) ?? ''),
+            expected: wired.error.message,
+            message: wired.error.message,
+          },
         }),
       );
       continue;
@@ -59,21 +65,39 @@ export function connectDemoRooms(root: ParentNode = document): DemoWiring {
 function wire(el: Element): { backend?: unknown; error?: RoomError } {
   const name = (el.getAttribute('demo-room') ?? '').trim();
   if (!name || name.length > 64) {
-    return { error: roomError('invalid-command', 'demo-room must name the room (1 to 64 characters).', { attribute: 'demo-room' }) };
+    return {
+      error: roomError('invalid-command', 'demo-room must name the room (1 to 64 characters).', {
+        attribute: 'demo-room',
+      }),
+    };
   }
   const role = (el.getAttribute('demo-role') ?? 'audience').trim() as MemberRole;
   if (!ROLES.includes(role)) {
-    return { error: roomError('invalid-command', `demo-role must be one of ${ROLES.join(', ')}.`, { attribute: 'demo-role', value: role }) };
+    return {
+      error: roomError('invalid-command', `demo-role must be one of ${ROLES.join(', ')}.`, {
+        attribute: 'demo-role',
+        value: role,
+      }),
+    };
   }
   const given = (el.getAttribute('demo-user') ?? '').trim();
   if (given.length > LIMITS.maxIdentityLength) {
-    return { error: roomError('invalid-command', `demo-user must be at most ${LIMITS.maxIdentityLength} characters.`, { attribute: 'demo-user' }) };
+    return {
+      error: roomError('invalid-command', `demo-user must be at most ${LIMITS.maxIdentityLength} characters.`, {
+        attribute: 'demo-user',
+      }),
+    };
   }
   const seats = el.getAttribute('demo-seats');
   const config = seats === null ? {} : { seatCount: /^\s*\d+\s*$/.test(seats) ? Number(seats) : NaN };
   const checked = validateConfig(config);
   if (!checked.ok) {
-    return { error: roomError('invalid-command', `demo-seats must be a whole number from 1 to ${LIMITS.maxSeats}.`, { attribute: 'demo-seats', value: seats }) };
+    return {
+      error: roomError('invalid-command', `demo-seats must be a whole number from 1 to ${LIMITS.maxSeats}.`, {
+        attribute: 'demo-seats',
+        value: seats,
+      }),
+    };
   }
   let room = rooms.get(name);
   if (!room) {
@@ -82,13 +106,22 @@ function wire(el: Element): { backend?: unknown; error?: RoomError } {
   } else if (seats !== null && room.server.room.config.seatCount !== checked.value.seatCount) {
     // Every element of one demo room describes the same room: a second, different seat count is refused, not ignored.
     return {
-      error: roomError('invalid-command', `demo-seats="${seats}" differs from demo room "${name}", which has ${room.server.room.config.seatCount} seats.`, { attribute: 'demo-seats', value: seats }),
+      error: roomError(
+        'invalid-command',
+        `demo-seats="${seats}" differs from demo room "${name}", which has ${room.server.room.config.seatCount} seats.`,
+        { attribute: 'demo-seats', value: seats },
+      ),
     };
   }
   let user = given;
   while (!user || (!given && room.clients.has(user))) user = `guest-${++anonymous}`;
   if (room.clients.has(user)) {
-    return { error: roomError('id-conflict', `demo-user "${user}" is already in demo room "${name}".`, { attribute: 'demo-user', value: user }) };
+    return {
+      error: roomError('id-conflict', `demo-user "${user}" is already in demo room "${name}".`, {
+        attribute: 'demo-user',
+        value: user,
+      }),
+    };
   }
   return { backend: room.join(user, role) };
 }
@@ -102,7 +135,8 @@ export function observeDemoRooms(root: Node = document.documentElement): () => v
     for (const r of records) {
       for (const node of r.addedNodes) {
         if (!(node instanceof Element)) continue;
-        if (node.matches('micseat-room[demo-room]') || node.querySelector('micseat-room[demo-room]')) connectDemoRooms(node);
+        if (node.matches('micseat-room[demo-room]') || node.querySelector('micseat-room[demo-room]'))
+          connectDemoRooms(node);
       }
     }
   });

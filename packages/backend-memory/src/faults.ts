@@ -20,11 +20,13 @@ export interface FaultConfig {
 export function checkFaults(f: FaultConfig): FaultConfig {
   for (const key of ['drop', 'duplicate', 'reorder'] as const) {
     const v = f[key];
-    if (v !== undefined && !(v >= 0 && v <= 1)) throw new RangeError(`faults.${key} must be a probability between 0 and 1, got ${v}`);
+    if (v !== undefined && !(v >= 0 && v <= 1))
+      throw new RangeError(`faults.${key} must be a probability between 0 and 1, got ${v}`);
   }
   for (const key of ['latencyMs', 'jitterMs'] as const) {
     const v = f[key];
-    if (v !== undefined && !(v >= 0 && v <= 60_000)) throw new RangeError(`faults.${key} must be between 0 and 60000 ms, got ${v}`);
+    if (v !== undefined && !(v >= 0 && v <= 60_000))
+      throw new RangeError(`faults.${key} must be between 0 and 60000 ms, got ${v}`);
   }
   return f;
 }
@@ -96,7 +98,8 @@ export class FaultyPipe<T> {
   }
 
   private later(message: T, extra = 0): void {
-    const delay = (this.faults.latencyMs ?? 0) + (this.faults.jitterMs ? this.random() * this.faults.jitterMs : 0) + extra;
+    const delay =
+      (this.faults.latencyMs ?? 0) + (this.faults.jitterMs ? this.random() * this.faults.jitterMs : 0) + extra;
     if (delay === 0) queueMicrotask(() => this.deliver(message));
     else setTimeout(() => this.deliver(message), delay);
   }

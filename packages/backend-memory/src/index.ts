@@ -16,7 +16,13 @@ export { MemoryRoomBackend, type MemoryClientOptions, type ClientTransport } fro
 export { MemoryRoomServer, MemoryLink, type ServerLink, type MemoryRoomServerOptions } from './server.js';
 export { FaultyPipe, seededRandom, checkFaults, type FaultConfig, type FaultStats } from './faults.js';
 export { MemoryMedia, type MemoryMediaOptions, type LevelHub } from './media.js';
-export { serveOverBroadcastChannel, BroadcastTransport, BroadcastLevelHub, DEFAULT_HEARTBEAT_MS, type PresenceOptions } from './broadcast.js';
+export {
+  serveOverBroadcastChannel,
+  BroadcastTransport,
+  BroadcastLevelHub,
+  DEFAULT_HEARTBEAT_MS,
+  type PresenceOptions,
+} from './broadcast.js';
 
 export interface MemoryRoom {
   readonly server: MemoryRoomServer;
@@ -40,7 +46,10 @@ export function createMemoryRoom(options: MemoryRoomServerOptions = {}): MemoryR
   const links = new Map<string, MemoryLink>();
   const clients = new Map<string, MemoryRoomBackend>();
   let faults: FaultConfig = {};
-  const hub = { publish: (id: string, level: number) => server.publishLevel(id, level), onLevels: server.onLevels.bind(server) };
+  const hub = {
+    publish: (id: string, level: number) => server.publishLevel(id, level),
+    onLevels: server.onLevels.bind(server),
+  };
   return {
     server,
     clients,

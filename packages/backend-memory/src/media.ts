@@ -83,8 +83,10 @@ export class MemoryMedia implements RoomMedia {
       });
     } catch (e) {
       const name = (e as DOMException)?.name;
-      if (name === 'NotAllowedError' || name === 'SecurityError') return fail('mic-denied', 'Microphone permission was denied.');
-      if (name === 'NotFoundError' || name === 'OverconstrainedError') return fail('no-device', 'No microphone was found.');
+      if (name === 'NotAllowedError' || name === 'SecurityError')
+        return fail('mic-denied', 'Microphone permission was denied.');
+      if (name === 'NotFoundError' || name === 'OverconstrainedError')
+        return fail('no-device', 'No microphone was found.');
       return fail('media-failed', `The microphone could not be opened: ${(e as Error)?.message ?? name}`);
     }
     this.context = new AudioContext();

@@ -162,7 +162,9 @@ function correlationIdOf(input: unknown): string | null {
   try {
     const raw = typeof input === 'string' ? (JSON.parse(input) as unknown) : input;
     const m = raw && typeof raw === 'object' ? (raw as { v?: unknown; t?: unknown; id?: unknown }) : null;
-    return m && m.v === 1 && m.t === 'cmd' && typeof m.id === 'string' && m.id.length > 0 && m.id.length <= 64 ? m.id : null;
+    return m && m.v === 1 && m.t === 'cmd' && typeof m.id === 'string' && m.id.length > 0 && m.id.length <= 64
+      ? m.id
+      : null;
   } catch {
     return null;
   }

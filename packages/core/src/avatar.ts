@@ -12,7 +12,12 @@ export function isWireAvatar(url: string): boolean {
   if (url.startsWith('data:')) return /^data:image\/(png|jpeg|gif|webp|avif);base64,[A-Za-z0-9+/]+={0,2}$/.test(url);
   try {
     const parsed = new URL(url);
-    return parsed.protocol === 'https:' && parsed.href.length <= LIMITS.maxAvatarLength && parsed.username === '' && parsed.password === '';
+    return (
+      parsed.protocol === 'https:' &&
+      parsed.href.length <= LIMITS.maxAvatarLength &&
+      parsed.username === '' &&
+      parsed.password === ''
+    );
   } catch {
     return false;
   }

@@ -28,17 +28,26 @@ function check(cond: unknown, message: string): asserts cond {
   if (!cond) throw new ConformanceError(message);
 }
 
-export async function waitFor<T>(probe: () => T | undefined | null | false, timeoutMs: number, what: string): Promise<T> {
+export async function waitFor<T>(
+  probe: () => T | undefined | null | false,
+  timeoutMs: number,
+  what: string,
+): Promise<T> {
   const start = Date.now();
   for (;;) {
     const v = probe();
     if (v) return v;
-    if (Date.now() - start > timeoutMs) throw new ConformanceError(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    if (Date.now() - start > timeoutMs)
+      throw new ConformanceError(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 20));
   }
 }
 
-export function defineConformanceSuite(describe: (name: string, body: () => void) => void, it: Define, harness: ConformanceHarness): void {
+export function defineConformanceSuite(
+  describe: (name: string, body: () => void) => void,
+  it: Define,
+  harness: ConformanceHarness,
+): void {
   const T = harness.timeoutMs ?? 5000;
   describe('RoomBackend conformance', () => {
     let room: ConformanceRoom | null = null;
@@ -77,7 +86,10 @@ export function defineConformanceSuite(describe: (name: string, body: () => void
       const acc = await host.send({ type: 'accept-request', requestId: 'conf-q1' });
       check(acc.ok, 'accept ok');
       await waitFor(() => a.room?.requests['conf-q1']?.status === 'accepted', T, 'requester to see accepted');
-      check(a.room!.seats.some((s) => s.userId === 'c-a'), 'requester on a seat');
+      check(
+        a.room!.seats.some((s) => s.userId === 'c-a'),
+        'requester on a seat',
+      );
     });
 
     scenario('a resent request id is one request', async () => {
@@ -100,10 +112,14 @@ export function defineConformanceSuite(describe: (name: string, body: () => void
       const results = await Promise.all(players.map((p) => p.send({ type: 'take-seat', seat: 0 })));
       const wins = results.filter((x) => x.ok).length;
       check(wins === 1, `exactly one winner, got ${wins}`);
-      for (const x of results) if (!x.ok) check(x.error.code === 'seat-taken', `loser gets seat-taken, got ${x.error.code}`);
+      for (const x of results)
+        if (!x.ok) check(x.error.code === 'seat-taken', `loser gets seat-taken, got ${x.error.code}`);
       await waitFor(() => players.every((p) => p.room?.seats[0]?.userId), T, 'everyone sees the winner');
       const winner = players[results.findIndex((x) => x.ok)]!.identity;
-      check(players.every((p) => p.room!.seats[0]!.userId === winner), 'one seat, one person, everywhere');
+      check(
+        players.every((p) => p.room!.seats[0]!.userId === winner),
+        'one seat, one person, everywhere',
+      );
     });
 
     scenario('mode change reaches everyone; kick tells the occupant terminated', async () => {
@@ -117,7 +133,11 @@ export function defineConformanceSuite(describe: (name: string, body: () => void
       check((await a.send({ type: 'take-seat', seat: 2 })).ok, 'take');
       check((await host.send({ type: 'kick-seat', seat: 2 })).ok, 'kick');
       await waitFor(
-        () => seen.some((u) => u.events.some((e) => e.type === 'seat-left' && e.userId === 'c-a' && e.reason === 'terminated')) || (a.room?.seats[2]?.userId === null && seen.length > 0),
+        () =>
+          seen.some((u) =>
+            u.events.some((e) => e.type === 'seat-left' && e.userId === 'c-a' && e.reason === 'terminated'),
+          ) ||
+          (a.room?.seats[2]?.userId === null && seen.length > 0),
         T,
         'listener told terminated',
       );
@@ -132,7 +152,8 @@ export function defineConformanceSuite(describe: (name: string, body: () => void
       a.onUpdate((u) => versions.push(u.room.version));
       for (const mode of ['free', 'request', 'free'] as const) await host.send({ type: 'set-mode', mode });
       await waitFor(() => a.room?.mode === 'free' && versions.length >= 1, T, 'updates');
-      for (let i = 1; i < versions.length; i++) check(versions[i]! > versions[i - 1]!, `monotonic: ${versions.join(',')}`);
+      for (let i = 1; i < versions.length; i++)
+        check(versions[i]! > versions[i - 1]!, `monotonic: ${versions.join(',')}`);
     });
 
     scenario('bad input: a malformed command is a typed error and changes nothing', async () => {
@@ -173,7 +194,11 @@ export function defineConformanceSuite(describe: (name: string, body: () => void
       check((await a.send({ type: 'set-mic', mic: 'on' })).ok, 'mic state told');
       let heard = 0;
       const off = host.media.onLevels((levels) => (heard = Math.max(heard, levels.get('c-a') ?? 0)));
-      await waitFor(() => heard > 0.01 && host.room?.members['c-a']?.mic === 'on', T * 2, 'host to see the speaker’s level');
+      await waitFor(
+        () => heard > 0.01 && host.room?.members['c-a']?.mic === 'on',
+        T * 2,
+        'host to see the speaker’s level',
+      );
       off();
       await a.media.setMic(false);
     });

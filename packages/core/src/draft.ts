@@ -38,9 +38,16 @@ export interface Due {
   readonly id: string;
 }
 /** In the order a sweep handles things due at the same time. */
-export const DueKind = { RequestDeadline: 0, InvitationDeadline: 1, MemberGrace: 2, RequestHistory: 3, InvitationHistory: 4 } as const;
+export const DueKind = {
+  RequestDeadline: 0,
+  InvitationDeadline: 1,
+  MemberGrace: 2,
+  RequestHistory: 3,
+  InvitationHistory: 4,
+} as const;
 export type DueKind = (typeof DueKind)[keyof typeof DueKind];
-export const compareDue = (a: Due, b: Due): number => a.t - b.t || a.kind - b.kind || a.n - b.n || compareStrings(a.id, b.id);
+export const compareDue = (a: Due, b: Due): number =>
+  a.t - b.t || a.kind - b.kind || a.n - b.n || compareStrings(a.id, b.id);
 
 /** The authority's working copy of a room (the public RoomState is built from it on demand). */
 export interface RoomCore {
@@ -93,7 +100,14 @@ function record<T>(tree: PTree<string, T>): Rec<T> {
 /** The working copy of a public room (e.g. a host's saved snapshot), with its indexes built. */
 export function coreOf(room: RoomState): RoomCore {
   const empty = emptyCore(room.roomId, room.config, room.clock);
-  const d = new Draft({ ...empty, version: room.version, mode: room.mode, ended: room.ended, hostId: room.hostId, seats: room.seats });
+  const d = new Draft({
+    ...empty,
+    version: room.version,
+    mode: room.mode,
+    ended: room.ended,
+    hostId: room.hostId,
+    seats: room.seats,
+  });
   for (const m of Object.values(room.members)) d.putMember(m);
   for (const r of Object.values(room.requests)) d.putRequest(r);
   for (const i of Object.values(room.invitations)) d.putInvitation(i);
@@ -204,15 +218,18 @@ export class Draft {
   }
   putMember(m: Member): void {
     const old = this.members.get(m.id);
-    if (old?.graceUntil != null) this.deadlines = this.deadlines.delete(due(old.graceUntil, DueKind.MemberGrace, 0, old.id));
-    if (m.graceUntil !== null) this.deadlines = this.deadlines.set(due(m.graceUntil, DueKind.MemberGrace, 0, m.id), null);
+    if (old?.graceUntil != null)
+      this.deadlines = this.deadlines.delete(due(old.graceUntil, DueKind.MemberGrace, 0, old.id));
+    if (m.graceUntil !== null)
+      this.deadlines = this.deadlines.set(due(m.graceUntil, DueKind.MemberGrace, 0, m.id), null);
     this.members = this.members.set(m.id, m);
     this.touchedMembers.add(m.id);
   }
   deleteMember(id: string): void {
     const old = this.members.get(id);
     if (!old) return;
-    if (old.graceUntil !== null) this.deadlines = this.deadlines.delete(due(old.graceUntil, DueKind.MemberGrace, 0, id));
+    if (old.graceUntil !== null)
+      this.deadlines = this.deadlines.delete(due(old.graceUntil, DueKind.MemberGrace, 0, id));
     this.members = this.members.delete(id);
     this.touchedMembers.add(id);
   }
@@ -223,7 +240,10 @@ export class Draft {
       this.requestOf = this.requestOf.set(r.userId, r.id);
       this.deadlines = this.deadlines.set(due(r.deadline, DueKind.RequestDeadline, r.seq, r.id), null);
     } else if (r.resolvedAt !== null) {
-      this.deadlines = this.deadlines.set(due(r.resolvedAt + keepMs(this.config), DueKind.RequestHistory, r.seq, r.id), null);
+      this.deadlines = this.deadlines.set(
+        due(r.resolvedAt + keepMs(this.config), DueKind.RequestHistory, r.seq, r.id),
+        null,
+      );
     }
     this.requests = this.requests.set(r.id, r);
     this.touchedRequests.add(r.id);
@@ -242,7 +262,9 @@ export class Draft {
       if (this.requestOf.get(old.userId) === old.id) this.requestOf = this.requestOf.delete(old.userId);
       this.deadlines = this.deadlines.delete(due(old.deadline, DueKind.RequestDeadline, old.seq, old.id));
     } else if (old.resolvedAt !== null) {
-      this.deadlines = this.deadlines.delete(due(old.resolvedAt + keepMs(this.config), DueKind.RequestHistory, old.seq, old.id));
+      this.deadlines = this.deadlines.delete(
+        due(old.resolvedAt + keepMs(this.config), DueKind.RequestHistory, old.seq, old.id),
+      );
     }
   }
   putInvitation(i: Invitation): void {
@@ -251,7 +273,10 @@ export class Draft {
       this.invitationOf = this.invitationOf.set(i.userId, i.id);
       this.deadlines = this.deadlines.set(due(i.deadline, DueKind.InvitationDeadline, 0, i.id), null);
     } else if (i.resolvedAt !== null) {
-      this.deadlines = this.deadlines.set(due(i.resolvedAt + keepMs(this.config), DueKind.InvitationHistory, 0, i.id), null);
+      this.deadlines = this.deadlines.set(
+        due(i.resolvedAt + keepMs(this.config), DueKind.InvitationHistory, 0, i.id),
+        null,
+      );
     }
     this.invitations = this.invitations.set(i.id, i);
     this.touchedInvitations.add(i.id);
@@ -269,7 +294,9 @@ export class Draft {
       if (this.invitationOf.get(old.userId) === old.id) this.invitationOf = this.invitationOf.delete(old.userId);
       this.deadlines = this.deadlines.delete(due(old.deadline, DueKind.InvitationDeadline, 0, old.id));
     } else if (old.resolvedAt !== null) {
-      this.deadlines = this.deadlines.delete(due(old.resolvedAt + keepMs(this.config), DueKind.InvitationHistory, 0, old.id));
+      this.deadlines = this.deadlines.delete(
+        due(old.resolvedAt + keepMs(this.config), DueKind.InvitationHistory, 0, old.id),
+      );
     }
   }
   emit(e: RoomEvent): void {
@@ -324,7 +351,11 @@ export class Draft {
   /** The new state (version bumped) and the patch from the base to it; or the base when nothing changed. */
   finish(now: number): { room: RoomCore; patch: Patch | null } {
     if (!this.changed) return { room: this.base, patch: null };
-    const room: RoomCore = { ...this.snapshot(), version: this.base.version + 1, clock: Math.max(this.base.clock, now) };
+    const room: RoomCore = {
+      ...this.snapshot(),
+      version: this.base.version + 1,
+      clock: Math.max(this.base.clock, now),
+    };
     const patch: Patch = {};
     if (room.mode !== this.base.mode) patch.mode = room.mode;
     if (room.ended !== this.base.ended) patch.ended = room.ended;

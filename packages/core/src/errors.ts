@@ -56,8 +56,7 @@ export function roomError(code: ErrorCode, message: string, details?: Record<str
 }
 
 export type Result<T = unknown> =
-  | { readonly ok: true; readonly value: T }
-  | { readonly ok: false; readonly error: RoomError };
+  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: RoomError };
 
 export const ok = <T>(value: T): Result<T> => ({ ok: true, value });
 export const fail = (code: ErrorCode, message: string, details?: Record<string, unknown>): Result<never> => ({

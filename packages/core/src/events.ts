@@ -31,7 +31,11 @@ export const RoomEventSchema = v.variant('type', [
    * `exited`: left on their own; `terminated`: removed by a moderator (kick, lock, removal);
    * `dropped`: did not return within the reconnect grace.
    */
-  ev('seat-left', { seat: SeatIndexSchema, userId: IdentitySchema, reason: reasonOf('exited', 'terminated', 'dropped') }),
+  ev('seat-left', {
+    seat: SeatIndexSchema,
+    userId: IdentitySchema,
+    reason: reasonOf('exited', 'terminated', 'dropped'),
+  }),
   ev('seat-switched', { from: SeatIndexSchema, to: SeatIndexSchema, userId: IdentitySchema }),
   ev('seat-locked', { seat: SeatIndexSchema, locked: v.boolean() }),
   ev('seat-muted', { seat: SeatIndexSchema, muted: v.boolean() }),

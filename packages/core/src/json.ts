@@ -59,7 +59,8 @@ export function copyJson(input: unknown, bounds: JsonBounds = JSON_BOUNDS): Json
       return null;
     }
     if (ancestors.includes(x)) throw new Refusal('malformed', 'The value refers to itself (a cycle is not JSON).');
-    if (depth >= bounds.depth) throw new Refusal('too-large', `The value is nested deeper than ${bounds.depth} levels.`);
+    if (depth >= bounds.depth)
+      throw new Refusal('too-large', `The value is nested deeper than ${bounds.depth} levels.`);
     ancestors.push(x);
     let out: Json;
     if (Array.isArray(x)) {
@@ -74,7 +75,8 @@ export function copyJson(input: unknown, bounds: JsonBounds = JSON_BOUNDS): Json
       out = arr;
     } else {
       const proto = Object.getPrototypeOf(x);
-      if (proto !== Object.prototype && proto !== null) throw new Refusal('malformed', 'Only plain objects and arrays are JSON.');
+      if (proto !== Object.prototype && proto !== null)
+        throw new Refusal('malformed', 'Only plain objects and arrays are JSON.');
       const keys = Object.keys(x);
       count(2 + keys.length);
       const obj: { [key: string]: Json } = {};
@@ -84,7 +86,8 @@ export function copyJson(input: unknown, bounds: JsonBounds = JSON_BOUNDS): Json
         count(k.length + 3);
         const value = walk(item, depth + 1);
         // `__proto__` stays an ordinary own key, as JSON.parse makes it (an assignment would set the prototype).
-        if (k === '__proto__') Object.defineProperty(obj, k, { value, enumerable: true, writable: true, configurable: true });
+        if (k === '__proto__')
+          Object.defineProperty(obj, k, { value, enumerable: true, writable: true, configurable: true });
         else obj[k] = value;
       }
       out = obj;

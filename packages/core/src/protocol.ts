@@ -75,14 +75,24 @@ export const WireMessageSchema = v.variant('t', [
    */
   msg('snap', { room: RoomStateSchema, memory: v.optional(AuthorityMemorySchema) }),
   /** authority → all: one change, from version `to - 1` to `to`. */
-  msg('delta', { to: v.pipe(VersionSchema, v.minValue(1)), clock: TimeSchema, patch: PatchSchema, events: v.array(RoomEventSchema) }),
+  msg('delta', {
+    to: v.pipe(VersionSchema, v.minValue(1)),
+    clock: TimeSchema,
+    patch: PatchSchema,
+    events: v.array(RoomEventSchema),
+  }),
   /** client → authority: "send me a snapshot" (after a gap or on join). */
   msg('sync', { have: VersionSchema }),
 ]);
 export type WireMessage = v.InferOutput<typeof WireMessageSchema>;
 
 export const encodeCommand = (id: string, cmd: Command): WireMessage => ({ v: PROTOCOL_VERSION, t: 'cmd', id, cmd });
-export const encodeResult = (id: string, res: Result): WireMessage => ({ v: PROTOCOL_VERSION, t: 'res', id, res: res as never });
+export const encodeResult = (id: string, res: Result): WireMessage => ({
+  v: PROTOCOL_VERSION,
+  t: 'res',
+  id,
+  res: res as never,
+});
 export const encodeSnapshot = (room: RoomState, memory?: AuthorityMemory): WireMessage =>
   memory ? { v: PROTOCOL_VERSION, t: 'snap', room, memory } : { v: PROTOCOL_VERSION, t: 'snap', room };
 export const encodeDelta = (to: number, clock: number, patch: Patch, events: readonly RoomEvent[]): WireMessage => ({
@@ -149,10 +159,14 @@ export function decode(input: unknown, options: CodecOptions = {}): Result<WireM
     }
     const version = (value as { v?: unknown }).v;
     if (version !== PROTOCOL_VERSION) {
-      return fail('unsupported-version', `Protocol version ${typeof version === 'number' ? version : version === undefined ? 'missing' : typeof version} is not supported; this side speaks ${PROTOCOL_VERSION}.`, {
-        got: typeof version === 'number' ? version : null,
-        supported: PROTOCOL_VERSION,
-      });
+      return fail(
+        'unsupported-version',
+        `Protocol version ${typeof version === 'number' ? version : version === undefined ? 'missing' : typeof version} is not supported; this side speaks ${PROTOCOL_VERSION}.`,
+        {
+          got: typeof version === 'number' ? version : null,
+          supported: PROTOCOL_VERSION,
+        },
+      );
     }
     const parsed = v.safeParse(WireMessageSchema, value);
     if (!parsed.success) return refusalOf(parsed.issues, 'malformed', 'Malformed message');

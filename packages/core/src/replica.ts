@@ -28,7 +28,8 @@ export class RoomReplica {
       return this.drain({ kind: 'applied', room: this.room, events: [] });
     }
     if (message.t !== 'delta') return { kind: 'ignored' };
-    if (!this.room || message.to <= this.room.version) return this.room ? { kind: 'ignored' } : { kind: 'gap', have: -1, got: message.to };
+    if (!this.room || message.to <= this.room.version)
+      return this.room ? { kind: 'ignored' } : { kind: 'gap', have: -1, got: message.to };
     if (message.to > this.room.version + 1) {
       if (this.ahead.size < 256) this.ahead.set(message.to, message);
       return { kind: 'gap', have: this.room.version, got: message.to };

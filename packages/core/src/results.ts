@@ -4,7 +4,16 @@
  */
 import type { RoomBackend } from './backend.js';
 import type { Result } from './errors.js';
-import type { Command, CommandType, Invitation, Member, MemberRole, MicReport, RoomMode, SeatRequest } from './schema.js';
+import type {
+  Command,
+  CommandType,
+  Invitation,
+  Member,
+  MemberRole,
+  MicReport,
+  RoomMode,
+  SeatRequest,
+} from './schema.js';
 
 type Dup = { readonly duplicate?: true };
 
@@ -40,6 +49,9 @@ export interface CommandResults {
 export type ResultOf<T extends CommandType> = Result<CommandResults[T]>;
 
 /** `backend.send`, typed by the command (the authority's handlers guarantee the shape). */
-export function sendCommand<C extends Command>(backend: Pick<RoomBackend, 'send'>, command: C): Promise<ResultOf<C['type']>> {
+export function sendCommand<C extends Command>(
+  backend: Pick<RoomBackend, 'send'>,
+  command: C,
+): Promise<ResultOf<C['type']>> {
   return backend.send(command) as Promise<ResultOf<C['type']>>;
 }

@@ -22,7 +22,12 @@ export const TimeSchema = time;
 
 export const IdentitySchema = nonEmpty(LIMITS.maxIdentityLength);
 export const NameSchema = v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(LIMITS.maxNameLength));
-export const ClientIdSchema = v.pipe(v.string(), v.minLength(1), v.maxLength(LIMITS.maxIdLength), v.regex(/^[A-Za-z0-9_.:-]+$/));
+export const ClientIdSchema = v.pipe(
+  v.string(),
+  v.minLength(1),
+  v.maxLength(LIMITS.maxIdLength),
+  v.regex(/^[A-Za-z0-9_.:-]+$/),
+);
 export const SeatIndexSchema = int(0, LIMITS.maxSeats - 1);
 export const WantedSeatSchema = v.union([SeatIndexSchema, v.literal('any')]);
 export const TimeoutMsSchema = int(LIMITS.minTimeoutMs, LIMITS.maxTimeoutMs);
@@ -65,13 +70,20 @@ export const JsonObjectSchema: v.GenericSchema<unknown, { [key: string]: Json }>
  * builds a null-prototype record, so no id can reach Object.prototype; each key must be its
  * item's id.
  */
-export function keyedRecord<T extends { id: string }>(item: v.GenericSchema<unknown, T>): v.GenericSchema<unknown, Record<string, T>> {
+export function keyedRecord<T extends { id: string }>(
+  item: v.GenericSchema<unknown, T>,
+): v.GenericSchema<unknown, Record<string, T>> {
   return v.pipe(
     v.unknown(),
     v.rawTransform(({ dataset, addIssue, NEVER }) => {
       const input = dataset.value;
       if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-        addIssue({ message: 'Expected an object keyed by id', expected: 'Object', received: Array.isArray(input) ? 'Array' : typeof input, input: null });
+        addIssue({
+          message: 'Expected an object keyed by id',
+          expected: 'Object',
+          received: Array.isArray(input) ? 'Array' : typeof input,
+          input: null,
+        });
         return NEVER;
       }
       const out: Record<string, T> = Object.create(null);
@@ -81,11 +93,23 @@ export function keyedRecord<T extends { id: string }>(item: v.GenericSchema<unkn
         const parsed = v.safeParse(item, value);
         if (!parsed.success) {
           const sub = parsed.issues[0];
-          addIssue({ message: sub.message, expected: sub.expected ?? undefined, received: sub.received, input: null, path: [at, ...(sub.path ?? [])] as [v.IssuePathItem, ...v.IssuePathItem[]] });
+          addIssue({
+            message: sub.message,
+            expected: sub.expected ?? undefined,
+            received: sub.received,
+            input: null,
+            path: [at, ...(sub.path ?? [])] as [v.IssuePathItem, ...v.IssuePathItem[]],
+          });
           return NEVER;
         }
         if (parsed.output.id !== key) {
-          addIssue({ message: `Filed under "${key.slice(0, 64)}" but its id is "${parsed.output.id.slice(0, 64)}"`, expected: 'its id as key', received: 'another key', input: null, path: [at] });
+          addIssue({
+            message: `Filed under "${key.slice(0, 64)}" but its id is "${parsed.output.id.slice(0, 64)}"`,
+            expected: 'its id as key',
+            received: 'another key',
+            input: null,
+            path: [at],
+          });
           return NEVER;
         }
         out[key] = parsed.output;
@@ -102,11 +126,17 @@ export const emptyRecord = <T>(): Record<string, T> => Object.create(null) as Re
  * The typed refusal for a failed parse: `too-large` / `malformed` for a free-form value over its
  * bounds or unreadable, otherwise `fallback` (`invalid-command` for commands, `malformed` for messages).
  */
-export function refusalOf(issues: readonly v.BaseIssue<unknown>[], fallback: 'invalid-command' | 'malformed', what: string): Result<never> {
+export function refusalOf(
+  issues: readonly v.BaseIssue<unknown>[],
+  fallback: 'invalid-command' | 'malformed',
+  what: string,
+): Result<never> {
   const issue = issues[0]!;
   const field = issue.path?.map((p) => String((p as { key?: unknown }).key)).join('.') ?? '';
   const code = issue.expected === JSON_EXPECTED ? (issue.received as 'too-large' | 'malformed') : fallback;
-  return fail(code, `${what}${field ? ` (${field.slice(0, 200)})` : ''}: ${issue.message}`, { field: field.slice(0, 200) });
+  return fail(code, `${what}${field ? ` (${field.slice(0, 200)})` : ''}: ${issue.message}`, {
+    field: field.slice(0, 200),
+  });
 }
 
 export const AvatarSchema = v.pipe(
@@ -278,8 +308,14 @@ export type WantedSeat = SeatRequest['seat'];
  * first), and the people a moderator muted (a mute follows the person; see the README).
  */
 export const AuthorityMemorySchema = v.strictObject({
-  requests: v.pipe(v.array(v.strictTuple([ClientIdSchema, v.picklist(['accepted', 'rejected', 'cancelled', 'timeout'])])), v.maxLength(LIMITS.maxResolvedRemembered)),
-  invitations: v.pipe(v.array(v.strictTuple([ClientIdSchema, v.picklist(['accepted', 'declined', 'cancelled', 'timeout'])])), v.maxLength(LIMITS.maxInvitationsRemembered)),
+  requests: v.pipe(
+    v.array(v.strictTuple([ClientIdSchema, v.picklist(['accepted', 'rejected', 'cancelled', 'timeout'])])),
+    v.maxLength(LIMITS.maxResolvedRemembered),
+  ),
+  invitations: v.pipe(
+    v.array(v.strictTuple([ClientIdSchema, v.picklist(['accepted', 'declined', 'cancelled', 'timeout'])])),
+    v.maxLength(LIMITS.maxInvitationsRemembered),
+  ),
   muted: v.pipe(v.array(IdentitySchema), v.maxLength(LIMITS.maxMutedRemembered)),
   /** The last request's FIFO number, so numbers stay increasing after every request left the room. */
   seq: CountSchema,

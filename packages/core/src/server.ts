@@ -44,7 +44,9 @@ export class AuthorityServer {
 
   constructor(options: AuthorityServerOptions) {
     this.cacheSize = Math.max(1, options.resultCache ?? RESULT_CACHE);
-    this.actor = createActor(authorityHostMachine, { input: { state: options.state, now: options.now ?? (() => Date.now()) } });
+    this.actor = createActor(authorityHostMachine, {
+      input: { state: options.state, now: options.now ?? (() => Date.now()) },
+    });
     this.actor.on('outcome', ({ outcome }) => this.fanOut(outcome));
   }
 
@@ -144,7 +146,10 @@ export class AuthorityServer {
   private fanOut(outcome: StepOutcome): void {
     if (!outcome.patch) return;
     const room = outcome.state.room;
-    const change: ServedChange = { outcome, delta: encodeDelta(room.version, room.clock, outcome.patch, outcome.events) };
+    const change: ServedChange = {
+      outcome,
+      delta: encodeDelta(room.version, room.clock, outcome.patch, outcome.events),
+    };
     // A listener that threw would stop the actor for good (every later command ignored).
     for (const l of this.listeners) {
       try {

@@ -79,7 +79,12 @@ export const imageUrl = (attribute: string): AttributeRule => ({
     try {
       const base = typeof document !== 'undefined' ? document.baseURI : 'https://localhost/';
       const url = new URL(v, base);
-      return url.protocol === 'https:' || url.protocol === 'http:' || url.protocol === 'blob:' || (url.protocol === 'data:' && v.startsWith('data:image/'));
+      return (
+        url.protocol === 'https:' ||
+        url.protocol === 'http:' ||
+        url.protocol === 'blob:' ||
+        (url.protocol === 'data:' && v.startsWith('data:image/'))
+      );
     } catch {
       return false;
     }
@@ -119,7 +124,7 @@ export function checkAttributes(el: ReactiveElement, changed: PropertyValues, ru
     const previous = changed.get(key as never) as unknown;
     props[key] = previous !== undefined && previous !== null && rule.valid(previous) ? previous : rule.fallback;
     refused.add(key);
-    const text = raw ?? (typeof value === 'string' ? value : JSON.stringify(value) ?? String(value));
+    const text = raw ?? (typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value)));
     const shown = text.length > 80 ? `${text.slice(0, 77)}…` : text;
     const kept = props[key] === undefined ? 'the default' : JSON.stringify(props[key]);
     const detail: AttributeErrorDetail = {

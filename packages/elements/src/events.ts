@@ -39,12 +39,15 @@ export interface MicseatEventDetails {
  * The one table from a DOM event to the room intent it stands for (`me` is the viewer's id: a
  * switch of one's own seat carries no userId). Elements only name the event and its detail.
  */
-export const INTENT_OF: { readonly [K in MicseatEventName]: (detail: MicseatEventDetails[K], me: string) => RoomIntent } = {
+export const INTENT_OF: {
+  readonly [K in MicseatEventName]: (detail: MicseatEventDetails[K], me: string) => RoomIntent;
+} = {
   'seat-take': (d) => ({ type: 'TAKE_SEAT', seat: d.seat }),
   'seat-request': (d) => ({ type: 'REQUEST_SEAT', seat: d.seat, media: d.media }),
   'seat-request-cancel': () => ({ type: 'CANCEL_REQUEST' }),
   'seat-leave': () => ({ type: 'LEAVE_SEAT' }),
-  'seat-switch': (d, me) => (d.userId === me ? { type: 'SWITCH_SEAT', to: d.to } : { type: 'SWITCH_SEAT', to: d.to, userId: d.userId }),
+  'seat-switch': (d, me) =>
+    d.userId === me ? { type: 'SWITCH_SEAT', to: d.to } : { type: 'SWITCH_SEAT', to: d.to, userId: d.userId },
   'seat-kick': (d) => ({ type: 'KICK_SEAT', seat: d.seat }),
   'seat-lock': (d) => ({ type: 'LOCK_SEAT', seat: d.seat, locked: d.locked }),
   'seat-mute': (d) => ({ type: 'MUTE_SEAT', seat: d.seat, muted: d.muted }),

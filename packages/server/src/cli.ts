@@ -9,7 +9,14 @@ import { optionsFromEnv } from './config.js';
 const options = optionsFromEnv();
 const service = new MicseatService(options);
 await service.start();
-console.log(JSON.stringify({ message: 'micseat service listening', url: service.url, owner: service.owner, devAuth: process.env['MICSEAT_DEV_AUTH'] === '1' }));
+console.log(
+  JSON.stringify({
+    message: 'micseat service listening',
+    url: service.url,
+    owner: service.owner,
+    devAuth: process.env['MICSEAT_DEV_AUTH'] === '1',
+  }),
+);
 const stop = async () => {
   await service.stop();
   process.exit(0);

@@ -33,8 +33,24 @@ import {
   type ServedChange,
   type WireMessage,
 } from '@micseat/core';
-import { DATA_TOPIC, METHOD_COMMAND, METHOD_PAGE, METHOD_SYNC, RpcAnswerer, RpcRefusal } from '@micseat/backend-livekit/rpc-server';
-import { Room, RoomEvent, RpcError, TrackSource, type RemoteParticipant, type RpcInvocationData, type TrackPublication, type Participant } from '@livekit/rtc-node';
+import {
+  DATA_TOPIC,
+  METHOD_COMMAND,
+  METHOD_PAGE,
+  METHOD_SYNC,
+  RpcAnswerer,
+  RpcRefusal,
+} from '@micseat/backend-livekit/rpc-server';
+import {
+  Room,
+  RoomEvent,
+  RpcError,
+  TrackSource,
+  type RemoteParticipant,
+  type RpcInvocationData,
+  type TrackPublication,
+  type Participant,
+} from '@livekit/rtc-node';
 import { TrackSource as ApiTrackSource, type RoomServiceClient } from 'livekit-server-sdk';
 import { StaleOwnerError, type RoomStore } from './store.js';
 import { AUTHORITY_IDENTITY, mintAuthorityToken, ROLE_ATTRIBUTE } from './tokens.js';
@@ -136,7 +152,12 @@ export class ServedRoom {
       else options.log('stored state unreadable; starting a new room', { room: options.name });
     }
     const now = options.now ?? (() => Date.now());
-    const served = new ServedRoom(options, state ?? createAuthority(options.name, options.config, now()), !!state, state ? stored!.results : []);
+    const served = new ServedRoom(
+      options,
+      state ?? createAuthority(options.name, options.config, now()),
+      !!state,
+      state ? stored!.results : [],
+    );
     await served.persist();
     try {
       await served.connect();
@@ -171,7 +192,8 @@ export class ServedRoom {
       if (here !== m.connected) this.presence(m.id, here);
     }
     await this.applyPermissions(true);
-    for (const p of lk.remoteParticipants.values()) for (const pub of p.trackPublications.values()) this.enforceMute(p, pub);
+    for (const p of lk.remoteParticipants.values())
+      for (const pub of p.trackPublications.values()) this.enforceMute(p, pub);
     if (o.beaconMs > 0) this.beacon = setInterval(() => this.publish(encodeSync(this.durableVersion)), o.beaconMs);
     this.publish(encodeSync(this.durableVersion));
   }
@@ -198,9 +220,13 @@ export class ServedRoom {
     const seen = this.server.recall(caller.id, id);
     if (seen) return seen;
     if (!this.spend(caller.id)) {
-      return fail('rate-limited', `Too many commands; at most ${this.options.rate.perSecond} a second (bursts of ${this.options.rate.burst}).`, {
-        perSecond: this.options.rate.perSecond,
-      });
+      return fail(
+        'rate-limited',
+        `Too many commands; at most ${this.options.rate.perSecond} a second (bursts of ${this.options.rate.burst}).`,
+        {
+          perSecond: this.options.rate.perSecond,
+        },
+      );
     }
     const result = this.server.execute(caller, id, command);
     this.recent.push([caller.id, id, JSON.stringify(result)]);
@@ -272,15 +298,22 @@ export class ServedRoom {
           const t1 = Date.now();
           await this.applyPermissions(false);
           const t2 = Date.now();
-          if (t2 - t0 > 1_000) this.options.log('slow commit', { room: this.name, persistMs: t1 - t0, permissionsMs: t2 - t1 });
+          if (t2 - t0 > 1_000)
+            this.options.log('slow commit', { room: this.name, persistMs: t1 - t0, permissionsMs: t2 - t1 });
           this.enforceMutes();
           for (const c of batch) {
             // A delta too large for one data packet is replaced by a beacon: clients then sync.
             if (!this.publish(c.delta)) this.publish(encodeSync(c.outcome.state.room.version));
           }
-          const removed = batch.flatMap((c) => c.outcome.events.filter((e) => e.type === 'member-left' && e.reason === 'removed').map((e) => (e as { userId: string }).userId));
+          const removed = batch.flatMap((c) =>
+            c.outcome.events
+              .filter((e) => e.type === 'member-left' && e.reason === 'removed')
+              .map((e) => (e as { userId: string }).userId),
+          );
           for (const id of removed) {
-            this.options.roomService.removeParticipant(this.name, id).catch((e) => this.options.log('removeParticipant failed', { room: this.name, id, error: String(e) }));
+            this.options.roomService
+              .removeParticipant(this.name, id)
+              .catch((e) => this.options.log('removeParticipant failed', { room: this.name, id, error: String(e) }));
           }
           this.settle();
         }
@@ -300,7 +333,10 @@ export class ServedRoom {
   /** Writes the current room under our epoch (throws StaleOwnerError when fenced). */
   private async persist(): Promise<void> {
     const room = this.server.room;
-    await this.options.store.write(this.name, this.epoch, { snapshot: JSON.stringify(encodeSnapshot(room)), results: this.recent });
+    await this.options.store.write(this.name, this.epoch, {
+      snapshot: JSON.stringify(encodeSnapshot(room)),
+      results: this.recent,
+    });
     this.durableVersion = Math.max(this.durableVersion, room.version);
   }
 
@@ -317,13 +353,25 @@ export class ServedRoom {
   private publishers(room: RoomState): Set<string> {
     const who = new Set<string>();
     if (room.hostId) who.add(room.hostId);
-    for (const s of room.seats) if (s.userId && (s.status === 'occupied' || s.status === 'reconnecting')) who.add(s.userId);
+    for (const s of room.seats)
+      if (s.userId && (s.status === 'occupied' || s.status === 'reconnecting')) who.add(s.userId);
     return who;
   }
 
   private permission(room: RoomState, publish: boolean) {
-    const sources = !publish ? [] : room.config.allowCamera ? [ApiTrackSource.MICROPHONE, ApiTrackSource.CAMERA] : [ApiTrackSource.MICROPHONE];
-    return { canSubscribe: true, canPublishData: true, canPublish: publish, canPublishSources: sources, canUpdateMetadata: false, hidden: false };
+    const sources = !publish
+      ? []
+      : room.config.allowCamera
+        ? [ApiTrackSource.MICROPHONE, ApiTrackSource.CAMERA]
+        : [ApiTrackSource.MICROPHONE];
+    return {
+      canSubscribe: true,
+      canPublishData: true,
+      canPublish: publish,
+      canPublishSources: sources,
+      canUpdateMetadata: false,
+      hidden: false,
+    };
   }
 
   /**

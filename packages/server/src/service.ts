@@ -111,7 +111,8 @@ export class MicseatService {
   private http: Server | null = null;
   private timers: ReturnType<typeof setInterval>[] = [];
   private stopped = false;
-  readonly o: Required<Omit<ServiceOptions, 'livekitApiUrl' | 'roomConfig' | 'host' | 'port'>> & Pick<ServiceOptions, 'roomConfig'> & { host: string; port: number; livekitApiUrl: string };
+  readonly o: Required<Omit<ServiceOptions, 'livekitApiUrl' | 'roomConfig' | 'host' | 'port'>> &
+    Pick<ServiceOptions, 'roomConfig'> & { host: string; port: number; livekitApiUrl: string };
 
   constructor(options: ServiceOptions) {
     this.o = {
@@ -131,7 +132,11 @@ export class MicseatService {
       ...options,
       livekitApiUrl: options.livekitApiUrl ?? options.livekitUrl.replace(/^ws/, 'http'),
     } as MicseatService['o'];
-    this.store = new RoomStore(new Redis(this.o.redisUrl, { maxRetriesPerRequest: 2 }), { prefix: this.o.prefix, owner: this.owner, leaseMs: this.o.leaseMs });
+    this.store = new RoomStore(new Redis(this.o.redisUrl, { maxRetriesPerRequest: 2 }), {
+      prefix: this.o.prefix,
+      owner: this.owner,
+      leaseMs: this.o.leaseMs,
+    });
     this.roomService = new RoomServiceClient(this.o.livekitApiUrl, this.o.apiKey, this.o.apiSecret);
     this.receiver = new WebhookReceiver(this.o.apiKey, this.o.apiSecret);
   }
@@ -206,7 +211,13 @@ export class MicseatService {
       });
       if (served.isClosed) return null;
       this.rooms.set(name, served);
-      this.o.log('room served', { room: name, epoch, restored: served.restored, version: served.room.version, ms: Date.now() - started });
+      this.o.log('room served', {
+        room: name,
+        epoch,
+        restored: served.restored,
+        version: served.room.version,
+        ms: Date.now() - started,
+      });
       return served;
     } catch (e) {
       this.o.log('could not serve room', { room: name, epoch, error: String(e) });
@@ -249,7 +260,12 @@ export class MicseatService {
     try {
       const path = new URL(req.url ?? '/', 'http://x').pathname;
       if (req.method === 'GET' && path === '/health') {
-        return send(res, 200, { ok: !this.stopped, rooms: this.rooms.size, capacity: this.o.capacity, owner: this.owner });
+        return send(res, 200, {
+          ok: !this.stopped,
+          rooms: this.rooms.size,
+          capacity: this.o.capacity,
+          owner: this.owner,
+        });
       }
       if (req.method === 'POST' && path === '/token') return send(res, 200, await this.token(req));
       if (req.method === 'POST' && path === '/webhook') return send(res, 200, await this.webhook(req));
@@ -257,14 +273,21 @@ export class MicseatService {
     } catch (e) {
       const err = e instanceof HttpError ? e : new HttpError(500, 'internal', 'The service failed to answer.');
       if (!(e instanceof HttpError)) this.o.log('http handler failed', { error: String(e) });
-      send(res, err.status, { error: { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) } });
+      send(res, err.status, {
+        error: { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) },
+      });
     }
   }
 
   private async token(req: IncomingMessage): Promise<Record<string, unknown>> {
     const address = req.socket.remoteAddress ?? 'unknown';
     if (!this.spendToken(address)) {
-      throw new HttpError(429, 'rate-limited', `Too many token requests; at most ${this.o.tokenRate.perMinute} a minute.`, { perMinute: this.o.tokenRate.perMinute });
+      throw new HttpError(
+        429,
+        'rate-limited',
+        `Too many token requests; at most ${this.o.tokenRate.perMinute} a minute.`,
+        { perMinute: this.o.tokenRate.perMinute },
+      );
     }
     const body = await readJson(req);
     const room = body['room'];
@@ -278,13 +301,26 @@ export class MicseatService {
       who = null;
     }
     if (!who) throw new HttpError(403, 'not-allowed', 'Not authorised for a token to this room.');
-    if (!ID.test(who.identity) || who.identity === AUTHORITY_IDENTITY || !['host', 'cohost', 'audience'].includes(who.role)) {
+    if (
+      !ID.test(who.identity) ||
+      who.identity === AUTHORITY_IDENTITY ||
+      !['host', 'cohost', 'audience'].includes(who.role)
+    ) {
       throw new HttpError(500, 'internal', 'authorize returned an invalid identity or role.');
     }
     const allowCamera = this.o.roomConfig?.allowCamera ?? false;
-    const token = await mintParticipantToken({ room, ...who }, { apiKey: this.o.apiKey, apiSecret: this.o.apiSecret, ttlSeconds: this.o.tokenTtlSeconds, allowCamera });
+    const token = await mintParticipantToken(
+      { room, ...who },
+      { apiKey: this.o.apiKey, apiSecret: this.o.apiSecret, ttlSeconds: this.o.tokenTtlSeconds, allowCamera },
+    );
     await this.store.setRole(room, who.identity, who.role, this.o.tokenTtlSeconds * 1000);
-    return { token, url: this.o.livekitUrl, identity: who.identity, role: who.role, authorityIdentity: AUTHORITY_IDENTITY };
+    return {
+      token,
+      url: this.o.livekitUrl,
+      identity: who.identity,
+      role: who.role,
+      authorityIdentity: AUTHORITY_IDENTITY,
+    };
   }
 
   private spendToken(address: string): boolean {
@@ -305,7 +341,10 @@ export class MicseatService {
     try {
       event = await this.receiver.receive(raw, req.headers['authorization']);
     } catch (e) {
-      this.o.log('webhook refused: bad signature', { from: req.socket.remoteAddress, error: String((e as Error)?.message ?? e) });
+      this.o.log('webhook refused: bad signature', {
+        from: req.socket.remoteAddress,
+        error: String((e as Error)?.message ?? e),
+      });
       throw new HttpError(401, 'bad-signature', 'The webhook signature does not verify.');
     }
     const age = Date.now() - Number(event.createdAt) * 1000;
@@ -315,7 +354,15 @@ export class MicseatService {
     }
     // LiveKit sends every event to every process's URL: each process acts on a delivery id once,
     // and a replay of it is acknowledged only.
-    const first = event.id ? await this.store.redis.set(`${this.o.prefix}webhook:${this.owner}:${event.id}`, '1', 'PX', this.o.webhookMaxAgeMs * 2, 'NX') : 'OK';
+    const first = event.id
+      ? await this.store.redis.set(
+          `${this.o.prefix}webhook:${this.owner}:${event.id}`,
+          '1',
+          'PX',
+          this.o.webhookMaxAgeMs * 2,
+          'NX',
+        )
+      : 'OK';
     if (first !== 'OK') {
       this.o.log('webhook replay ignored', { id: event.id, event: event.event });
       return { ok: true, duplicate: true };
@@ -336,7 +383,8 @@ export class MicseatService {
       if (event.event === 'participant_left' && event.participant?.identity) {
         // Only when the room's own connection agrees (a webhook can arrive after a quick return).
         const served = this.rooms.get(room);
-        if (served && !served.lk.remoteParticipants.has(event.participant.identity)) served.server.presence(event.participant.identity, false);
+        if (served && !served.lk.remoteParticipants.has(event.participant.identity))
+          served.server.presence(event.participant.identity, false);
       }
     }
     return { ok: true };
@@ -346,7 +394,11 @@ export class MicseatService {
 function send(res: ServerResponse, status: number, body: unknown): void {
   if (res.headersSent) return;
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store' });
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(text),
+    'cache-control': 'no-store',
+  });
   res.end(text);
 }
 
@@ -354,7 +406,9 @@ function readBody(req: IncomingMessage): Promise<string> {
   const declared = Number(req.headers['content-length'] ?? 0);
   if (declared > MAX_BODY) {
     req.resume(); // drain; the answer goes out at once
-    return Promise.reject(new HttpError(413, 'too-large', `The body is larger than ${MAX_BODY} bytes.`, { limit: MAX_BODY }));
+    return Promise.reject(
+      new HttpError(413, 'too-large', `The body is larger than ${MAX_BODY} bytes.`, { limit: MAX_BODY }),
+    );
   }
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -364,7 +418,8 @@ function readBody(req: IncomingMessage): Promise<string> {
       if (size <= MAX_BODY) chunks.push(c);
     });
     req.on('end', () => {
-      if (size > MAX_BODY) reject(new HttpError(413, 'too-large', `The body is larger than ${MAX_BODY} bytes.`, { limit: MAX_BODY }));
+      if (size > MAX_BODY)
+        reject(new HttpError(413, 'too-large', `The body is larger than ${MAX_BODY} bytes.`, { limit: MAX_BODY }));
       else resolve(Buffer.concat(chunks).toString('utf8'));
     });
     req.on('error', reject);
@@ -379,6 +434,7 @@ async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> 
   } catch {
     throw new HttpError(400, 'malformed', 'The body is not valid JSON.');
   }
-  if (!value || typeof value !== 'object' || Array.isArray(value)) throw new HttpError(400, 'malformed', 'The body must be a JSON object.');
+  if (!value || typeof value !== 'object' || Array.isArray(value))
+    throw new HttpError(400, 'malformed', 'The body must be a JSON object.');
   return value as Record<string, unknown>;
 }

@@ -94,13 +94,28 @@ export class RoomStore {
 
   /** Takes the room if nobody holds it: its new fencing epoch, or null when someone else does. */
   async acquire(room: string): Promise<number | null> {
-    const epoch = (await this.redis.eval(ACQUIRE, 2, this.key(room, 'lease'), this.key(room, 'epoch'), this.options.owner, this.options.leaseMs)) as number;
+    const epoch = (await this.redis.eval(
+      ACQUIRE,
+      2,
+      this.key(room, 'lease'),
+      this.key(room, 'epoch'),
+      this.options.owner,
+      this.options.leaseMs,
+    )) as number;
     return epoch > 0 ? epoch : null;
   }
 
   /** Extends our lease; false when the room is no longer ours (stop serving it at once). */
   async renew(room: string, epoch: number): Promise<boolean> {
-    const r = await this.redis.eval(RENEW, 2, this.key(room, 'lease'), this.key(room, 'epoch'), this.options.owner, this.options.leaseMs, String(epoch));
+    const r = await this.redis.eval(
+      RENEW,
+      2,
+      this.key(room, 'lease'),
+      this.key(room, 'epoch'),
+      this.options.owner,
+      this.options.leaseMs,
+      String(epoch),
+    );
     return r === 1;
   }
 
@@ -125,7 +140,8 @@ export class RoomStore {
     if (!text) return null;
     try {
       const parsed = JSON.parse(text) as StoredRoom;
-      if (typeof parsed.snapshot !== 'string' || !Array.isArray(parsed.results) || !Number.isInteger(parsed.epoch)) return null;
+      if (typeof parsed.snapshot !== 'string' || !Array.isArray(parsed.results) || !Number.isInteger(parsed.epoch))
+        return null;
       return parsed;
     } catch {
       return null;

@@ -44,7 +44,11 @@ export async function mintParticipantToken(grant: Grant, options: MintOptions): 
     canSubscribe: true,
     canPublishData: true, // commands travel as RPC, which is data
     canPublish: host,
-    canPublishSources: host ? (options.allowCamera ? [TrackSource.MICROPHONE, TrackSource.CAMERA] : [TrackSource.MICROPHONE]) : [],
+    canPublishSources: host
+      ? options.allowCamera
+        ? [TrackSource.MICROPHONE, TrackSource.CAMERA]
+        : [TrackSource.MICROPHONE]
+      : [],
     canUpdateOwnMetadata: false,
   });
   return at.toJwt();

@@ -9,12 +9,16 @@ export function invite(ctx: Step, cmd: CommandOf<'invite'>, me: Member): Result<
   if (!isModerator(me.role)) return fail('not-allowed', 'Only the host or a cohost can invite.');
   const existing = ctx.d.invitation(cmd.invitationId);
   if (existing) {
-    if (existing.userId !== cmd.userId || existing.from !== me.id) return fail('id-conflict', 'That invitation id is already used; make a new id.');
+    if (existing.userId !== cmd.userId || existing.from !== me.id)
+      return fail('id-conflict', 'That invitation id is already used; make a new id.');
     return ok({ invitation: existing, duplicate: true });
   }
   const outcome = ctx.recallInvitation(cmd.invitationId);
   if (outcome) {
-    return fail('invitation-closed', `That invitation was already ${outcome}; make a new id to invite again.`, { invitationId: cmd.invitationId, status: outcome });
+    return fail('invitation-closed', `That invitation was already ${outcome}; make a new id to invite again.`, {
+      invitationId: cmd.invitationId,
+      status: outcome,
+    });
   }
   const target = ctx.d.member(cmd.userId);
   if (!target || !target.connected) return fail('not-member', 'That user is not in the room.', { userId: cmd.userId });
@@ -49,13 +53,18 @@ export function invite(ctx: Step, cmd: CommandOf<'invite'>, me: Member): Result<
   return ok({ invitation: inv });
 }
 
-export function respondInvitation(ctx: Step, cmd: CommandOf<'respond-invitation'>, me: Member): Result<CommandResults['respond-invitation']> {
+export function respondInvitation(
+  ctx: Step,
+  cmd: CommandOf<'respond-invitation'>,
+  me: Member,
+): Result<CommandResults['respond-invitation']> {
   const inv = ctx.d.invitation(cmd.invitationId);
   if (!inv) return ctx.unknownInvitation(cmd.invitationId);
   if (inv.userId !== me.id) return fail('not-allowed', 'This invitation is for someone else.');
   const wanted = cmd.accept ? 'accepted' : 'declined';
   if (inv.status === wanted) return ok({ invitation: inv, duplicate: true });
-  if (inv.status !== 'pending') return fail('invitation-closed', `The invitation is already ${inv.status}.`, { status: inv.status });
+  if (inv.status !== 'pending')
+    return fail('invitation-closed', `The invitation is already ${inv.status}.`, { status: inv.status });
   if (!cmd.accept) {
     ctx.resolveInvitation(inv, 'declined', null);
     return ok({ invitation: ctx.d.invitation(inv.id)! });
@@ -68,12 +77,17 @@ export function respondInvitation(ctx: Step, cmd: CommandOf<'respond-invitation'
   return ok({ invitation: ctx.d.invitation(inv.id)!, seat });
 }
 
-export function cancelInvitation(ctx: Step, cmd: CommandOf<'cancel-invitation'>, me: Member): Result<CommandResults['cancel-invitation']> {
+export function cancelInvitation(
+  ctx: Step,
+  cmd: CommandOf<'cancel-invitation'>,
+  me: Member,
+): Result<CommandResults['cancel-invitation']> {
   if (!isModerator(me.role)) return fail('not-allowed', 'Only the host or a cohost can cancel invitations.');
   const inv = ctx.d.invitation(cmd.invitationId);
   if (!inv) return ctx.unknownInvitation(cmd.invitationId);
   if (inv.status === 'cancelled') return ok({ invitation: inv, duplicate: true });
-  if (inv.status !== 'pending') return fail('invitation-closed', `The invitation is already ${inv.status}.`, { status: inv.status });
+  if (inv.status !== 'pending')
+    return fail('invitation-closed', `The invitation is already ${inv.status}.`, { status: inv.status });
   ctx.resolveInvitation(inv, 'cancelled', null);
   return ok({ invitation: ctx.d.invitation(inv.id)! });
 }

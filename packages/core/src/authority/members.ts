@@ -39,7 +39,12 @@ export function join(ctx: Step, cmd: CommandOf<'join'>, caller: Caller): Result<
     return fail('host-exists', 'This room already has a host.', { hostId: ctx.d.hostId });
   }
   const origins = ctx.cfg.avatarOrigins;
-  if (cmd.avatar !== undefined && origins && !cmd.avatar.startsWith('data:') && !origins.includes(new URL(cmd.avatar).origin)) {
+  if (
+    cmd.avatar !== undefined &&
+    origins &&
+    !cmd.avatar.startsWith('data:') &&
+    !origins.includes(new URL(cmd.avatar).origin)
+  ) {
     return fail('invalid-command', 'Invalid command (avatar): this room takes avatars only from its own image hosts.', {
       field: 'avatar',
       origins: [...origins],
@@ -121,7 +126,11 @@ export function setCohost(ctx: Step, cmd: CommandOf<'set-cohost'>, me: Member): 
   return ok({ userId: target.id, role });
 }
 
-export function removeMember(ctx: Step, cmd: CommandOf<'remove-member'>, me: Member): Result<CommandResults['remove-member']> {
+export function removeMember(
+  ctx: Step,
+  cmd: CommandOf<'remove-member'>,
+  me: Member,
+): Result<CommandResults['remove-member']> {
   const refused = ctx.mayModerate(me, cmd.userId);
   if (refused) return refused;
   if (!ctx.d.member(cmd.userId)) return fail('not-member', 'That user is not in the room.', { userId: cmd.userId });
@@ -133,7 +142,9 @@ export function setMic(ctx: Step, cmd: CommandOf<'set-mic'>, me: Member): Result
   const seat = ctx.seatOf(me.id);
   // A moderator's mute is the person's, wherever they sit, until a moderator lifts it.
   if (cmd.mic === 'on' && (ctx.isMuted(me.id) || (seat >= 0 && ctx.d.seat(seat).muted))) {
-    return fail('seat-muted', 'A moderator muted you; you can unmute when they lift it.', { seat: seat >= 0 ? seat : null });
+    return fail('seat-muted', 'A moderator muted you; you can unmute when they lift it.', {
+      seat: seat >= 0 ? seat : null,
+    });
   }
   if (cmd.camera && !ctx.cfg.allowCamera) return fail('not-allowed', 'This room allows audio only.');
   const camera = cmd.camera ?? me.camera;

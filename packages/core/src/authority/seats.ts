@@ -11,9 +11,12 @@ export function takeSeat(ctx: Step, cmd: CommandOf<'take-seat'>, me: Member): Re
   if (!mayTakeGuestSeat(me.role)) return fail('not-allowed', 'The host speaks from the host seat, not a guest seat.');
   const current = ctx.seatOf(me.id);
   if (current === cmd.seat) return ok({ seat: current, duplicate: true });
-  if (current >= 0) return fail('already-seated', `You are already on seat ${current + 1}; switch seats instead.`, { seat: current });
+  if (current >= 0)
+    return fail('already-seated', `You are already on seat ${current + 1}; switch seats instead.`, { seat: current });
   if (needsApproval(ctx.d.mode, me.role, ctx.d.seat(cmd.seat).reservedFor === me.id)) {
-    return fail('approval-required', 'This room needs the host’s approval to take a seat; send a request.', { mode: 'request' });
+    return fail('approval-required', 'This room needs the host’s approval to take a seat; send a request.', {
+      mode: 'request',
+    });
   }
   if (!ctx.seatOpenFor(cmd.seat, me.id)) return ctx.seatRefusal(cmd.seat, me.id);
   const pending = ctx.d.pendingInvitationOf(me.id);
@@ -29,7 +32,11 @@ export function leaveSeat(ctx: Step, me: Member): Result<CommandResults['leave-s
   return ok({ seat });
 }
 
-export function switchSeat(ctx: Step, cmd: CommandOf<'switch-seat'>, caller: Member): Result<CommandResults['switch-seat']> {
+export function switchSeat(
+  ctx: Step,
+  cmd: CommandOf<'switch-seat'>,
+  caller: Member,
+): Result<CommandResults['switch-seat']> {
   const range = ctx.inRange(cmd.to);
   if (range) return range;
   let me = caller;

@@ -87,7 +87,8 @@ export function createAuthority(roomId: string, config: RoomConfigInput = {}, no
   const checked = validateConfig(config);
   if (!checked.ok) throw new TypeError(checked.error.message);
   const cfg = checked.value;
-  if (!clockOk(now)) throw new TypeError(`The authority clock must be a number of ms between 0 and ${LIMITS.maxClockMs}.`);
+  if (!clockOk(now))
+    throw new TypeError(`The authority clock must be a number of ms between 0 and ${LIMITS.maxClockMs}.`);
   const seats: Seat[] = Array.from({ length: cfg.seatCount }, (_, index) => emptySeat(index));
   return makeState({
     core: emptyCore(roomId, cfg, now, seats),
@@ -134,7 +135,8 @@ export function recall<S extends string>(r: Ledger<S>, id: string): S | undefine
 export const ledgerEntries = <S extends string>(r: Ledger<S>, max: number): [string, S][] =>
   [...r.olderOrder, ...r.recent].slice(-max).map(([id, s]) => [id, s]);
 
-export const clockOk = (now: number) => typeof now === 'number' && Number.isFinite(now) && now >= 0 && now <= LIMITS.maxClockMs;
+export const clockOk = (now: number) =>
+  typeof now === 'number' && Number.isFinite(now) && now >= 0 && now <= LIMITS.maxClockMs;
 
 /**
  * An AuthorityState whose public `room` is built once, on first read, and shared while `core`
@@ -158,7 +160,10 @@ class AuthorityStateImpl implements AuthorityState {
     this.invitationsRemembered = fields.invitationsRemembered;
     this.muted = fields.muted;
     this.rates = fields.rates;
-    this.nextDeadline = Math.min(this.core.deadlines.first()?.[0].t ?? Infinity, fields.rates.ends.first()?.[0].t ?? Infinity);
+    this.nextDeadline = Math.min(
+      this.core.deadlines.first()?.[0].t ?? Infinity,
+      fields.rates.ends.first()?.[0].t ?? Infinity,
+    );
     if (previous && previous.core === fields.core) this.cached = (previous as AuthorityStateImpl).cached;
   }
   get room(): RoomState {

@@ -16,8 +16,7 @@ export interface AuthorityHostContext {
 }
 
 export type AuthorityHostEvent =
-  | { type: 'COMMAND'; command: unknown; caller: Caller }
-  | { type: 'RESTORE'; state: AuthorityState };
+  { type: 'COMMAND'; command: unknown; caller: Caller } | { type: 'RESTORE'; state: AuthorityState };
 
 /**
  * `step` never throws; the clock is the host's own code and could. An actor whose action
@@ -28,7 +27,12 @@ function safeStep(context: AuthorityHostContext, command: unknown, caller: Calle
   try {
     return step(context.state, command, caller, context.now());
   } catch (e) {
-    return { state: context.state, events: [], result: fail('internal', `The room could not run this command; nothing changed (${describe(e)}).`), patch: null };
+    return {
+      state: context.state,
+      events: [],
+      result: fail('internal', `The room could not run this command; nothing changed (${describe(e)}).`),
+      patch: null,
+    };
   }
 }
 

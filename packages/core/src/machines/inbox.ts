@@ -41,9 +41,11 @@ export type InboxEvent =
 
 const TICK_MS = 1000;
 
-const sendCommand = fromCallback<InboxEvent, { backend: RoomBackend; key: string; command: Command }>(({ input, sendBack }) => {
-  void input.backend.send(input.command).then((result) => sendBack({ type: 'DONE', key: input.key, result }));
-});
+const sendCommand = fromCallback<InboxEvent, { backend: RoomBackend; key: string; command: Command }>(
+  ({ input, sendBack }) => {
+    void input.backend.send(input.command).then((result) => sendBack({ type: 'DONE', key: input.key, result }));
+  },
+);
 
 /** The pending queue in arrival order, with ages and countdowns at `now`. */
 export function inboxItems(ctx: Pick<InboxContext, 'room' | 'now' | 'busy'>): InboxItem[] {
@@ -59,7 +61,8 @@ export function inboxItems(ctx: Pick<InboxContext, 'room' | 'now' | 'busy'>): In
   }));
 }
 
-const hasPending = (room: RoomState | null) => !!room && Object.values(room.requests).some((r) => r.status === 'pending');
+const hasPending = (room: RoomState | null) =>
+  !!room && Object.values(room.requests).some((r) => r.status === 'pending');
 
 export const inboxMachine = setup({
   types: { input: {} as { backend: RoomBackend }, context: {} as InboxContext, events: {} as InboxEvent },
@@ -116,7 +119,14 @@ export const inboxMachine = setup({
   },
 }).createMachine({
   id: 'inbox',
-  context: ({ input }) => ({ backend: input.backend, room: input.backend.room, now: input.backend.room?.clock ?? 0, busy: {}, recent: [], error: null }),
+  context: ({ input }) => ({
+    backend: input.backend,
+    room: input.backend.room,
+    now: input.backend.room?.clock ?? 0,
+    busy: {},
+    recent: [],
+    error: null,
+  }),
   on: {
     ROOM: { actions: 'take' },
     ACCEPT: { actions: 'start' },

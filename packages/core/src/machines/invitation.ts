@@ -23,9 +23,7 @@ export interface InvitationContext extends InvitationInput {
 }
 
 export type InvitationEvent =
-  | { type: 'ROOM'; room: RoomState; events: readonly RoomEvent[] }
-  | { type: 'ACCEPT' }
-  | { type: 'DECLINE' };
+  { type: 'ROOM'; room: RoomState; events: readonly RoomEvent[] } | { type: 'ACCEPT' } | { type: 'DECLINE' };
 
 const statusIn = (ctx: InvitationContext, ev: InvitationEvent, s: Invitation['status']) =>
   ev.type === 'ROOM' && ev.room.invitations[ctx.invitation.id]?.status === s;
@@ -58,10 +56,22 @@ export const invitationMachine = setup({
       after: { untilLocalTimeout: 'timeout' },
       on: {
         ROOM: [
-          { guard: ({ context, event }) => statusIn(context, event, 'cancelled'), target: 'cancelled', actions: 'follow' },
+          {
+            guard: ({ context, event }) => statusIn(context, event, 'cancelled'),
+            target: 'cancelled',
+            actions: 'follow',
+          },
           { guard: ({ context, event }) => statusIn(context, event, 'timeout'), target: 'timeout', actions: 'follow' },
-          { guard: ({ context, event }) => statusIn(context, event, 'accepted'), target: 'preparing', actions: 'follow' },
-          { guard: ({ context, event }) => statusIn(context, event, 'declined'), target: 'declined', actions: 'follow' },
+          {
+            guard: ({ context, event }) => statusIn(context, event, 'accepted'),
+            target: 'preparing',
+            actions: 'follow',
+          },
+          {
+            guard: ({ context, event }) => statusIn(context, event, 'declined'),
+            target: 'declined',
+            actions: 'follow',
+          },
           { actions: 'follow' },
         ],
         ACCEPT: 'accepting',
@@ -82,7 +92,10 @@ export const invitationMachine = setup({
             guard: ({ event }) => !event.output.ok && event.output.error.details?.status === 'cancelled',
             target: 'cancelled',
           },
-          { target: 'failed', actions: assign({ error: ({ event }) => (event.output as { ok: false; error: RoomError }).error }) },
+          {
+            target: 'failed',
+            actions: assign({ error: ({ event }) => (event.output as { ok: false; error: RoomError }).error }),
+          },
         ],
       },
     },
@@ -99,11 +112,16 @@ export const invitationMachine = setup({
         input: ({ context }) => ({ backend: context.backend, camera: false }),
         onDone: [
           { guard: ({ event }) => event.output.ok, target: 'onSeat' },
-          { target: 'rollingBack', actions: assign({ error: ({ event }) => (event.output as { ok: false; error: RoomError }).error }) },
+          {
+            target: 'rollingBack',
+            actions: assign({ error: ({ event }) => (event.output as { ok: false; error: RoomError }).error }),
+          },
         ],
       },
     },
-    rollingBack: { invoke: { src: 'rollback', input: ({ context }) => ({ backend: context.backend }), onDone: 'failed' } },
+    rollingBack: {
+      invoke: { src: 'rollback', input: ({ context }) => ({ backend: context.backend }), onDone: 'failed' },
+    },
     onSeat: { type: 'final' },
     declined: { type: 'final' },
     cancelled: { type: 'final' },

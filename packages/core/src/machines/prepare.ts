@@ -8,29 +8,32 @@ import type { RoomBackend } from '../backend.js';
 import { ok, type Result } from '../errors.js';
 import type { MicReport } from '../schema.js';
 
-export const prepareSeat = fromPromise(async ({ input }: { input: { backend: RoomBackend; camera: boolean } }): Promise<Result> => {
-  const { backend, camera } = input;
-  const mySeat = backend.room?.seats.find((s) => s.userId === backend.identity);
-  if (mySeat?.muted) {
-    // Seated on a seat the host muted: sit with the mic off; the host can release it later.
-    await backend.send({ type: 'set-mic', mic: 'off' });
-    return ok({ mic: 'off' });
-  }
-  const media = await backend.media.setMic(true, { camera });
-  if (!media.ok) {
-    const report: MicReport = media.error.code === 'mic-denied' ? 'denied' : media.error.code === 'no-device' ? 'no-device' : 'off';
-    await backend.send({ type: 'set-mic', mic: report });
-    return media;
-  }
-  const told = await backend.send({ type: 'set-mic', mic: 'on', ...(camera ? { camera } : {}) });
-  if (!told.ok) {
-    // e.g. muted by the host meanwhile: keep the seat, close the mic.
-    await backend.media.setMic(false);
-    await backend.send({ type: 'set-mic', mic: 'off' });
-    return ok({ mic: 'off' });
-  }
-  return ok({ mic: 'on' });
-});
+export const prepareSeat = fromPromise(
+  async ({ input }: { input: { backend: RoomBackend; camera: boolean } }): Promise<Result> => {
+    const { backend, camera } = input;
+    const mySeat = backend.room?.seats.find((s) => s.userId === backend.identity);
+    if (mySeat?.muted) {
+      // Seated on a seat the host muted: sit with the mic off; the host can release it later.
+      await backend.send({ type: 'set-mic', mic: 'off' });
+      return ok({ mic: 'off' });
+    }
+    const media = await backend.media.setMic(true, { camera });
+    if (!media.ok) {
+      const report: MicReport =
+        media.error.code === 'mic-denied' ? 'denied' : media.error.code === 'no-device' ? 'no-device' : 'off';
+      await backend.send({ type: 'set-mic', mic: report });
+      return media;
+    }
+    const told = await backend.send({ type: 'set-mic', mic: 'on', ...(camera ? { camera } : {}) });
+    if (!told.ok) {
+      // e.g. muted by the host meanwhile: keep the seat, close the mic.
+      await backend.media.setMic(false);
+      await backend.send({ type: 'set-mic', mic: 'off' });
+      return ok({ mic: 'off' });
+    }
+    return ok({ mic: 'on' });
+  },
+);
 
 export const rollbackSeat = fromPromise(async ({ input }: { input: { backend: RoomBackend } }) => {
   await input.backend.media.setMic(false);

@@ -117,18 +117,25 @@ const bridge = fromCallback<RoomMachineEvent, { backend: RoomBackend }>(({ input
   return () => offs.forEach((off) => off());
 });
 
-const runIntent = fromCallback<RoomMachineEvent, { backend: RoomBackend; intent: string; run: (b: RoomBackend) => Promise<Result> }>(
-  ({ input, sendBack }) => {
-    void input.run(input.backend).then(
-      (result) => sendBack({ type: 'INTENT.DONE', intent: input.intent, result }),
-      (e: unknown) =>
-        sendBack({ type: 'INTENT.DONE', intent: input.intent, result: { ok: false, error: { code: 'media-failed', message: String(e) } } }),
-    );
-  },
-);
+const runIntent = fromCallback<
+  RoomMachineEvent,
+  { backend: RoomBackend; intent: string; run: (b: RoomBackend) => Promise<Result> }
+>(({ input, sendBack }) => {
+  void input.run(input.backend).then(
+    (result) => sendBack({ type: 'INTENT.DONE', intent: input.intent, result }),
+    (e: unknown) =>
+      sendBack({
+        type: 'INTENT.DONE',
+        intent: input.intent,
+        result: { ok: false, error: { code: 'media-failed', message: String(e) } },
+      }),
+  );
+});
 
 const newId = (): string =>
-  typeof crypto !== 'undefined' && 'randomUUID' in crypto ? crypto.randomUUID() : `r${Date.now().toString(36)}${Math.random().toString(36).slice(2)}`;
+  typeof crypto !== 'undefined' && 'randomUUID' in crypto
+    ? crypto.randomUUID()
+    : `r${Date.now().toString(36)}${Math.random().toString(36).slice(2)}`;
 
 /** What an intent asks of the backend; null for intents handled by child machines. */
 function commandFor(intent: RoomIntent): Command | null {
@@ -222,20 +229,32 @@ export const roomMachine = setup({
       }
       const role = room.members[me]?.role;
       const inbox =
-        context.inbox ?? (isModerator(role) ? spawn('inbox', { id: 'inbox', input: { backend: context.backend } }) : null);
+        context.inbox ??
+        (isModerator(role) ? spawn('inbox', { id: 'inbox', input: { backend: context.backend } }) : null);
       if (inbox && !context.inbox) inbox.send({ type: 'ROOM', room, events });
 
       let n: Notice | null = context.notice;
       for (const e of events) {
-        if (e.type === 'seat-left' && e.userId === me && e.reason === 'terminated') n = notice('removed-from-seat', { seat: e.seat });
+        if (e.type === 'seat-left' && e.userId === me && e.reason === 'terminated')
+          n = notice('removed-from-seat', { seat: e.seat });
         else if (e.type === 'member-left' && e.userId === me && e.reason === 'removed') n = notice('removed-from-room');
-        else if (e.type === 'seat-muted' && room.seats[e.seat]?.userId === me) n = notice(e.muted ? 'seat-muted' : 'seat-unmuted', { seat: e.seat });
+        else if (e.type === 'seat-muted' && room.seats[e.seat]?.userId === me)
+          n = notice(e.muted ? 'seat-muted' : 'seat-unmuted', { seat: e.seat });
         else if (e.type === 'invitation-created' && e.userId === me) n = notice('invited');
         else if (e.type === 'room-ended') n = notice('room-ended');
         else if (e.type === 'mode-changed') n = notice('mode-changed', { mode: e.mode });
-        else if (e.type === 'role-changed' && e.userId === me) n = notice(e.role === 'cohost' ? 'made-cohost' : 'cohost-removed');
+        else if (e.type === 'role-changed' && e.userId === me)
+          n = notice(e.role === 'cohost' ? 'made-cohost' : 'cohost-removed');
         else if (e.type === 'request-resolved' && e.userId === me) {
-          const code = ({ accepted: 'request-accepted', rejected: 'request-rejected', cancelled: 'request-cancelled', timeout: 'request-timeout', pending: null } as const)[e.status];
+          const code = (
+            {
+              accepted: 'request-accepted',
+              rejected: 'request-rejected',
+              cancelled: 'request-cancelled',
+              timeout: 'request-timeout',
+              pending: null,
+            } as const
+          )[e.status];
           if (code) n = notice(code);
         }
       }
@@ -285,12 +304,19 @@ export const roomMachine = setup({
           if (event.on) {
             const seat = mySeat(context);
             if (seat >= 0 && context.room?.seats[seat]?.muted) {
-              return { ok: false, error: { code: 'seat-muted', message: 'The host muted your seat; you can unmute when they release it.' } };
+              return {
+                ok: false,
+                error: {
+                  code: 'seat-muted',
+                  message: 'The host muted your seat; you can unmute when they release it.',
+                },
+              };
             }
           }
           const media = await b.media.setMic(event.on);
           if (!media.ok) {
-            const report = media.error.code === 'mic-denied' ? 'denied' : media.error.code === 'no-device' ? 'no-device' : 'off';
+            const report =
+              media.error.code === 'mic-denied' ? 'denied' : media.error.code === 'no-device' ? 'no-device' : 'off';
             await b.send({ type: 'set-mic', mic: report });
             return media;
           }
@@ -325,7 +351,9 @@ export const roomMachine = setup({
       return {
         busy: left > 0 ? { ...rest, [event.intent]: left } : rest,
         error: event.result.ok ? context.error : event.result.error,
-        notice: event.result.ok ? context.notice : notice('error', { code: event.result.error.code, message: event.result.error.message }),
+        notice: event.result.ok
+          ? context.notice
+          : notice('error', { code: event.result.error.code, message: event.result.error.message }),
       };
     }),
   },
@@ -367,14 +395,21 @@ export const roomMachine = setup({
       entry: assign({ status: 'connecting' }),
       invoke: {
         src: 'connect',
-        input: ({ context }) => ({ backend: context.backend, name: context.name, ...(context.avatar ? { avatar: context.avatar } : {}) }),
+        input: ({ context }) => ({
+          backend: context.backend,
+          name: context.name,
+          ...(context.avatar ? { avatar: context.avatar } : {}),
+        }),
         onDone: [
           {
             guard: ({ event }) => event.output.ok,
             target: 'connected',
             actions: assign({ room: ({ event, context }) => (event.output.ok ? event.output.value : context.room) }),
           },
-          { target: 'disconnected', actions: assign({ error: ({ event }) => (event.output as { ok: false; error: RoomError }).error }) },
+          {
+            target: 'disconnected',
+            actions: assign({ error: ({ event }) => (event.output as { ok: false; error: RoomError }).error }),
+          },
         ],
       },
     },
@@ -389,16 +424,34 @@ export const roomMachine = setup({
         TAKE_SEAT: { actions: 'startRequest' },
         REQUEST_SEAT: { actions: 'startRequest' },
         CANCEL_REQUEST: { actions: ({ context }) => context.request?.send({ type: 'CANCEL' }) },
-        ACCEPT_REQUEST: { actions: ({ context, event }) => context.inbox?.send({ type: 'ACCEPT', requestId: event.requestId }) },
+        ACCEPT_REQUEST: {
+          actions: ({ context, event }) => context.inbox?.send({ type: 'ACCEPT', requestId: event.requestId }),
+        },
         REJECT_REQUEST: {
           actions: ({ context, event }) =>
-            context.inbox?.send({ type: 'REJECT', requestId: event.requestId, ...(event.reason ? { reason: event.reason } : {}) }),
+            context.inbox?.send({
+              type: 'REJECT',
+              requestId: event.requestId,
+              ...(event.reason ? { reason: event.reason } : {}),
+            }),
         },
         ACCEPT_NEXT: { actions: ({ context }) => context.inbox?.send({ type: 'ACCEPT_NEXT' }) },
         ACCEPT_ALL: { actions: ({ context }) => context.inbox?.send({ type: 'ACCEPT_ALL' }) },
         REJECT_ALL: { actions: ({ context }) => context.inbox?.send({ type: 'REJECT_ALL' }) },
-        ACCEPT_INVITATION: { actions: ({ context, event }) => (Object.hasOwn(context.invitations, event.invitationId) ? context.invitations[event.invitationId] : undefined)?.send({ type: 'ACCEPT' }) },
-        DECLINE_INVITATION: { actions: ({ context, event }) => (Object.hasOwn(context.invitations, event.invitationId) ? context.invitations[event.invitationId] : undefined)?.send({ type: 'DECLINE' }) },
+        ACCEPT_INVITATION: {
+          actions: ({ context, event }) =>
+            (Object.hasOwn(context.invitations, event.invitationId)
+              ? context.invitations[event.invitationId]
+              : undefined
+            )?.send({ type: 'ACCEPT' }),
+        },
+        DECLINE_INVITATION: {
+          actions: ({ context, event }) =>
+            (Object.hasOwn(context.invitations, event.invitationId)
+              ? context.invitations[event.invitationId]
+              : undefined
+            )?.send({ type: 'DECLINE' }),
+        },
         SWITCH_SEAT: { actions: 'sendCommand' },
         KICK_SEAT: { actions: 'sendCommand' },
         LOCK_SEAT: { actions: 'sendCommand' },

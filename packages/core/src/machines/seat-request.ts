@@ -17,7 +17,8 @@ import { prepareSeat, rollbackSeat } from './prepare.js';
 const own = <T>(rec: Record<string, T>, id: string): T | undefined => (Object.hasOwn(rec, id) ? rec[id] : undefined);
 
 /** A `request-closed` refusal telling the request's old outcome. */
-const closedAs = (r: Result, status: string) => !r.ok && r.error.code === 'request-closed' && r.error.details?.status === status;
+const closedAs = (r: Result, status: string) =>
+  !r.ok && r.error.code === 'request-closed' && r.error.details?.status === status;
 
 /** How long after its deadline a request may wait for the authority's verdict before timing out locally. */
 export const LOCAL_TIMEOUT_GRACE_MS = 1_000;
@@ -51,9 +52,7 @@ export interface SeatRequestContext extends SeatRequestInput {
   reason: string | null;
 }
 
-export type SeatRequestEvent =
-  | { type: 'ROOM'; room: RoomState; events: readonly RoomEvent[] }
-  | { type: 'CANCEL' };
+export type SeatRequestEvent = { type: 'ROOM'; room: RoomState; events: readonly RoomEvent[] } | { type: 'CANCEL' };
 
 type Verdict = 'pending' | 'accepted' | 'rejected' | 'cancelled' | 'timeout';
 
@@ -96,13 +95,19 @@ export const seatRequestMachine = setup({
     untilLocalTimeout: ({ context }) => context.timeoutMs + LOCAL_TIMEOUT_GRACE_MS,
   },
   guards: {
-    isAccepted: ({ context, event }) => event.type === 'ROOM' && verdictOf(own(event.room.requests, context.requestId)) === 'accepted',
-    isRejected: ({ context, event }) => event.type === 'ROOM' && verdictOf(own(event.room.requests, context.requestId)) === 'rejected',
-    isCancelled: ({ context, event }) => event.type === 'ROOM' && verdictOf(own(event.room.requests, context.requestId)) === 'cancelled',
-    isTimedOut: ({ context, event }) => event.type === 'ROOM' && verdictOf(own(event.room.requests, context.requestId)) === 'timeout',
+    isAccepted: ({ context, event }) =>
+      event.type === 'ROOM' && verdictOf(own(event.room.requests, context.requestId)) === 'accepted',
+    isRejected: ({ context, event }) =>
+      event.type === 'ROOM' && verdictOf(own(event.room.requests, context.requestId)) === 'rejected',
+    isCancelled: ({ context, event }) =>
+      event.type === 'ROOM' && verdictOf(own(event.room.requests, context.requestId)) === 'cancelled',
+    isTimedOut: ({ context, event }) =>
+      event.type === 'ROOM' && verdictOf(own(event.room.requests, context.requestId)) === 'timeout',
   },
   actions: {
-    keepError: assign({ error: ({ event }) => ('output' in event ? (event.output as { ok: false; error: RoomError }).error : null) }),
+    keepError: assign({
+      error: ({ event }) => ('output' in event ? (event.output as { ok: false; error: RoomError }).error : null),
+    }),
     follow: assign(({ context, event }) => {
       if (event.type !== 'ROOM') return {};
       const r = own(event.room.requests, context.requestId);
@@ -165,7 +170,10 @@ export const seatRequestMachine = setup({
             target: 'accepted',
             actions: assign(({ context, event }) => {
               const value = (event.output as { ok: true; value: { seat?: number; request?: SeatRequest } }).value;
-              return { seatIndex: value.request?.seatIndex ?? value.seat ?? (typeof context.seat === 'number' ? context.seat : null) };
+              return {
+                seatIndex:
+                  value.request?.seatIndex ?? value.seat ?? (typeof context.seat === 'number' ? context.seat : null),
+              };
             }),
           },
           {
@@ -183,7 +191,9 @@ export const seatRequestMachine = setup({
         // The authority's verdict never came (host gone, updates lost): stop waiting.
         untilLocalTimeout: {
           target: 'timeout',
-          actions: assign({ error: () => ({ code: 'timeout', message: 'The host did not answer in time.' }) as RoomError }),
+          actions: assign({
+            error: () => ({ code: 'timeout', message: 'The host did not answer in time.' }) as RoomError,
+          }),
         },
       },
       on: {
@@ -205,11 +215,20 @@ export const seatRequestMachine = setup({
           { guard: ({ event }) => event.output.ok, target: 'cancelled' },
           {
             // Too late: it was decided meanwhile; follow the verdict.
-            guard: ({ event }) => !event.output.ok && event.output.error.code === 'request-closed' && event.output.error.details?.status === 'accepted',
+            guard: ({ event }) =>
+              !event.output.ok &&
+              event.output.error.code === 'request-closed' &&
+              event.output.error.details?.status === 'accepted',
             target: 'accepted',
           },
-          { guard: ({ event }) => !event.output.ok && event.output.error.details?.status === 'rejected', target: 'rejected' },
-          { guard: ({ event }) => !event.output.ok && event.output.error.details?.status === 'timeout', target: 'timeout' },
+          {
+            guard: ({ event }) => !event.output.ok && event.output.error.details?.status === 'rejected',
+            target: 'rejected',
+          },
+          {
+            guard: ({ event }) => !event.output.ok && event.output.error.details?.status === 'timeout',
+            target: 'timeout',
+          },
           {
             target: 'pending',
             actions: assign({ error: ({ event }) => (event.output as { ok: false; error: RoomError }).error }),
@@ -234,7 +253,10 @@ export const seatRequestMachine = setup({
         input: ({ context }) => ({ backend: context.backend, camera: context.media === 'audio+camera' }),
         onDone: [
           { guard: ({ event }) => event.output.ok, target: 'onSeat' },
-          { target: 'rollingBack', actions: assign({ error: ({ event }) => (event.output as { ok: false; error: RoomError }).error }) },
+          {
+            target: 'rollingBack',
+            actions: assign({ error: ({ event }) => (event.output as { ok: false; error: RoomError }).error }),
+          },
         ],
       },
     },
@@ -250,4 +272,16 @@ export const seatRequestMachine = setup({
   },
 });
 
-export type SeatRequestState = 'sending' | 'pending' | 'cancelling' | 'accepted' | 'preparing' | 'rollingBack' | 'onSeat' | 'lostRace' | 'rejected' | 'cancelled' | 'timeout' | 'failed';
+export type SeatRequestState =
+  | 'sending'
+  | 'pending'
+  | 'cancelling'
+  | 'accepted'
+  | 'preparing'
+  | 'rollingBack'
+  | 'onSeat'
+  | 'lostRace'
+  | 'rejected'
+  | 'cancelled'
+  | 'timeout'
+  | 'failed';

@@ -21,7 +21,7 @@ const warnedOutside = new Set<string>();
 
 /** Whether `el` sits inside a `<micseat-room>`, across shadow roots (a seat inside a grid). */
 function insideRoom(el: Element): boolean {
-  for (let n: Element | null = el; n; n = n.parentElement ?? ((n.getRootNode() as ShadowRoot).host ?? null)) {
+  for (let n: Element | null = el; n; n = n.parentElement ?? (n.getRootNode() as ShadowRoot).host ?? null) {
     if (n !== el && n.localName === 'micseat-room') return true;
   }
   return false;
@@ -103,7 +103,9 @@ export class MicseatElement extends LitElement {
     }
     if (outside && !warnedOutside.has(this.localName)) {
       warnedOutside.add(this.localName);
-      console.warn(`micseat: <${this.localName}> is not inside a <micseat-room> and has no actor, so it shows no room. Put it inside a <micseat-room>, or set its actor.`);
+      console.warn(
+        `micseat: <${this.localName}> is not inside a <micseat-room> and has no actor, so it shows no room. Put it inside a <micseat-room>, or set its actor.`,
+      );
     }
   }
 
@@ -136,7 +138,11 @@ export class MicseatElement extends LitElement {
   }
 
   /** A selector on the room actor's snapshot; the host updates only when the slice changes. */
-  protected selectRoom<T>(selector: (s: RoomSnapshot) => T, fallback: T, equals?: Equals<T>): SelectorController<RoomActor, T> {
+  protected selectRoom<T>(
+    selector: (s: RoomSnapshot) => T,
+    fallback: T,
+    equals?: Equals<T>,
+  ): SelectorController<RoomActor, T> {
     return new SelectorController<RoomActor, T>(this, () => this.actor, selector, fallback, equals);
   }
 

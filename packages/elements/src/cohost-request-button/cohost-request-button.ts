@@ -20,7 +20,16 @@ interface RequestView {
   readonly kind: string;
 }
 
-const NO_REQUEST: RequestView = { state: 'none', position: null, deadline: null, error: null, nearestFree: null, seat: null, reason: null, kind: 'request' };
+const NO_REQUEST: RequestView = {
+  state: 'none',
+  position: null,
+  deadline: null,
+  error: null,
+  nearestFree: null,
+  seat: null,
+  reason: null,
+  kind: 'request',
+};
 
 /** How long a verdict ("The host declined your request.") stays under the button. */
 export const VERDICT_SHOW_MS = 8_000;
@@ -125,7 +134,17 @@ export class CohostRequestButton extends MicseatElement {
         removedSeq: s.context.notice?.code === 'removed-from-seat' ? s.context.notice.seq : 0,
       };
     },
-    { request: null as RequestRef | null, mode: 'request' as const, role: null, mySeat: -1, allowCamera: false, connected: false, leaving: false, invited: false, removedSeq: 0 } as {
+    {
+      request: null as RequestRef | null,
+      mode: 'request' as const,
+      role: null,
+      mySeat: -1,
+      allowCamera: false,
+      connected: false,
+      leaving: false,
+      invited: false,
+      removedSeq: 0,
+    } as {
       request: RequestRef | null;
       mode: 'free' | 'request';
       role: string | null;
@@ -154,7 +173,11 @@ export class CohostRequestButton extends MicseatElement {
     NO_REQUEST,
     shallowEqual,
   );
-  private readonly clock = new RoomClockController(this, () => this.actor, () => this.request.value.state === 'pending');
+  private readonly clock = new RoomClockController(
+    this,
+    () => this.actor,
+    () => this.request.value.state === 'pending',
+  );
 
   @state() private announcement = '';
   private lastPosition: number | null = null;
@@ -184,7 +207,11 @@ export class CohostRequestButton extends MicseatElement {
   /** The phase as shown: a verdict stays VERDICT_SHOW_MS, and goes at once when an invitation arrives. */
   private shownPhase(): string {
     const phase = this.phase;
-    const verdict = VERDICTS.includes(phase) ? `${phase}:${this.request.value.deadline}` : this.removed ? 'removed' : '';
+    const verdict = VERDICTS.includes(phase)
+      ? `${phase}:${this.request.value.deadline}`
+      : this.removed
+        ? 'removed'
+        : '';
     if (verdict !== this.lastVerdict) {
       this.lastVerdict = verdict;
       if (this.verdictTimer) clearTimeout(this.verdictTimer);
@@ -312,11 +339,13 @@ export class CohostRequestButton extends MicseatElement {
       const seat = typeof req.seat === 'number' ? req.seat + 1 : 0;
       const nearest = req.nearestFree;
       status = html`${t.seatJustTaken(seat, nearest === null ? null : nearest + 1)}
-      ${nearest !== null
-        ? html`<button part="retry" class="btn small primary" @click=${() => this.intent('seat-take', { seat: nearest })}>
+      ${
+        nearest !== null
+          ? html`<button part="retry" class="btn small primary" @click=${() => this.intent('seat-take', { seat: nearest })}>
             ${t.tryNearest(nearest + 1)}
           </button>`
-        : nothing}`;
+          : nothing
+      }`;
       problem = true;
     }
     return html`
@@ -331,12 +360,14 @@ export class CohostRequestButton extends MicseatElement {
           >
             ${phase === 'on-seat' ? icons.x : phase === 'pending' ? icons.clock : icons.hand} ${label}
           </button>
-          ${r.allowCamera && (phase === 'idle' || problem || phase === 'cancelled')
-            ? html`<label part="camera"
+          ${
+            r.allowCamera && (phase === 'idle' || problem || phase === 'cancelled')
+              ? html`<label part="camera"
                 ><input type="checkbox" .checked=${this.camera} @change=${(e: Event) => (this.camera = (e.target as HTMLInputElement).checked)} />
                 ${icons.camera} ${t.withCamera}</label
               >`
-            : nothing}
+              : nothing
+          }
         </div>
         <div part="status" class=${problem ? 'problem' : ''}>${status}</div>
         <div class="sr-only" role="status" aria-live="polite">${this.announcement}</div>

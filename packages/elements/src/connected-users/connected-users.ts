@@ -137,7 +137,14 @@ export class ConnectedUsers extends MicseatElement {
     (s) => {
       const room = s.context.room;
       if (!room) return EMPTY;
-      return { members: room.members, seats: room.seats, invitations: room.invitations, me: s.context.identity, role: room.members[s.context.identity]?.role ?? null, events: s.context.lastEvents };
+      return {
+        members: room.members,
+        seats: room.seats,
+        invitations: room.invitations,
+        me: s.context.identity,
+        role: room.members[s.context.identity]?.role ?? null,
+        events: s.context.lastEvents,
+      };
     },
     EMPTY,
     shallowEqual,
@@ -147,7 +154,9 @@ export class ConnectedUsers extends MicseatElement {
   /** Whose actions menu is open (one per list), and the menu itself. */
   private menuFor: string | null = null;
   private readonly menu = new MenuController<'main'>(this, () =>
-    this.menuFor ? this.renderRoot.querySelector<HTMLElement>(`[part~="actions"][data-user="${CSS.escape(this.menuFor)}"]`) : null,
+    this.menuFor
+      ? this.renderRoot.querySelector<HTMLElement>(`[part~="actions"][data-user="${CSS.escape(this.menuFor)}"]`)
+      : null,
   );
   private prev: PeopleView | null = null;
   private nextId = 1;
@@ -173,10 +182,12 @@ export class ConnectedUsers extends MicseatElement {
       const add: Activity[] = [];
       const connected = (v: PeopleView, id: string) => !!v.members[id]?.connected;
       for (const id of Object.keys(now.members)) {
-        if (connected(now, id) && !connected(prev, id)) add.push({ id: this.nextId++, kind: 'joined', text: t.joined(now.members[id]!.name) });
+        if (connected(now, id) && !connected(prev, id))
+          add.push({ id: this.nextId++, kind: 'joined', text: t.joined(now.members[id]!.name) });
       }
       for (const id of Object.keys(prev.members)) {
-        if (connected(prev, id) && !connected(now, id)) add.push({ id: this.nextId++, kind: 'left', text: t.left(prev.members[id]!.name) });
+        if (connected(prev, id) && !connected(now, id))
+          add.push({ id: this.nextId++, kind: 'left', text: t.left(prev.members[id]!.name) });
       }
       if (now.seats !== prev.seats) {
         now.seats.forEach((s, i) => {
@@ -184,10 +195,21 @@ export class ConnectedUsers extends MicseatElement {
           if (s.userId === before) return;
           if (before) {
             const who = prev.members[before]?.name ?? before;
-            const removed = now.events.some((e) => e.type === 'seat-left' && e.userId === before && e.reason === 'terminated');
-            add.push({ id: this.nextId++, kind: 'unseated', text: removed ? t.removedFromSeatLog(who, i + 1) : t.leftSeat(who, i + 1) });
+            const removed = now.events.some(
+              (e) => e.type === 'seat-left' && e.userId === before && e.reason === 'terminated',
+            );
+            add.push({
+              id: this.nextId++,
+              kind: 'unseated',
+              text: removed ? t.removedFromSeatLog(who, i + 1) : t.leftSeat(who, i + 1),
+            });
           }
-          if (s.userId) add.push({ id: this.nextId++, kind: 'seated', text: t.tookSeat(now.members[s.userId]?.name ?? s.userId, i + 1) });
+          if (s.userId)
+            add.push({
+              id: this.nextId++,
+              kind: 'seated',
+              text: t.tookSeat(now.members[s.userId]?.name ?? s.userId, i + 1),
+            });
         });
       }
       if (add.length) this.log = [...add.reverse(), ...this.log].slice(0, this.activitySize);
@@ -213,10 +235,19 @@ export class ConnectedUsers extends MicseatElement {
     const canAct = moderator && m.id !== v.me && m.role !== 'host' && !(m.role === 'cohost' && v.role !== 'host');
     const entries: MenuEntry<'main'>[] = [];
     if (canAct && seat === null && m.connected && !pending) {
-      entries.push({ label: t.invite, ariaLabel: t.inviteNamed(m.name), part: 'invite', run: () => this.intent('seat-invite', { seat: 'any', userId: m.id }) });
+      entries.push({
+        label: t.invite,
+        ariaLabel: t.inviteNamed(m.name),
+        part: 'invite',
+        run: () => this.intent('seat-invite', { seat: 'any', userId: m.id }),
+      });
     }
     if (canAct && pending) {
-      entries.push({ label: t.cancelInvitation, part: 'cancel', run: () => this.intent('invitation-cancel', { invitationId: pending.id }) });
+      entries.push({
+        label: t.cancelInvitation,
+        part: 'cancel',
+        run: () => this.intent('invitation-cancel', { invitationId: pending.id }),
+      });
     }
     if (v.role === 'host' && m.id !== v.me && m.role !== 'host') {
       const cohost = m.role !== 'cohost';
@@ -227,7 +258,13 @@ export class ConnectedUsers extends MicseatElement {
         run: () => this.intent('cohost-change', { userId: m.id, cohost }),
       });
     }
-    if (canAct) entries.push({ label: t.removeFromRoom(m.name), part: 'remove', danger: true, run: () => this.intent('member-remove', { userId: m.id }) });
+    if (canAct)
+      entries.push({
+        label: t.removeFromRoom(m.name),
+        part: 'remove',
+        danger: true,
+        run: () => this.intent('member-remove', { userId: m.id }),
+      });
     const open = this.menuFor === m.id && this.menu.panel !== null;
     return html`<li part="person" class=${m.connected ? '' : 'offline'}>
       <span part="avatar" aria-hidden="true" style=${styleMap({ '--_hue': String(hueOf(m.id)) })}>${initials(m.name)}</span>
@@ -235,10 +272,12 @@ export class ConnectedUsers extends MicseatElement {
         <span part="name">${m.id === v.me ? t.withYou(m.name) : m.name}</span>
         <span part="meta" data-state-text>${meta}</span>
       </span>
-      ${entries.length
-        ? html`<button part="actions" class="btn small" data-user=${m.id} aria-haspopup="menu" aria-expanded=${String(open)}
+      ${
+        entries.length
+          ? html`<button part="actions" class="btn small" data-user=${m.id} aria-haspopup="menu" aria-expanded=${String(open)}
             aria-label=${t.personActions(m.name)} @click=${() => this.openMenu(m.id)}>${icons.more}</button>`
-        : nothing}
+          : nothing
+      }
       ${open ? this.menu.render(t.personActions(m.name), entries, 'main') : nothing}
     </li>`;
   }
@@ -259,7 +298,11 @@ export class ConnectedUsers extends MicseatElement {
     const list = (people: Member[]) =>
       people.length
         ? html`<ul>
-            ${repeat(people.slice(0, this.maxListed), (m) => m.id, (m) => this.person(m, seatOf.get(m.id) ?? null))}
+            ${repeat(
+              people.slice(0, this.maxListed),
+              (m) => m.id,
+              (m) => this.person(m, seatOf.get(m.id) ?? null),
+            )}
             ${people.length > this.maxListed ? html`<li class="none" part="more">${t.andMore(people.length - this.maxListed)}</li>` : nothing}
           </ul>`
         : html`<p class="none" part="nobody">${t.nobodyHere}</p>`;
@@ -272,18 +315,23 @@ export class ConnectedUsers extends MicseatElement {
         <h3 part="heading">${t.withCount(t.listening, listeners.length)}</h3>
         ${list(listeners)}
       </div>
-      ${this.log.length
-        ? html`<div part="activity">
+      ${
+        this.log.length
+          ? html`<div part="activity">
             <h3 part="heading">${t.activity}</h3>
             <ul>
-              ${repeat(this.log, (a) => a.id, (a) => html`<li class=${a.kind}>${a.text}</li>`)}
+              ${repeat(
+                this.log,
+                (a) => a.id,
+                (a) => html`<li class=${a.kind}>${a.text}</li>`,
+              )}
             </ul>
           </div>`
-        : nothing}
+          : nothing
+      }
     </div>`;
   }
 }
-
 
 if (typeof customElements !== 'undefined' && !customElements.get('connected-users')) {
   customElements.define('connected-users', ConnectedUsers);

@@ -12,7 +12,13 @@ import { RovingTabindexController } from './roving-tabindex.js';
 
 export type MenuEntry<P extends string> =
   /** Does something, then the menu closes. `part` adds names to `menu-item` (e.g. `invite`). */
-  | { readonly label: string; readonly run: () => void; readonly danger?: boolean; readonly part?: string; readonly ariaLabel?: string }
+  | {
+      readonly label: string;
+      readonly run: () => void;
+      readonly danger?: boolean;
+      readonly part?: string;
+      readonly ariaLabel?: string;
+    }
   /** Opens another panel of the same menu. */
   | { readonly label: string; readonly panel: P }
   /** Says why there is nothing to pick. */

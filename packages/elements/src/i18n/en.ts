@@ -46,9 +46,17 @@ export const en: Strings = {
   nobodyToInvite: 'Nobody to invite',
   moveTo: (n) => `To seat ${n}`,
   seatJustTaken: (seat, nearest) =>
-    nearest === null ? `Seat ${seat} was just taken, and no seat is free.` : `Seat ${seat} was just taken — try seat ${nearest}.`,
+    nearest === null
+      ? `Seat ${seat} was just taken, and no seat is free.`
+      : `Seat ${seat} was just taken — try seat ${nearest}.`,
   tryNearest: (n) => `Take seat ${n}`,
-  mic: { on: 'Mic on', off: 'Mic off', 'no-device': 'No microphone', denied: 'Mic blocked', 'muted-by-host': 'Muted by host' },
+  mic: {
+    on: 'Mic on',
+    off: 'Mic off',
+    'no-device': 'No microphone',
+    denied: 'Mic blocked',
+    'muted-by-host': 'Muted by host',
+  },
   micOn: 'Microphone on',
   micOff: 'Microphone off',
   micMutedByHost: 'The host muted your seat',
@@ -65,7 +73,8 @@ export const en: Strings = {
   preparing: 'Getting your mic ready…',
   rollingBack: 'The mic failed — giving the seat back…',
   queuePosition: (n) => `You are number ${n}`,
-  requestRejected: (reason) => (reason ? `The host declined your request: ${reason}` : 'The host declined your request.'),
+  requestRejected: (reason) =>
+    reason ? `The host declined your request: ${reason}` : 'The host declined your request.',
   requestCancelled: 'Request cancelled.',
   requestTimeout: 'Nobody answered in time. You can ask again.',
   requestFailed: (m) => `Could not take the seat: ${m}`,
@@ -84,7 +93,13 @@ export const en: Strings = {
   wantsSeat: (n) => `seat ${n}`,
   withCameraShort: 'camera',
   handledBy: (name, status) => `${status} by ${name}`,
-  statusWord: { accepted: 'Accepted', rejected: 'Rejected', cancelled: 'Cancelled', timeout: 'Timed out', pending: 'Pending' },
+  statusWord: {
+    accepted: 'Accepted',
+    rejected: 'Rejected',
+    cancelled: 'Cancelled',
+    timeout: 'Timed out',
+    pending: 'Pending',
+  },
   recentlyHandled: 'Recently handled',
   roomMode: 'Approval to speak',
   modeName: { free: 'Free seating', request: 'Approval required' },
@@ -197,7 +212,7 @@ export const en: Strings = {
     malformed: 'A message from the room could not be read.',
     'unsupported-version': 'This app is out of date for this room; please update it.',
     'too-large': 'That message is too large to send.',
-    'internal': 'Something went wrong in the room; nothing was changed. Try again.',
+    internal: 'Something went wrong in the room; nothing was changed. Try again.',
     'media-failed': 'The microphone could not be opened.',
   },
   unknownError: 'Something went wrong.',

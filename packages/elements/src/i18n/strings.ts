@@ -111,7 +111,18 @@ export interface Strings {
   invitedBy: (name: string, seat: number | null) => string;
   acceptInvitation: string;
   declineInvitation: string;
-  invitationStatus: Record<'accepting' | 'declining' | 'preparing' | 'onSeat' | 'declined' | 'cancelled' | 'timeout' | 'failed' | 'rollingBack', string>;
+  invitationStatus: Record<
+    | 'accepting'
+    | 'declining'
+    | 'preparing'
+    | 'onSeat'
+    | 'declined'
+    | 'cancelled'
+    | 'timeout'
+    | 'failed'
+    | 'rollingBack',
+    string
+  >;
   // connected users
   connectedUsers: string;
   onSeats: string;
@@ -139,7 +150,18 @@ export interface Strings {
   // inspector
   inspector: string;
   inspectorRow: Record<
-    'room' | 'identity' | 'version' | 'seats' | 'request' | 'invitations' | 'inbox' | 'busy' | 'levels' | 'audio' | 'error' | 'notice',
+    | 'room'
+    | 'identity'
+    | 'version'
+    | 'seats'
+    | 'request'
+    | 'invitations'
+    | 'inbox'
+    | 'busy'
+    | 'levels'
+    | 'audio'
+    | 'error'
+    | 'notice',
     string
   >;
   /** The summary's request part, given the request machine's state. */

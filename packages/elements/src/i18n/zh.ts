@@ -48,7 +48,13 @@ export const zh: Strings = {
   seatJustTaken: (seat, nearest) =>
     nearest === null ? `${seat} 号麦刚被占用，目前没有空麦位。` : `${seat} 号麦刚被占用，试试 ${nearest} 号麦。`,
   tryNearest: (n) => `上 ${n} 号麦`,
-  mic: { on: '麦克风已开', off: '麦克风已关', 'no-device': '没有麦克风', denied: '麦克风被阻止', 'muted-by-host': '已被房主禁麦' },
+  mic: {
+    on: '麦克风已开',
+    off: '麦克风已关',
+    'no-device': '没有麦克风',
+    denied: '麦克风被阻止',
+    'muted-by-host': '已被房主禁麦',
+  },
   micOn: '麦克风已开启',
   micOff: '麦克风已关闭',
   micMutedByHost: '房主已将你的麦位禁麦',
@@ -197,7 +203,7 @@ export const zh: Strings = {
     malformed: '无法读取来自房间的消息。',
     'unsupported-version': '当前应用版本与本房间不兼容，请更新。',
     'too-large': '消息过大，无法发送。',
-    'internal': '房间内部出错，未做任何更改，请重试。',
+    internal: '房间内部出错，未做任何更改，请重试。',
     'media-failed': '无法打开麦克风。',
   },
   unknownError: '出错了。',

@@ -123,9 +123,16 @@ export class InvitationPrompt extends MicseatElement {
     { state: 'none', invitation: null, error: null },
     shallowEqual,
   );
-  private readonly clock = new RoomClockController(this, () => this.actor, () => this.invitation.value.state === 'pending');
+  private readonly clock = new RoomClockController(
+    this,
+    () => this.actor,
+    () => this.invitation.value.state === 'pending',
+  );
 
-  static override attributeRules = { ...MicseatElement.attributeRules, placement: oneOf('placement', ['overlay', 'inline'], 'overlay') };
+  static override attributeRules = {
+    ...MicseatElement.attributeRules,
+    placement: oneOf('placement', ['overlay', 'inline'], 'overlay'),
+  };
 
   /**
    * `overlay` (default): floats over the bottom of the enclosing `<micseat-room>` when an invitation
@@ -162,7 +169,10 @@ export class InvitationPrompt extends MicseatElement {
     let text = '';
     if (s !== 'pending') {
       const key = s as keyof typeof t.invitationStatus;
-      text = s === 'failed' && error ? `${t.invitationStatus.failed}${t.labelSep}${errorText(t, error.code, error.message)}` : (t.invitationStatus[key] ?? s);
+      text =
+        s === 'failed' && error
+          ? `${t.invitationStatus.failed}${t.labelSep}${errorText(t, error.code, error.message)}`
+          : (t.invitationStatus[key] ?? s);
     }
     const closed = s === 'cancelled' || s === 'timeout' || s === 'failed';
     // The status line is a polite live region that stays in the DOM from the moment the
@@ -171,15 +181,17 @@ export class InvitationPrompt extends MicseatElement {
       <span part="icon" aria-hidden="true">${icons.hand}</span>
       <span part="message">${t.invitedBy(from, seat)}</span>
       <span class="actions">
-        ${s === 'pending'
-          ? html`<span part="countdown">${t.timeLeft(this.duration(this.clock.left(invitation.deadline)))}</span>
+        ${
+          s === 'pending'
+            ? html`<span part="countdown">${t.timeLeft(this.duration(this.clock.left(invitation.deadline)))}</span>
               <button part="accept" class="btn primary" @click=${() => this.intent('invitation-accept', { invitationId: id })}>
                 ${t.acceptInvitation}
               </button>
               <button part="decline" class="btn" @click=${() => this.intent('invitation-decline', { invitationId: id })}>
                 ${t.declineInvitation}
               </button>`
-          : nothing}
+            : nothing
+        }
         <span part="status" role="status" aria-live="polite" class=${text ? '' : 'sr-only'}>${text}</span>
         ${closed ? html`<button part="close" class="btn small" @click=${() => (this.dismissed = this.room.value.ref)}>${t.close}</button>` : nothing}
       </span>

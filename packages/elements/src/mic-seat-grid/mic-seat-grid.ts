@@ -13,7 +13,21 @@ type RequestRef = NonNullable<RoomSnapshot['context']['request']>;
 type Layout = 'duo' | 'group' | 'large';
 
 /** The seats' own parts, re-exported as `seat-*` (style them with `mic-seat-grid::part(seat-avatar)`). */
-const SEAT_PARTS = ['base', 'avatar', 'initials', 'picture', 'badge', 'seat-number', 'crown', 'mic', 'name', 'status', 'countdown', 'menu', 'menu-item']
+const SEAT_PARTS = [
+  'base',
+  'avatar',
+  'initials',
+  'picture',
+  'badge',
+  'seat-number',
+  'crown',
+  'mic',
+  'name',
+  'status',
+  'countdown',
+  'menu',
+  'menu-item',
+]
   .map((p) => `${p}: seat-${p}`)
   .join(', ');
 
@@ -49,10 +63,17 @@ const SEAT_PARTS = ['base', 'avatar', 'initials', 'picture', 'badge', 'seat-numb
  */
 export class MicSeatGrid extends MicseatElement {
   static override styles = [...MicseatElement.styles, gridStyles];
-  static override attributeRules = { ...MicseatElement.attributeRules, layout: oneOf('layout', ['duo', 'group', 'large']) };
+  static override attributeRules = {
+    ...MicseatElement.attributeRules,
+    layout: oneOf('layout', ['duo', 'group', 'large']),
+  };
 
   private readonly info = this.selectRoom(
-    (s) => ({ count: s.context.room?.config.seatCount ?? 0, request: s.context.request, connected: s.value === 'connected' }),
+    (s) => ({
+      count: s.context.room?.config.seatCount ?? 0,
+      request: s.context.request,
+      connected: s.value === 'connected',
+    }),
     { count: 0, request: null as RequestRef | null, connected: false },
     shallowEqual,
   );
@@ -82,7 +103,13 @@ export class MicSeatGrid extends MicseatElement {
   protected override willUpdate(changed: PropertyValues<this>): void {
     super.willUpdate(changed);
     // A layout set by the page (not a refused one put back) turns the automatic choice off.
-    if (changed.has('layout') && !this.refusedAttributes.has('layout') && changed.get('layout') !== undefined && this.layout) this.autoLayout = false;
+    if (
+      changed.has('layout') &&
+      !this.refusedAttributes.has('layout') &&
+      changed.get('layout') !== undefined &&
+      this.layout
+    )
+      this.autoLayout = false;
     // No layout (never set, or a bad value put back to none): choose from the seat count.
     if (!this.layout) this.autoLayout = true;
     const count = this.info.value.count;
@@ -111,7 +138,9 @@ export class MicSeatGrid extends MicseatElement {
 
   /** Focus stays in the grid when the notice closes: on the offered seat, or the current tab stop. */
   private focusSeat(seat: number | null): void {
-    void this.updateComplete.then(() => this.roving.setActive(seat === null ? this.roving.active : seat + (this.noHost ? 0 : 1), true));
+    void this.updateComplete.then(() =>
+      this.roving.setActive(seat === null ? this.roving.active : seat + (this.noHost ? 0 : 1), true),
+    );
   }
 
   protected override render() {
@@ -135,14 +164,17 @@ export class MicSeatGrid extends MicseatElement {
           (i) => html`<mic-seat part="seat" .seat=${i} exportparts=${SEAT_PARTS}></mic-seat>`,
         )}
       </div>
-      ${lost && lost.seat !== null
-        ? html`<div part="notice" role="alert">
+      ${
+        lost && lost.seat !== null
+          ? html`<div part="notice" role="alert">
             <span class="text">${t.seatJustTaken(lost.seat + 1, lost.nearest === null ? null : lost.nearest + 1)}</span>
-            ${lost.nearest !== null
-              ? html`<button part="notice-action" class="btn primary small" @click=${() => this.takeNearest(lost.nearest!)}>
+            ${
+              lost.nearest !== null
+                ? html`<button part="notice-action" class="btn primary small" @click=${() => this.takeNearest(lost.nearest!)}>
                   ${t.tryNearest(lost.nearest + 1)}
                 </button>`
-              : nothing}
+                : nothing
+            }
             <button
               part="notice-close"
               class="btn small"
@@ -154,7 +186,8 @@ export class MicSeatGrid extends MicseatElement {
               ${t.close}
             </button>
           </div>`
-        : nothing}
+          : nothing
+      }
     `;
   }
 }

@@ -117,17 +117,17 @@ function mySeatIn(room: { seats: readonly Seat[] }, identity: string): number {
  */
 export class MicSeat extends MicseatElement {
   static override styles = [...MicseatElement.styles, seatStyles, menuStyles];
-  static override attributeRules = { ...MicseatElement.attributeRules, seat: wholeNumber('seat', 0, LIMITS.maxSeats - 1, 0) };
+  static override attributeRules = {
+    ...MicseatElement.attributeRules,
+    seat: wholeNumber('seat', 0, LIMITS.maxSeats - 1, 0),
+  };
 
   private readonly view = this.selectRoom<SeatView>((s) => this.pick(s), EMPTY_VIEW, shallowEqual);
-  private readonly level = this.selectRoom<number>(
-    (s) => {
-      const id = this.occupantId(s);
-      const l = id ? (s.context.levels.get(id) ?? 0) : 0;
-      return Math.round(Math.min(1, l) * 20) / 20;
-    },
-    0,
-  );
+  private readonly level = this.selectRoom<number>((s) => {
+    const id = this.occupantId(s);
+    const l = id ? (s.context.levels.get(id) ?? 0) : 0;
+    return Math.round(Math.min(1, l) * 20) / 20;
+  }, 0);
   private readonly requestState = new SelectorController<RequestRef, { value: string; seat: unknown }>(
     this,
     () => this.view.value.request,
@@ -172,7 +172,8 @@ export class MicSeat extends MicseatElement {
     let invitationId: string | null = null;
     if (seat?.status === 'reserved') {
       for (const inv of Object.values(room.invitations)) {
-        if (inv.status === 'pending' && inv.seat === this.seat && inv.userId === seat.reservedFor) invitationId = inv.id;
+        if (inv.status === 'pending' && inv.seat === this.seat && inv.userId === seat.reservedFor)
+          invitationId = inv.id;
       }
     }
     const mySeat = mySeatIn(room, identity);
@@ -261,8 +262,7 @@ export class MicSeat extends MicseatElement {
     }
     return {
       label: this.t.requestSeatN(n),
-      run: () =>
-        this.intent('seat-request', { seat: this.seat, media: 'audio' }),
+      run: () => this.intent('seat-request', { seat: this.seat, media: 'audio' }),
     };
   }
 
@@ -309,19 +309,30 @@ export class MicSeat extends MicseatElement {
     const mine = v.mySeat === this.seat;
     const seat = this.seat;
     if (panel === 'move' && room && member) {
-      const free = room.seats.filter((s) => s.status === 'empty' || (s.status === 'reserved' && s.reservedFor === member.id));
-      for (const s of free) entries.push({ label: t.moveTo(s.index + 1), run: () => this.intent('seat-switch', { from: seat, to: s.index, userId: member.id }) });
+      const free = room.seats.filter(
+        (s) => s.status === 'empty' || (s.status === 'reserved' && s.reservedFor === member.id),
+      );
+      for (const s of free)
+        entries.push({
+          label: t.moveTo(s.index + 1),
+          run: () => this.intent('seat-switch', { from: seat, to: s.index, userId: member.id }),
+        });
       if (!free.length) entries.push({ label: t.noFreeSeat, disabled: true });
       entries.push({ label: t.back, panel: 'main' });
       return { title: t.moveSpeaker, entries };
     }
     if (panel === 'invite' && room) {
       const seated = new Set(room.seats.map((s) => s.userId).filter(Boolean));
-      const invited = new Set(Object.values(room.invitations).filter((i) => i.status === 'pending').map((i) => i.userId));
+      const invited = new Set(
+        Object.values(room.invitations)
+          .filter((i) => i.status === 'pending')
+          .map((i) => i.userId),
+      );
       const people = Object.values(room.members).filter(
         (m) => m.connected && m.role !== 'host' && !seated.has(m.id) && !invited.has(m.id) && m.id !== v.me,
       );
-      for (const m of people) entries.push({ label: m.name, run: () => this.intent('seat-invite', { seat, userId: m.id }) });
+      for (const m of people)
+        entries.push({ label: m.name, run: () => this.intent('seat-invite', { seat, userId: m.id }) });
       if (!people.length) entries.push({ label: t.nobodyToInvite, disabled: true });
       entries.push({ label: t.back, panel: 'main' });
       return { title: t.inviteToSeat, entries };
@@ -335,7 +346,10 @@ export class MicSeat extends MicseatElement {
         entries.push(
           v.mySeat < 0
             ? { label: t.takeThisSeat, run: () => this.intent('seat-take', { seat }) }
-            : { label: t.moveToSeatN(n), run: () => this.intent('seat-switch', { from: v.mySeat, to: seat, userId: v.me }) },
+            : {
+                label: t.moveToSeatN(n),
+                run: () => this.intent('seat-switch', { from: v.mySeat, to: seat, userId: v.me }),
+              },
         );
       }
       if (kind === 'empty') entries.push({ label: t.inviteToSeat, panel: 'invite' });
@@ -345,12 +359,23 @@ export class MicSeat extends MicseatElement {
       }
       if (member && !mine && (kind === 'occupied' || kind === 'reconnecting')) {
         const muted = !!v.seat?.muted;
-        entries.push({ label: muted ? t.unmuteSeat : t.muteSeat, run: () => this.intent('seat-mute', { seat, muted: !muted }) });
+        entries.push({
+          label: muted ? t.unmuteSeat : t.muteSeat,
+          run: () => this.intent('seat-mute', { seat, muted: !muted }),
+        });
         entries.push({ label: t.moveSpeaker, panel: 'move' });
-        entries.push({ label: t.removeFromSeat, run: () => this.intent('seat-kick', { seat, userId: member.id }), danger: true });
+        entries.push({
+          label: t.removeFromSeat,
+          run: () => this.intent('seat-kick', { seat, userId: member.id }),
+          danger: true,
+        });
       }
       const locked = kind === 'locked';
-      if (!mine) entries.push({ label: locked ? t.unlockSeat : t.lockSeat, run: () => this.intent('seat-lock', { seat, locked: !locked }) });
+      if (!mine)
+        entries.push({
+          label: locked ? t.unlockSeat : t.lockSeat,
+          run: () => this.intent('seat-lock', { seat, locked: !locked }),
+        });
     }
     if (!entries.length) entries.push({ label: t.close, run: () => undefined });
     return { title: t.seatActions(n), entries };
@@ -416,7 +441,8 @@ export class MicSeat extends MicseatElement {
           : html`<span part="initials" aria-hidden="true">${initials(m.name)}</span>`;
         name = isMe ? t.withYou(m.name) : m.name;
         nameShown = person(m);
-        if (kind === 'reconnecting') status = html`<span class="with-count">${stateText(t.reconnectingSeat)} ${countdown}</span>`;
+        if (kind === 'reconnecting')
+          status = html`<span class="with-count">${stateText(t.reconnectingSeat)} ${countdown}</span>`;
         else status = stateText(muted ? t.mic['muted-by-host'] : t.mic[m.mic]);
       }
     }
@@ -437,9 +463,16 @@ export class MicSeat extends MicseatElement {
         : nothing;
 
     // The accessible name is the visible text plus hidden context (seat number, action, speaking).
-    const held = kind === 'reserved' && v.reservedFor && v.reservedFor.id !== v.me ? `${t.reservedFor(v.reservedFor.name)}${t.labelSep}` : '';
-    const prefix = (action && action !== 'menu' ? `${action.label}${t.labelSep}` : name === label ? '' : `${label}${t.labelSep}`) + held;
-    const suffix = [speaking ? t.speaking : '', action === 'menu' ? t.seatActions(n) : ''].filter(Boolean).join(t.listSep);
+    const held =
+      kind === 'reserved' && v.reservedFor && v.reservedFor.id !== v.me
+        ? `${t.reservedFor(v.reservedFor.name)}${t.labelSep}`
+        : '';
+    const prefix =
+      (action && action !== 'menu' ? `${action.label}${t.labelSep}` : name === label ? '' : `${label}${t.labelSep}`) +
+      held;
+    const suffix = [speaking ? t.speaking : '', action === 'menu' ? t.seatActions(n) : '']
+      .filter(Boolean)
+      .join(t.listSep);
     const classes = {
       [kind]: true,
       speaking,
@@ -482,4 +515,3 @@ declare global {
     'mic-seat': MicSeat;
   }
 }
-

@@ -102,7 +102,10 @@ export class MicToggle extends MicseatElement {
                 : t.micNeedSeat;
     const problem = view === 'no-device' || view === 'denied' || view === 'muted-by-host';
     const error = this.room.value.error;
-    const extra = error && (error.code === 'media-failed' || error.code === 'seat-muted') ? ` — ${errorText(t, error.code, error.message)}` : '';
+    const extra =
+      error && (error.code === 'media-failed' || error.code === 'seat-muted')
+        ? ` — ${errorText(t, error.code, error.message)}`
+        : '';
     return html`<button
       part="base"
       role="switch"

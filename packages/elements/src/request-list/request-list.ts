@@ -63,7 +63,11 @@ export class RequestList extends MicseatElement {
   static override styles = [...MicseatElement.styles, personStyles, listStyles];
 
   private readonly room = this.selectRoom(
-    (s) => ({ inbox: s.context.inbox, role: s.context.room?.members[s.context.identity]?.role ?? null, me: s.context.identity }),
+    (s) => ({
+      inbox: s.context.inbox,
+      role: s.context.room?.members[s.context.identity]?.role ?? null,
+      me: s.context.identity,
+    }),
     { inbox: null as InboxRef | null, role: null as string | null, me: '' },
     shallowEqual,
   );
@@ -77,7 +81,8 @@ export class RequestList extends MicseatElement {
       busyAll: !!s.context.busy['*'],
     }),
     EMPTY,
-    (a, b) => a.recent === b.recent && a.members === b.members && a.busyAll === b.busyAll && sameItems(a.items, b.items),
+    (a, b) =>
+      a.recent === b.recent && a.members === b.members && a.busyAll === b.busyAll && sameItems(a.items, b.items),
   );
 
   @query('lit-virtualizer') private virtualizer?: LitVirtualizer<InboxItem>;
@@ -127,7 +132,12 @@ export class RequestList extends MicseatElement {
     e.preventDefault();
     const count = this.inbox.value.items.length;
     const from = Number(row.dataset.index);
-    const to = e.key === 'Home' ? 0 : e.key === 'End' ? count - 1 : Math.max(0, Math.min(count - 1, from + (e.key === 'ArrowDown' ? 1 : -1)));
+    const to =
+      e.key === 'Home'
+        ? 0
+        : e.key === 'End'
+          ? count - 1
+          : Math.max(0, Math.min(count - 1, from + (e.key === 'ArrowDown' ? 1 : -1)));
     const which = target.getAttribute('part') ?? 'accept';
     void this.focusRow(to, which);
   };
@@ -138,7 +148,8 @@ export class RequestList extends MicseatElement {
     const item = this.inbox.value.items[index];
     if (!v || !item) return;
     // Rows are keyed by request id; indexes move as the queue changes, ids do not.
-    const find = () => this.renderRoot.querySelector<HTMLElement>(`[data-id="${CSS.escape(item.request.id)}"] [part~="${part}"]`);
+    const find = () =>
+      this.renderRoot.querySelector<HTMLElement>(`[data-id="${CSS.escape(item.request.id)}"] [part~="${part}"]`);
     let el = find();
     for (let i = 0; i < 20 && !el; i++) {
       if (i === 0) v.element(index)?.scrollIntoView({ block: 'nearest' });
@@ -200,7 +211,9 @@ export class RequestList extends MicseatElement {
     const { items, recent, busyAll } = this.inbox.value;
     const me = this.room.value.me;
     const count = items.length;
-    const handled = recent.filter((r) => r.handledBy && r.handledBy !== 'auto' && r.handledBy !== me && r.status !== 'pending');
+    const handled = recent.filter(
+      (r) => r.handledBy && r.handledBy !== 'auto' && r.handledBy !== me && r.status !== 'pending',
+    );
     return html`
       <div part="base" role="group" aria-labelledby="title">
         <div part="header">
@@ -216,9 +229,10 @@ export class RequestList extends MicseatElement {
           </div>
         </div>
         <div class="body">
-        ${count === 0
-          ? html`<div part="empty">${t.noRequests}</div>`
-          : html`<lit-virtualizer
+        ${
+          count === 0
+            ? html`<div part="empty">${t.noRequests}</div>`
+            : html`<lit-virtualizer
               part="list"
               role="list"
               aria-label=${t.requests}
@@ -226,14 +240,20 @@ export class RequestList extends MicseatElement {
               .items=${items as InboxItem[]}
               .keyFunction=${(item: InboxItem) => item.request.id}
               .renderItem=${this.renderRow}
-            ></lit-virtualizer>`}
-        ${handled.length
-          ? html`<ul part="recent" aria-label=${t.recentlyHandled}>
-              ${handled.slice(0, 5).map(
-                (r) => html`<li>${this.name(r.userId)}${t.labelSep}${t.handledBy(this.name(r.handledBy!), t.statusWord[r.status])}</li>`,
-              )}
+            ></lit-virtualizer>`
+        }
+        ${
+          handled.length
+            ? html`<ul part="recent" aria-label=${t.recentlyHandled}>
+              ${handled
+                .slice(0, 5)
+                .map(
+                  (r) =>
+                    html`<li>${this.name(r.userId)}${t.labelSep}${t.handledBy(this.name(r.handledBy!), t.statusWord[r.status])}</li>`,
+                )}
             </ul>`
-          : nothing}
+            : nothing
+        }
         </div>
         <div class="sr-only" role="status" aria-live="polite">${this.announcement}</div>
       </div>
@@ -246,7 +266,13 @@ function sameItems(a: readonly InboxItem[], b: readonly InboxItem[]): boolean {
   for (let i = 0; i < a.length; i++) {
     const x = a[i]!;
     const y = b[i]!;
-    if (x.request !== y.request || x.busy !== y.busy || Math.ceil(x.leftMs / 1000) !== Math.ceil(y.leftMs / 1000) || Math.ceil(x.ageMs / 1000) !== Math.ceil(y.ageMs / 1000)) return false;
+    if (
+      x.request !== y.request ||
+      x.busy !== y.busy ||
+      Math.ceil(x.leftMs / 1000) !== Math.ceil(y.leftMs / 1000) ||
+      Math.ceil(x.ageMs / 1000) !== Math.ceil(y.ageMs / 1000)
+    )
+      return false;
   }
   return true;
 }

@@ -149,7 +149,8 @@ export class RoomInspector extends MicseatElement {
   protected override render() {
     const t = this.t;
     const snap = this.actor?.getSnapshot();
-    if (!snap) return html`<details part="base"><summary part="summary">${t.inspector}${t.labelSep}—</summary></details>`;
+    if (!snap)
+      return html`<details part="base"><summary part="summary">${t.inspector}${t.labelSep}—</summary></details>`;
     const ctx = snap.context;
     const room = ctx.room;
     const req = ctx.request?.getSnapshot();
@@ -160,16 +161,36 @@ export class RoomInspector extends MicseatElement {
       [r.room, `${valueOf(this.actor)} · status ${ctx.status}`],
       [r.identity, `${ctx.identity} (${room?.members[ctx.identity]?.role ?? '—'})`],
       [r.version, room ? `v${room.version} · clock ${room.clock} · mode ${room.mode}` : '—'],
-      [r.seats, room ? room.seats.map((s) => `${s.index + 1}:${s.status}${s.userId ? `(${s.userId})` : ''}${s.muted ? '·muted' : ''}`).join(' ') : '—'],
+      [
+        r.seats,
+        room
+          ? room.seats
+              .map((s) => `${s.index + 1}:${s.status}${s.userId ? `(${s.userId})` : ''}${s.muted ? '·muted' : ''}`)
+              .join(' ')
+          : '—',
+      ],
       [
         r.request,
         req
           ? `${valueOf(ctx.request)} · ${req.context.kind} seat ${String(req.context.seat)} · pos ${req.context.position ?? '—'} · deadline ${req.context.deadline ?? '—'}${req.context.error ? ` · ${req.context.error.code}` : ''}`
           : '—',
       ],
-      [r.invitations, Object.entries(ctx.invitations).map(([id, ref]) => `${id.slice(0, 8)}:${valueOf(ref)}`).join(', ') || '—'],
-      [r.inbox, inbox ? `${valueOf(ctx.inbox)} · ${pending} pending · busy ${Object.keys(inbox.context.busy).length}` : '—'],
-      [r.busy, Object.entries(ctx.busy).map(([k, n]) => `${k}×${n}`).join(', ') || '—'],
+      [
+        r.invitations,
+        Object.entries(ctx.invitations)
+          .map(([id, ref]) => `${id.slice(0, 8)}:${valueOf(ref)}`)
+          .join(', ') || '—',
+      ],
+      [
+        r.inbox,
+        inbox ? `${valueOf(ctx.inbox)} · ${pending} pending · busy ${Object.keys(inbox.context.busy).length}` : '—',
+      ],
+      [
+        r.busy,
+        Object.entries(ctx.busy)
+          .map(([k, n]) => `${k}×${n}`)
+          .join(', ') || '—',
+      ],
       [r.levels, [...ctx.levels].map(([id, l]) => `${id}:${l.toFixed(2)}`).join(' ') || '—'],
       [r.audio, ctx.audioBlocked ? t.inspectorAudio.blocked : t.inspectorAudio.playing],
       [r.error, ctx.error ? `${ctx.error.code}: ${ctx.error.message}` : '—'],
@@ -177,8 +198,9 @@ export class RoomInspector extends MicseatElement {
     ];
     return html`<details part="base" ?open=${this.open} @toggle=${this.toggle}>
       <summary part="summary">${t.inspector}${t.labelSep}${valueOf(this.actor)} · ${req ? t.inspectorRequest(valueOf(ctx.request)) : t.inspectorNoRequest}</summary>
-      ${this.open
-        ? html`<table part="table">
+      ${
+        this.open
+          ? html`<table part="table">
               <tbody>
                 ${rows.map(([k, v]) => html`<tr><th scope="row">${k}</th><td>${v}</td></tr>`)}
               </tbody>
@@ -186,7 +208,8 @@ export class RoomInspector extends MicseatElement {
             <ul part="log" aria-label=${t.inspectorLog}>
               ${this.log.map((l) => html`<li>${new Date(l.at).toISOString().slice(11, 23)} ${l.text}</li>`)}
             </ul>`
-        : nothing}
+          : nothing
+      }
     </details>`;
   }
 }

@@ -38,7 +38,12 @@ export class MicseatRoom extends LitElement {
 
   private readonly roomProvider = new ContextProvider(this, { context: roomContext });
   private readonly localeProvider = new ContextProvider(this, { context: localeContext });
-  private readonly status = new SelectorController<RoomActor, string>(this, () => this.actor, (s) => String(s.value), 'idle');
+  private readonly status = new SelectorController<RoomActor, string>(
+    this,
+    () => this.actor,
+    (s) => String(s.value),
+    'idle',
+  );
   private readonly notice = new SelectorController<RoomActor, RoomSnapshot['context']['notice']>(
     this,
     () => this.actor,
@@ -153,7 +158,10 @@ export class MicseatRoom extends LitElement {
         notice.code === 'mode-changed'
           ? n['mode-changed'](notice.params.mode === 'free' ? 'free' : 'request')
           : notice.code === 'error'
-            ? n.error(this.strings.errors[notice.params.code as keyof Strings['errors']] ?? String(notice.params.message ?? ''))
+            ? n.error(
+                this.strings.errors[notice.params.code as keyof Strings['errors']] ??
+                  String(notice.params.message ?? ''),
+              )
             : n[notice.code];
       this.announce(text);
     }
@@ -183,8 +191,13 @@ export class MicseatRoom extends LitElement {
       // Checked here too: the room may start (connectedCallback) before the first willUpdate.
       input: {
         backend: this.backend,
-        name: typeof this.name === 'string' && this.name.trim() && MicseatRoom.attributeRules.name!.valid(this.name) ? this.name.trim() : this.backend.identity,
-        ...(this.avatar && MicseatRoom.attributeRules.avatar!.valid(this.avatar) && wireAvatar(this.avatar) ? { avatar: wireAvatar(this.avatar)! } : {}),
+        name:
+          typeof this.name === 'string' && this.name.trim() && MicseatRoom.attributeRules.name!.valid(this.name)
+            ? this.name.trim()
+            : this.backend.identity,
+        ...(this.avatar && MicseatRoom.attributeRules.avatar!.valid(this.avatar) && wireAvatar(this.avatar)
+          ? { avatar: wireAvatar(this.avatar)! }
+          : {}),
       },
     });
     this.actorBackend = this.backend;
@@ -208,27 +221,39 @@ export class MicseatRoom extends LitElement {
     const status = this.status.value;
     const t = this.strings;
     const banner =
-      status === 'connecting' ? t.connecting : status === 'reconnecting' ? t.reconnecting : status === 'disconnected' ? t.disconnected : status === 'ended' ? t.roomEnded : null;
+      status === 'connecting'
+        ? t.connecting
+        : status === 'reconnecting'
+          ? t.reconnecting
+          : status === 'disconnected'
+            ? t.disconnected
+            : status === 'ended'
+              ? t.roomEnded
+              : null;
     return html`
       ${banner ? html`<div part="connection" data-status=${status} role="status">${banner}</div>` : nothing}
 
       ${this.refusal ? html`<div part="connection" data-status="refused" role="alert">${t.roomRefused(this.refusal)}</div>` : nothing}
       <div part="announcer" class="sr-only" role="status" aria-live="polite" aria-atomic="true">${this.announcement}</div>
       <slot @slotchange=${this.onSlotChange}
-        >${this.bare
-          ? html`<div part="default-layout">
+        >${
+          this.bare
+            ? html`<div part="default-layout">
               <audio-unlock></audio-unlock><invitation-prompt></invitation-prompt><mic-seat-grid></mic-seat-grid>
               <div class="controls"><cohost-request-button></cohost-request-button><mic-toggle></mic-toggle><room-mode-toggle></room-mode-toggle></div>
               <request-list></request-list>
             </div>`
-          : nothing}</slot
+            : nothing
+        }</slot
       >
-      ${this.error.value
-        ? html`<div part="error">
+      ${
+        this.error.value
+          ? html`<div part="error">
             <span>${errorText(t, this.error.value.code, this.error.value.message)}</span>
             <button part="error-close" class="btn small" @click=${() => this.actor?.send({ type: 'DISMISS_ERROR' })}>${t.close}</button>
           </div>`
-        : nothing}
+          : nothing
+      }
     `;
   }
 }
