@@ -1,7 +1,11 @@
 /**
  * Who may do what: the one place the room's permission rules are written. The authority
  * enforces them (with readable refusals); machines and elements ask the same functions to
- * decide what to offer, so a button is never shown for something the authority would refuse.
+ * decide what to offer, so a button is never shown for something the authority would refuse,
+ * and nothing the authority allows is left out (test/core/policy.test.ts checks both ways).
+ *
+ * Roles are the members' roles; `null` / `undefined` stands for "nobody" (an empty seat) or
+ * "not a member".
  */
 import type { MemberRole, RoomMode } from './schema.js';
 
@@ -30,3 +34,24 @@ export const mayTakeGuestSeat = (role: Role): boolean => role !== 'host';
 /** Taking a seat needs approval (a request) in request mode, except for moderators and an invitee on their reserved seat. */
 export const needsApproval = (mode: RoomMode, role: Role, reservedForMe: boolean): boolean =>
   mode === 'request' && !isModerator(role) && !reservedForMe;
+
+/** Accept or reject requests (one, the next, all): moderators. */
+export const mayAnswerRequests = (role: Role): boolean => isModerator(role);
+
+/**
+ * Mute a seat or lift its mute: a moderator acting on its occupant (null for an empty seat, whose
+ * mute waits for the next occupant). Nobody mutes or unmutes their own seat: a muted cohost waits
+ * for the host, like anyone.
+ */
+export const mayMuteSeat = (actor: Role, occupant: Role): boolean =>
+  isModerator(actor) && (occupant == null || mayActOn(actor, occupant));
+
+/** Lock a seat (which removes its occupant, null when empty) or unlock it: a moderator acting on the occupant. */
+export const mayLockSeat = (actor: Role, occupant: Role): boolean =>
+  isModerator(actor) && (occupant == null || mayActOn(actor, occupant));
+
+/** Invite someone to a seat: a moderator acting on them, and never the host (who has the host seat). */
+export const mayInvite = (actor: Role, target: Role): boolean => mayTakeGuestSeat(target) && mayActOn(actor, target);
+
+/** Withdraw a pending invitation: moderators. */
+export const mayCancelInvitation = (role: Role): boolean => isModerator(role);

@@ -1,6 +1,6 @@
 /** Invitations (host → listener): invite (reserving a seat), respond, cancel. */
 import { fail, ok, type Result } from '../errors.js';
-import { isModerator, mayActOn, mayTakeGuestSeat } from '../policy.js';
+import { isModerator, mayCancelInvitation, mayInvite, mayTakeGuestSeat } from '../policy.js';
 import type { CommandResults } from '../results.js';
 import type { Invitation, Member, CommandOf } from '../schema.js';
 import type { Step } from './step.js';
@@ -24,7 +24,7 @@ export function invite(ctx: Step, cmd: CommandOf<'invite'>, me: Member): Result<
   if (!target || !target.connected) return fail('not-member', 'That user is not in the room.', { userId: cmd.userId });
   if (!mayTakeGuestSeat(target.role)) return fail('not-allowed', 'The host cannot be invited to a guest seat.');
   // Like every act on a cohost (move, kick, mute, remove): only the host invites a cohost.
-  if (!mayActOn(me.role, target.role)) return fail('not-allowed', 'Only the host can invite a cohost to a seat.');
+  if (!mayInvite(me.role, target.role)) return fail('not-allowed', 'Only the host can invite a cohost to a seat.');
   const seated = ctx.seatOf(target.id);
   if (seated >= 0) return fail('already-seated', `${target.name} is already on seat ${seated + 1}.`, { seat: seated });
   if (ctx.d.pendingInvitationOf(target.id)) {
@@ -82,7 +82,7 @@ export function cancelInvitation(
   cmd: CommandOf<'cancel-invitation'>,
   me: Member,
 ): Result<CommandResults['cancel-invitation']> {
-  if (!isModerator(me.role)) return fail('not-allowed', 'Only the host or a cohost can cancel invitations.');
+  if (!mayCancelInvitation(me.role)) return fail('not-allowed', 'Only the host or a cohost can cancel invitations.');
   const inv = ctx.d.invitation(cmd.invitationId);
   if (!inv) return ctx.unknownInvitation(cmd.invitationId);
   if (inv.status === 'cancelled') return ok({ invitation: inv, duplicate: true });

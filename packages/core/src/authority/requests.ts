@@ -1,6 +1,6 @@
 /** Seat requests (listener → host): create (idempotent, FIFO), cancel, accept one / next / all, reject one / all. */
 import { fail, ok, type Result } from '../errors.js';
-import { isModerator, mayTakeGuestSeat } from '../policy.js';
+import { mayAnswerRequests, mayTakeGuestSeat } from '../policy.js';
 import type { CommandResults } from '../results.js';
 import type { Member, SeatRequest, CommandOf } from '../schema.js';
 import type { Step } from './step.js';
@@ -87,7 +87,7 @@ export function cancelRequest(
 }
 
 export function acceptRequest(ctx: Step, requestId: string, me: Member): Result<CommandResults['accept-request']> {
-  if (!isModerator(me.role)) return fail('not-allowed', 'Only the host or a cohost can accept requests.');
+  if (!mayAnswerRequests(me.role)) return fail('not-allowed', 'Only the host or a cohost can accept requests.');
   const r = ctx.d.request(requestId);
   if (!r) return ctx.unknownRequest(requestId);
   if (r.status === 'accepted' && r.handledBy === me.id) return ok({ request: r, seat: r.seatIndex, duplicate: true });
@@ -108,14 +108,14 @@ export function acceptRequest(ctx: Step, requestId: string, me: Member): Result<
 }
 
 export function acceptNext(ctx: Step, me: Member): Result<CommandResults['accept-next']> {
-  if (!isModerator(me.role)) return fail('not-allowed', 'Only the host or a cohost can accept requests.');
+  if (!mayAnswerRequests(me.role)) return fail('not-allowed', 'Only the host or a cohost can accept requests.');
   const first = ctx.d.queue.first();
   if (!first) return fail('unknown-request', 'No request is waiting.');
   return acceptRequest(ctx, first[1], me);
 }
 
 export function acceptAll(ctx: Step, me: Member): Result<CommandResults['accept-all']> {
-  if (!isModerator(me.role)) return fail('not-allowed', 'Only the host or a cohost can accept requests.');
+  if (!mayAnswerRequests(me.role)) return fail('not-allowed', 'Only the host or a cohost can accept requests.');
   const accepted: string[] = [];
   for (const r of ctx.pendingInOrder()) {
     const seat = ctx.pickSeat(r);
@@ -133,7 +133,7 @@ export function rejectRequest(
   cmd: CommandOf<'reject-request'>,
   me: Member,
 ): Result<CommandResults['reject-request']> {
-  if (!isModerator(me.role)) return fail('not-allowed', 'Only the host or a cohost can reject requests.');
+  if (!mayAnswerRequests(me.role)) return fail('not-allowed', 'Only the host or a cohost can reject requests.');
   const r = ctx.d.request(cmd.requestId);
   if (!r) return ctx.unknownRequest(cmd.requestId);
   if (r.status === 'rejected' && r.handledBy === me.id) return ok({ request: r, duplicate: true });
@@ -152,7 +152,7 @@ export function rejectRequest(
 }
 
 export function rejectAll(ctx: Step, cmd: CommandOf<'reject-all'>, me: Member): Result<CommandResults['reject-all']> {
-  if (!isModerator(me.role)) return fail('not-allowed', 'Only the host or a cohost can reject requests.');
+  if (!mayAnswerRequests(me.role)) return fail('not-allowed', 'Only the host or a cohost can reject requests.');
   const pending = ctx.pendingInOrder();
   for (const r of pending) ctx.resolveRequest(r, 'rejected', me.id, { reason: cmd.reason ?? null });
   return ok({ rejected: pending.map((r) => r.id) });

@@ -1,6 +1,6 @@
 /** Seat commands: take, leave, switch (atomic), kick, lock, mute. */
 import { fail, ok, type Result } from '../errors.js';
-import { isModerator, mayTakeGuestSeat, needsApproval } from '../policy.js';
+import { isModerator, mayLockSeat, mayMuteSeat, mayTakeGuestSeat, needsApproval } from '../policy.js';
 import type { CommandResults } from '../results.js';
 import type { Member, CommandOf } from '../schema.js';
 import type { Step } from './step.js';
@@ -80,12 +80,10 @@ export function lockSeat(ctx: Step, cmd: CommandOf<'lock-seat'>, me: Member): Re
   if (!isModerator(me.role)) return fail('not-allowed', 'Only the host or a cohost can lock seats.');
   const s = ctx.d.seat(cmd.seat);
   if (s.locked === cmd.locked) return ok({ seat: cmd.seat, locked: cmd.locked, duplicate: true });
+  if (!mayLockSeat(me.role, occupantRole(ctx, s.userId)))
+    return fail('not-allowed', 'Only the host can lock a cohost out of a seat.');
   if (cmd.locked) {
-    if (s.userId) {
-      const refused = ctx.mayModerate(me, s.userId);
-      if (refused) return refused;
-      ctx.unseat(cmd.seat, 'terminated');
-    }
+    if (s.userId) ctx.unseat(cmd.seat, 'terminated');
     ctx.cancelReservationOf(cmd.seat);
   }
   ctx.writeSeat(cmd.seat, { locked: cmd.locked });
@@ -99,14 +97,17 @@ export function muteSeat(ctx: Step, cmd: CommandOf<'mute-seat'>, me: Member): Re
   if (!isModerator(me.role)) return fail('not-allowed', 'Only the host or a cohost can mute seats.');
   const s = ctx.d.seat(cmd.seat);
   if (s.muted === cmd.muted) return ok({ seat: cmd.seat, muted: cmd.muted, duplicate: true });
-  if (s.userId && cmd.muted) {
-    const refused = ctx.mayModerate(me, s.userId);
-    if (refused) return refused;
-  }
+  if (!mayMuteSeat(me.role, occupantRole(ctx, s.userId)))
+    return fail('not-allowed', 'Only the host can mute or unmute a cohost, and nobody their own seat.');
   // On an occupied seat the mute is the occupant's (it follows them until a moderator lifts
   // it); on an empty seat it waits for the next occupant.
   if (s.userId) ctx.setMuted(s.userId, cmd.muted);
   ctx.writeSeat(cmd.seat, { muted: cmd.muted });
   ctx.d.emit({ type: 'seat-muted', seat: cmd.seat, muted: cmd.muted });
   return ok({ seat: cmd.seat, muted: cmd.muted });
+}
+
+/** The role of a seat's occupant (null when empty), for the policy. */
+function occupantRole(ctx: Step, userId: string | null): Member['role'] | null {
+  return userId ? (ctx.d.member(userId)?.role ?? null) : null;
 }

@@ -1,4 +1,4 @@
-import type { MediaWanted, RoomError, RoomSnapshot } from '@micseat/core';
+import { mayTakeGuestSeat, type MediaWanted, type MemberRole, type RoomError, type RoomSnapshot } from '@micseat/core';
 import { css, html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { MicseatElement } from '../base/micseat-element.js';
@@ -147,7 +147,7 @@ export class CohostRequestButton extends MicseatElement {
     } as {
       request: RequestRef | null;
       mode: 'free' | 'request';
-      role: string | null;
+      role: MemberRole | null;
       mySeat: number;
       allowCamera: boolean;
       connected: boolean;
@@ -259,7 +259,7 @@ export class CohostRequestButton extends MicseatElement {
       'lost-race': phase === 'lost-race',
       failed: phase === 'failed',
     });
-    this.hidden = this.room.value.role === 'host';
+    this.hidden = !mayTakeGuestSeat(this.room.value.role);
     // "You are number 3": said when the position is first known and whenever it changes.
     const position = phase === 'pending' ? this.request.value.position : null;
     if (position !== this.lastPosition) {

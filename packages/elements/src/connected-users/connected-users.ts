@@ -1,4 +1,4 @@
-import type { Invitation, Member, RoomEvent, Seat } from '@micseat/core';
+import type { Invitation, Member, MemberRole, RoomEvent, Seat } from '@micseat/core';
 import { css, html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
@@ -9,6 +9,7 @@ import { shallowEqual } from '../controllers/selector.js';
 import { hueOf, initials } from '../i18n/format.js';
 import { icons } from '../styles/icons.js';
 import { MenuController, menuStyles, type MenuEntry } from '../controllers/menu.js';
+import { personMenu } from '../offers.js';
 import { personStyles } from '../styles/person.js';
 
 interface Activity {
@@ -22,7 +23,7 @@ interface PeopleView {
   readonly seats: readonly Seat[];
   readonly invitations: Readonly<Record<string, Invitation>>;
   readonly me: string;
-  readonly role: string | null;
+  readonly role: MemberRole | null;
   readonly events: readonly RoomEvent[];
 }
 
@@ -221,7 +222,6 @@ export class ConnectedUsers extends MicseatElement {
   private person(m: Member, seat: number | null) {
     const t = this.t;
     const v = this.room.value;
-    const moderator = v.role === 'host' || v.role === 'cohost';
     const pending = Object.values(v.invitations).find((i) => i.status === 'pending' && i.userId === m.id);
     const meta = [
       m.role === 'host' ? t.hostBadge : m.role === 'cohost' ? t.cohostBadge : '',
@@ -232,39 +232,44 @@ export class ConnectedUsers extends MicseatElement {
     ]
       .filter(Boolean)
       .join(' · ');
-    const canAct = moderator && m.id !== v.me && m.role !== 'host' && !(m.role === 'cohost' && v.role !== 'host');
     const entries: MenuEntry<'main'>[] = [];
-    if (canAct && seat === null && m.connected && !pending) {
-      entries.push({
-        label: t.invite,
-        ariaLabel: t.inviteNamed(m.name),
-        part: 'invite',
-        run: () => this.intent('seat-invite', { seat: 'any', userId: m.id }),
-      });
+    const offers = personMenu({
+      myRole: v.role,
+      role: m.role,
+      connected: m.connected,
+      seated: seat !== null,
+      invitationId: pending?.id ?? null,
+    });
+    for (const offer of offers) {
+      if (offer === 'invite')
+        entries.push({
+          label: t.invite,
+          ariaLabel: t.inviteNamed(m.name),
+          part: 'invite',
+          run: () => this.intent('seat-invite', { seat: 'any', userId: m.id }),
+        });
+      else if (offer === 'cancel-invitation')
+        entries.push({
+          label: t.cancelInvitation,
+          part: 'cancel',
+          run: () => this.intent('invitation-cancel', { invitationId: pending!.id }),
+        });
+      else if (offer === 'make-cohost' || offer === 'remove-cohost') {
+        const cohost = offer === 'make-cohost';
+        entries.push({
+          label: cohost ? t.makeCohost : t.removeCohost,
+          ariaLabel: cohost ? t.makeCohostNamed(m.name) : t.removeCohostNamed(m.name),
+          part: 'cohost',
+          run: () => this.intent('cohost-change', { userId: m.id, cohost }),
+        });
+      } else
+        entries.push({
+          label: t.removeFromRoom(m.name),
+          part: 'remove',
+          danger: true,
+          run: () => this.intent('member-remove', { userId: m.id }),
+        });
     }
-    if (canAct && pending) {
-      entries.push({
-        label: t.cancelInvitation,
-        part: 'cancel',
-        run: () => this.intent('invitation-cancel', { invitationId: pending.id }),
-      });
-    }
-    if (v.role === 'host' && m.id !== v.me && m.role !== 'host') {
-      const cohost = m.role !== 'cohost';
-      entries.push({
-        label: cohost ? t.makeCohost : t.removeCohost,
-        ariaLabel: cohost ? t.makeCohostNamed(m.name) : t.removeCohostNamed(m.name),
-        part: 'cohost',
-        run: () => this.intent('cohost-change', { userId: m.id, cohost }),
-      });
-    }
-    if (canAct)
-      entries.push({
-        label: t.removeFromRoom(m.name),
-        part: 'remove',
-        danger: true,
-        run: () => this.intent('member-remove', { userId: m.id }),
-      });
     const open = this.menuFor === m.id && this.menu.panel !== null;
     return html`<li part="person" class=${m.connected ? '' : 'offline'}>
       <span part="avatar" aria-hidden="true" style=${styleMap({ '--_hue': String(hueOf(m.id)) })}>${initials(m.name)}</span>

@@ -12,6 +12,7 @@ import { MenuController, menuStyles, type MenuEntry } from '../controllers/menu.
 import { SelectorController, shallowEqual } from '../controllers/selector.js';
 import { hueOf, initials } from '../i18n/format.js';
 import { icons } from '../styles/icons.js';
+import { invitable, seatMenu, seatTap, type SeatFacts } from '../offers.js';
 import { seatStyles } from './mic-seat.styles.js';
 
 type RequestRef = NonNullable<RoomSnapshot['context']['request']>;
@@ -224,11 +225,6 @@ export class MicSeat extends MicseatElement {
     return v.seat?.status ?? 'empty';
   }
 
-  private get moderator(): boolean {
-    const r = this.view.value.myRole;
-    return r === 'host' || r === 'cohost';
-  }
-
   private get pendingHere(): boolean {
     const r = this.requestState.value;
     return (r.value === 'pending' || r.value === 'sending') && r.seat === this.seat && !this.host;
@@ -239,31 +235,49 @@ export class MicSeat extends MicseatElement {
     return ['sending', 'pending', 'cancelling', 'accepted', 'preparing', 'rollingBack'].includes(r);
   }
 
+  /** The facts the offers are decided from (core's policy, through ../offers.ts). */
+  private get facts(): SeatFacts {
+    const v = this.view.value;
+    return {
+      connected: v.connected,
+      me: v.me,
+      myRole: v.myRole,
+      mySeat: v.mySeat,
+      mode: v.mode,
+      index: this.seat,
+      status: this.kind,
+      muted: !!v.seat?.muted,
+      reservedFor: v.seat?.reservedFor ?? null,
+      occupant: v.member?.id ?? null,
+      occupantRole: v.member?.role ?? null,
+      requestActive: this.requestActive,
+      invitationId: v.invitationId,
+    };
+  }
+
   /** What a tap does for this user on this seat. */
   private get action(): { label: string; run: () => void } | 'menu' | null {
+    if (this.host) return null;
     const v = this.view.value;
-    if (!v.connected || this.host) return null;
     const n = this.seat + 1;
-    const kind = this.kind;
-    const isMine = v.mySeat === this.seat;
-    if (this.moderator) return 'menu';
-    if (isMine) return 'menu';
-    const open = kind === 'empty' || (kind === 'reserved' && v.seat?.reservedFor === v.me);
-    if (!open) return null;
-    if (v.mySeat >= 0) {
-      return {
-        label: this.t.moveToSeatN(n),
-        run: () => this.intent('seat-switch', { from: v.mySeat, to: this.seat, userId: v.me }),
-      };
+    switch (seatTap(this.facts)) {
+      case 'menu':
+        return 'menu';
+      case 'switch-here':
+        return {
+          label: this.t.moveToSeatN(n),
+          run: () => this.intent('seat-switch', { from: v.mySeat, to: this.seat, userId: v.me }),
+        };
+      case 'take':
+        return { label: this.t.takeSeatN(n), run: () => this.intent('seat-take', { seat: this.seat }) };
+      case 'request':
+        return {
+          label: this.t.requestSeatN(n),
+          run: () => this.intent('seat-request', { seat: this.seat, media: 'audio' }),
+        };
+      default:
+        return null;
     }
-    if (this.requestActive) return null;
-    if (v.mode === 'free' || v.seat?.reservedFor === v.me) {
-      return { label: this.t.takeSeatN(n), run: () => this.intent('seat-take', { seat: this.seat }) };
-    }
-    return {
-      label: this.t.requestSeatN(n),
-      run: () => this.intent('seat-request', { seat: this.seat, media: 'audio' }),
-    };
   }
 
   private onClick = (): void => {
@@ -294,7 +308,7 @@ export class MicSeat extends MicseatElement {
       'menu-open': this.menu.panel !== null,
     });
     // The menu closes when the seat changes under it to a state it no longer fits.
-    if (this.menu.panel && !this.moderator && v.mySeat !== this.seat) this.menu.close(false);
+    if (this.menu.panel && !this.host && seatTap(this.facts) !== 'menu') this.menu.close(false);
   }
 
   /** The entries of the open menu panel, from the seat's state and the viewer's role. */
@@ -304,9 +318,7 @@ export class MicSeat extends MicseatElement {
     const n = this.seat + 1;
     const room = this.actor?.getSnapshot().context.room;
     const entries: MenuEntry<MenuPanel>[] = [];
-    const kind = this.kind;
     const member = v.member;
-    const mine = v.mySeat === this.seat;
     const seat = this.seat;
     if (panel === 'move' && room && member) {
       const free = room.seats.filter(
@@ -329,7 +341,7 @@ export class MicSeat extends MicseatElement {
           .map((i) => i.userId),
       );
       const people = Object.values(room.members).filter(
-        (m) => m.connected && m.role !== 'host' && !seated.has(m.id) && !invited.has(m.id) && m.id !== v.me,
+        (m) => invitable(v.myRole, m) && !seated.has(m.id) && !invited.has(m.id),
       );
       for (const m of people)
         entries.push({ label: m.name, run: () => this.intent('seat-invite', { seat, userId: m.id }) });
@@ -337,45 +349,56 @@ export class MicSeat extends MicseatElement {
       entries.push({ label: t.back, panel: 'main' });
       return { title: t.inviteToSeat, entries };
     }
-    if (mine) {
-      entries.push({ label: t.leaveSeat, run: () => this.intent('seat-leave', { seat }), danger: true });
-      entries.push({ label: t.moveSpeaker, panel: 'move' });
-    }
-    if (this.moderator) {
-      if (kind === 'empty' && v.myRole === 'cohost') {
-        entries.push(
-          v.mySeat < 0
-            ? { label: t.takeThisSeat, run: () => this.intent('seat-take', { seat }) }
-            : {
-                label: t.moveToSeatN(n),
-                run: () => this.intent('seat-switch', { from: v.mySeat, to: seat, userId: v.me }),
-              },
-        );
+    for (const offer of seatMenu(this.facts)) {
+      const muted = offer === 'mute';
+      const locked = offer === 'lock';
+      switch (offer) {
+        case 'leave':
+          entries.push({ label: t.leaveSeat, run: () => this.intent('seat-leave', { seat }), danger: true });
+          break;
+        case 'move-self':
+        case 'move':
+          entries.push({ label: t.moveSpeaker, panel: 'move' });
+          break;
+        case 'take':
+          entries.push({ label: t.takeThisSeat, run: () => this.intent('seat-take', { seat }) });
+          break;
+        case 'switch-here':
+          entries.push({
+            label: t.moveToSeatN(n),
+            run: () => this.intent('seat-switch', { from: v.mySeat, to: seat, userId: v.me }),
+          });
+          break;
+        case 'invite':
+          entries.push({ label: t.inviteToSeat, panel: 'invite' });
+          break;
+        case 'cancel-invitation': {
+          const invitationId = v.invitationId!;
+          entries.push({ label: t.cancelInvitation, run: () => this.intent('invitation-cancel', { invitationId }) });
+          break;
+        }
+        case 'mute':
+        case 'unmute':
+          entries.push({
+            label: muted ? t.muteSeat : t.unmuteSeat,
+            run: () => this.intent('seat-mute', { seat, muted }),
+          });
+          break;
+        case 'kick':
+          entries.push({
+            label: t.removeFromSeat,
+            run: () => this.intent('seat-kick', { seat, userId: member!.id }),
+            danger: true,
+          });
+          break;
+        case 'lock':
+        case 'unlock':
+          entries.push({
+            label: locked ? t.lockSeat : t.unlockSeat,
+            run: () => this.intent('seat-lock', { seat, locked }),
+          });
+          break;
       }
-      if (kind === 'empty') entries.push({ label: t.inviteToSeat, panel: 'invite' });
-      if (kind === 'reserved' && v.invitationId) {
-        const invitationId = v.invitationId;
-        entries.push({ label: t.cancelInvitation, run: () => this.intent('invitation-cancel', { invitationId }) });
-      }
-      if (member && !mine && (kind === 'occupied' || kind === 'reconnecting')) {
-        const muted = !!v.seat?.muted;
-        entries.push({
-          label: muted ? t.unmuteSeat : t.muteSeat,
-          run: () => this.intent('seat-mute', { seat, muted: !muted }),
-        });
-        entries.push({ label: t.moveSpeaker, panel: 'move' });
-        entries.push({
-          label: t.removeFromSeat,
-          run: () => this.intent('seat-kick', { seat, userId: member.id }),
-          danger: true,
-        });
-      }
-      const locked = kind === 'locked';
-      if (!mine)
-        entries.push({
-          label: locked ? t.unlockSeat : t.lockSeat,
-          run: () => this.intent('seat-lock', { seat, locked: !locked }),
-        });
     }
     if (!entries.length) entries.push({ label: t.close, run: () => undefined });
     return { title: t.seatActions(n), entries };

@@ -1,6 +1,13 @@
 import '@lit-labs/virtualizer';
 import type { LitVirtualizer } from '@lit-labs/virtualizer/LitVirtualizer.js';
-import { inboxItems, type InboxItem, type RoomSnapshot, type SeatRequest } from '@micseat/core';
+import {
+  inboxItems,
+  mayAnswerRequests,
+  type InboxItem,
+  type MemberRole,
+  type RoomSnapshot,
+  type SeatRequest,
+} from '@micseat/core';
 import { html, nothing, type PropertyValues } from 'lit';
 import { query, state } from 'lit/decorators.js';
 import { styleMap } from 'lit/directives/style-map.js';
@@ -68,7 +75,7 @@ export class RequestList extends MicseatElement {
       role: s.context.room?.members[s.context.identity]?.role ?? null,
       me: s.context.identity,
     }),
-    { inbox: null as InboxRef | null, role: null as string | null, me: '' },
+    { inbox: null as InboxRef | null, role: null as MemberRole | null, me: '' },
     shallowEqual,
   );
   private readonly inbox = new SelectorController<InboxRef, InboxView>(
@@ -94,7 +101,7 @@ export class RequestList extends MicseatElement {
   protected override willUpdate(changed: PropertyValues<this>): void {
     super.willUpdate(changed);
     const role = this.room.value.role;
-    this.hidden = role !== 'host' && role !== 'cohost';
+    this.hidden = !mayAnswerRequests(role);
     const count = this.inbox.value.items.length;
     this.setStates({ empty: count === 0, 'has-requests': count > 0 });
     if (count !== this.lastCount) {

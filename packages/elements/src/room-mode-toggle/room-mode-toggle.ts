@@ -1,4 +1,4 @@
-import type { RoomMode } from '@micseat/core';
+import { mayChangeMode, type RoomMode } from '@micseat/core';
 import { css, html, type PropertyValues } from 'lit';
 import { MicseatElement } from '../base/micseat-element.js';
 import { shallowEqual } from '../controllers/selector.js';
@@ -28,31 +28,31 @@ export class RoomModeToggle extends MicseatElement {
   private readonly room = this.selectRoom(
     (s) => ({
       mode: (s.context.room?.mode ?? 'free') as RoomMode,
-      isHost: !!s.context.room && s.context.room.hostId === s.context.identity,
+      mayToggle: mayChangeMode(s.context.room?.members[s.context.identity]?.role),
       connected: s.value === 'connected',
       busy: !!s.context.busy.SET_MODE,
     }),
-    { mode: 'free' as RoomMode, isHost: false, connected: false, busy: false },
+    { mode: 'free' as RoomMode, mayToggle: false, connected: false, busy: false },
     shallowEqual,
   );
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     super.willUpdate(changed);
-    const { mode, isHost, busy } = this.room.value;
-    this.setStates({ free: mode === 'free', request: mode === 'request', readonly: !isHost, busy });
+    const { mode, mayToggle, busy } = this.room.value;
+    this.setStates({ free: mode === 'free', request: mode === 'request', readonly: !mayToggle, busy });
   }
 
   private toggle = (): void => {
-    const { mode, isHost, connected, busy } = this.room.value;
-    if (!isHost || !connected || busy) return;
+    const { mode, mayToggle, connected, busy } = this.room.value;
+    if (!mayToggle || !connected || busy) return;
     const next: RoomMode = mode === 'free' ? 'request' : 'free';
     this.intent('mode-change', { mode: next });
   };
 
   protected override render() {
     const t = this.t;
-    const { mode, isHost, connected, busy } = this.room.value;
-    const disabled = !isHost || !connected;
+    const { mode, mayToggle, connected, busy } = this.room.value;
+    const disabled = !mayToggle || !connected;
     return html`<button
       part="base"
       role="switch"
@@ -65,7 +65,7 @@ export class RoomModeToggle extends MicseatElement {
       <span part="track" aria-hidden="true"><span part="thumb"></span></span>
       <span part="label">
         <span>${t.roomMode}</span>
-        <span part="hint" id="hint">${t.modeName[mode]}${t.dashSep}${isHost ? t.modeHint[mode] : t.onlyHostSwitches}</span>
+        <span part="hint" id="hint">${t.modeName[mode]}${t.dashSep}${mayToggle ? t.modeHint[mode] : t.onlyHostSwitches}</span>
       </span>
     </button>`;
   }
