@@ -4,7 +4,7 @@
  */
 import { expect, fixture, html } from '@open-wc/testing';
 import type { AttributeErrorDetail, ConnectedUsers, MicSeat, MicSeatGrid, MicseatRoom } from '@micseat/elements';
-import { closeRooms, hasState, makeRoom, part, until } from './helpers.js';
+import { closeRooms, hasState, makeRoom, part, until, words } from './helpers.js';
 
 /** Collects attribute-error events under `root` and silences (but counts) the warnings. */
 function listen(root: EventTarget) {
@@ -173,5 +173,64 @@ describe('bad attribute values', () => {
     expect(l.errors[0]!.value.length).to.be.at.most(80);
     expect(l.errors[0]!.expected).to.equal('text of at most 64 characters');
     memory.close();
+  });
+
+  it('<micseat-room avatar>: what the authority would refuse (malformed, oversized, http:, blob:…) is refused here, shown, announced, warned once', async () => {
+    const { createMemoryRoom } = await import('@micseat/backend-memory');
+    const { LIMITS } = await import('@micseat/core');
+    const cases: [string, string][] = [
+      ['https://[::1/a.png', 'malformed'],
+      ['data:image/png;base64,@@@', 'malformed'],
+      [`https://example.com/${'a'.repeat(LIMITS.maxAvatarLength)}.png`, 'too-large'],
+      ['http://example.com/a.png', 'not-allowed'],
+      ['blob:https://example.com/0f6e4b9e-2d3c-4f4e-9a57-6c1e2b3a4d5f', 'not-allowed'],
+      ['data:image/svg+xml;base64,PHN2Zz4=', 'not-allowed'],
+      ['javascript:alert(1)', 'not-allowed'],
+    ];
+    for (const [value, problem] of cases) {
+      const memory = createMemoryRoom();
+      const l = listen(document);
+      let el: MicseatRoom;
+      try {
+        el = await fixture<MicseatRoom>(
+          html`<micseat-room .backend=${memory.join('dana', 'host')} name="Dana" lang="en" avatar=${value}></micseat-room>`,
+        );
+        await until(() => el.actor?.getSnapshot().value === 'connected');
+        // The same bad value again: one warning, not one per try.
+        el.avatar = 'https://example.com/ok.png';
+        await el.updateComplete;
+        el.setAttribute('avatar', value);
+        await el.updateComplete;
+      } finally {
+        l.restore();
+      }
+      expect(l.errors.length, `${value}: ${JSON.stringify(l.errors)}`).to.equal(2);
+      const shown = part(el!, 'attribute-error');
+      expect(shown, `${value}: shown`).to.not.equal(null);
+      expect(words(shown), value).to.contain('Your picture was not used');
+      await until(() => words(part(el!, 'announcer')).includes('Your picture was not used'), `${value}: announced`);
+      expect(l.errors.length, value).to.equal(2);
+      expect(l.errors[0], value).to.deep.include({ code: 'invalid-attribute', attribute: 'avatar', problem });
+      expect(
+        l.warnings.filter((w) => w.includes('avatar=')),
+        `${value}: warned once`,
+      ).to.have.length(1);
+      expect(el!.actor!.getSnapshot().context.room!.members['dana']!.avatar ?? null, value).to.equal(null);
+      memory.close();
+    }
+  });
+
+  it('<micseat-room avatar>: an https: address or a data:image picture is taken', async () => {
+    const { createMemoryRoom } = await import('@micseat/backend-memory');
+    for (const value of ['https://example.com/a.png', 'data:image/png;base64,iVBORw0KGgo=']) {
+      const memory = createMemoryRoom();
+      const el = await fixture<MicseatRoom>(
+        html`<micseat-room .backend=${memory.join('dana', 'host')} name="Dana" avatar=${value}></micseat-room>`,
+      );
+      await until(() => el.actor?.getSnapshot().value === 'connected');
+      expect(part(el, 'attribute-error')).to.equal(null);
+      expect(el.actor!.getSnapshot().context.room!.members['dana']!.avatar).to.equal(value);
+      memory.close();
+    }
   });
 });

@@ -134,3 +134,36 @@ describe('<micseat-room> stays connected', () => {
     memory.close();
   });
 });
+
+describe('<micseat-room> removed from the page', () => {
+  afterEach(closeRooms);
+
+  it('releases its connection (the member leaves for the others); put back, it joins again', async () => {
+    const room = makeRoom({ reconnectGraceMs: 200 });
+    const host = await room.join('alice', 'host', html``);
+    const bob = await room.join('bob', 'audience', html`<mic-seat-grid></mic-seat-grid>`);
+    const backend = bob.el.backend!;
+    const members = () => host.snap().context.room!.members;
+    await until(() => members().bob?.connected === true, 'bob in the room');
+    const parent = bob.el.parentElement!;
+    bob.el.remove();
+    await until(() => backend.status === 'disconnected', "bob's backend disconnected");
+    await until(() => !members().bob, 'bob gone for the host', 8000);
+    expect(bob.el.actor).to.equal(undefined);
+    parent.append(bob.el);
+    await until(() => hasState(bob.el, 'connected'), 'bob connected again', 8000);
+    await until(() => members().bob?.connected === true, 'bob back for the host');
+  });
+
+  it('keeps a backend that another room element still uses', async () => {
+    const room = makeRoom();
+    const host = await room.join('alice', 'host', html``);
+    const backend = host.el.backend!;
+    const second = await fixture<MicseatRoom>(html`<micseat-room .backend=${backend} name="Alice"></micseat-room>`);
+    await until(() => hasState(second, 'connected'));
+    second.remove();
+    await tick(50);
+    expect(backend.status).to.equal('connected');
+    expect(hasState(host.el, 'connected')).to.equal(true);
+  });
+});

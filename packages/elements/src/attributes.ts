@@ -3,7 +3,7 @@
  * 500-character name) keeps its last good value, logs one readable warning and dispatches a typed
  * `attribute-error` event, instead of rendering "Seat NaN" or silently doing something else.
  */
-import { LIMITS } from '@micseat/core';
+import { isWireAvatar, LIMITS } from '@micseat/core';
 import type { PropertyValues, ReactiveElement } from 'lit';
 
 /** What an attribute accepts. */
@@ -16,6 +16,8 @@ export interface AttributeRule {
   readonly valid: (value: unknown, raw?: string | null) => boolean;
   /** Used when there is no earlier good value to keep. */
   readonly fallback: unknown;
+  /** For a refused value, a code saying why (e.g. an avatar's `too-large`), put in the error's `problem`. */
+  readonly problem?: (value: unknown) => string;
 }
 
 export type AttributeRules = Readonly<Record<string, AttributeRule>>;
@@ -27,6 +29,8 @@ export interface AttributeErrorDetail {
   readonly value: string;
   readonly expected: string;
   readonly message: string;
+  /** Why, when the rule tells (an avatar: `malformed`, `too-large` or `not-allowed`). */
+  readonly problem?: string;
 }
 
 export const oneOf = (attribute: string, values: readonly string[], fallback: unknown = undefined): AttributeRule => ({
@@ -68,31 +72,46 @@ export const languageTag = (attribute = 'lang'): AttributeRule => ({
   fallback: '',
 });
 
-/** An image address: http(s), a data: image, a blob:, or relative to the page. */
-export const imageUrl = (attribute: string): AttributeRule => ({
+/** Why an avatar value cannot be used: not an address, too long, or a kind the room refuses. */
+export type AvatarProblem = 'malformed' | 'too-large' | 'not-allowed';
+
+/**
+ * The avatar as the room's authority takes it: made absolute against this page (other members'
+ * pages would resolve a relative URL elsewhere), then core's wire rule (an https: URL or a small
+ * base64 data:image picture). Returns the address to send, or why it cannot be sent.
+ */
+export function wireAvatar(value: string): { url: string } | { problem: AvatarProblem } {
+  if (value.length > LIMITS.maxAvatarLength) return { problem: 'too-large' };
+  let url: string;
+  try {
+    const base = typeof document !== 'undefined' ? document.baseURI : 'https://localhost/';
+    url = value.startsWith('data:') ? value : new URL(value, base).href;
+  } catch {
+    return { problem: 'malformed' };
+  }
+  if (isWireAvatar(url)) return { url };
+  if (url.length > LIMITS.maxAvatarLength) return { problem: 'too-large' };
+  // An image data: URL of an allowed type that is not plain base64 is broken rather than refused.
+  if (/^data:image\/(png|jpeg|gif|webp|avif)[;,]/.test(url)) return { problem: 'malformed' };
+  return { problem: 'not-allowed' };
+}
+
+/** An avatar address the room will take (core's `isWireAvatar`); empty means none. */
+export const avatarUrl = (attribute: string): AttributeRule => ({
   attribute,
-  expected: `an image URL (http, https, data:image or relative) of at most ${LIMITS.maxAvatarLength} characters`,
-  valid: (v) => {
-    if (typeof v !== 'string') return false;
-    if (v.length > LIMITS.maxAvatarLength) return false;
-    if (v === '') return true;
-    try {
-      const base = typeof document !== 'undefined' ? document.baseURI : 'https://localhost/';
-      const url = new URL(v, base);
-      return (
-        url.protocol === 'https:' ||
-        url.protocol === 'http:' ||
-        url.protocol === 'blob:' ||
-        (url.protocol === 'data:' && v.startsWith('data:image/'))
-      );
-    } catch {
-      return false;
-    }
+  expected: `an https: URL or a base64 data:image (png, jpeg, gif, webp, avif) of at most ${LIMITS.maxAvatarLength} characters`,
+  valid: (v) => typeof v === 'string' && (v === '' || 'url' in wireAvatar(v)),
+  problem: (v) => {
+    const checked = typeof v === 'string' ? wireAvatar(v) : null;
+    return checked && 'problem' in checked ? checked.problem : 'malformed';
   },
   fallback: undefined,
 });
 
 export const themeRule = oneOf('theme', ['light', 'dark', 'auto']);
+
+/** The refusals each element has already warned about. */
+const warned = new WeakMap<ReactiveElement, Set<string>>();
 
 /** Whether `value` is what Lit's converters make of the attribute text `raw`. */
 function fromAttribute(raw: string | null, value: unknown): raw is string {
@@ -127,14 +146,20 @@ export function checkAttributes(el: ReactiveElement, changed: PropertyValues, ru
     const text = raw ?? (typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value)));
     const shown = text.length > 80 ? `${text.slice(0, 77)}…` : text;
     const kept = props[key] === undefined ? 'the default' : JSON.stringify(props[key]);
+    const problem = rule.problem?.(value);
     const detail: AttributeErrorDetail = {
       code: 'invalid-attribute',
       attribute: rule.attribute,
       value: shown,
       expected: rule.expected,
       message: `<${el.localName}> ${rule.attribute}="${shown}" is not valid: expected ${rule.expected}. Keeping ${kept}.`,
+      ...(problem ? { problem } : {}),
     };
-    console.warn(`micseat: ${detail.message}`);
+    // One warning per element, attribute and value: setting the same bad value again is not news.
+    const said = warned.get(el) ?? new Set<string>();
+    const warning = `${rule.attribute}=${text}`;
+    if (!said.has(warning)) console.warn(`micseat: ${detail.message}`);
+    warned.set(el, said.add(warning));
     el.dispatchEvent(new CustomEvent('attribute-error', { detail, bubbles: true, composed: true }));
   }
   return refused;

@@ -7,6 +7,14 @@ export const en: Strings = {
   withCount: (label, n) => `${label} (${n})`,
   notInRoom: 'Not in a room: place this inside a <micseat-room>.',
   roomRefused: (reason) => `This room could not start: ${reason}`,
+  avatarRefused: (problem) =>
+    `Your picture was not used: ${
+      problem === 'too-large'
+        ? 'its address is too long'
+        : problem === 'not-allowed'
+          ? 'only https: addresses and data:image pictures are allowed'
+          : 'its address is not valid'
+    }.`,
   roomLabel: 'Audio room',
   connecting: 'Connecting…',
   reconnecting: 'Reconnecting…',

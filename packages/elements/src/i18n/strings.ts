@@ -18,6 +18,8 @@ export interface Strings {
   // room / connection
   notInRoom: string;
   roomRefused: (reason: string) => string;
+  /** The `avatar` given was not used (see `AvatarProblem`). */
+  avatarRefused: (problem: 'malformed' | 'too-large' | 'not-allowed') => string;
   roomLabel: string;
   connecting: string;
   reconnecting: string;

@@ -7,6 +7,14 @@ export const zh: Strings = {
   withCount: (label, n) => `${label}（${n}）`,
   notInRoom: '不在房间内：请把它放进 <micseat-room>。',
   roomRefused: (reason) => `房间无法启动：${reason}`,
+  avatarRefused: (problem) =>
+    `未使用你的头像：${
+      problem === 'too-large'
+        ? '地址过长'
+        : problem === 'not-allowed'
+          ? '只允许 https: 地址或 data:image 图片'
+          : '地址无效'
+    }。`,
   roomLabel: '语音房间',
   connecting: '正在连接…',
   reconnecting: '正在重新连接…',

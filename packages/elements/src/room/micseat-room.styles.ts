@@ -31,7 +31,8 @@ export const roomStyles = css`
     pointer-events: none;
   }
   /* In the flow after the room's content (never over seat labels); the room grows, nothing above moves. */
-  [part='error'] {
+  [part='error'],
+  [part='attribute-error'] {
     margin: 8px auto;
     width: fit-content;
     max-width: calc(100% - 16px);
@@ -45,6 +46,11 @@ export const roomStyles = css`
     color: var(--_ink);
     border: 1px solid var(--_danger);
     box-shadow: var(--_shadow);
+  }
+  [part='attribute-error'] {
+    padding-inline: 14px;
+    background: var(--_warning-soft);
+    border-color: var(--_warning);
   }
   [part='connection'][data-status='refused'] {
     position: static;

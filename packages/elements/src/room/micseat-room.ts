@@ -1,9 +1,18 @@
 import { ContextProvider, ContextRoot } from '@lit/context';
-import { isWireAvatar, LIMITS, roomMachine, type RoomActor, type RoomBackend, type RoomSnapshot } from '@micseat/core';
+import { LIMITS, roomMachine, type RoomActor, type RoomBackend, type RoomSnapshot } from '@micseat/core';
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { createActor } from 'xstate';
-import { checkAttributes, imageUrl, languageTag, text, themeRule, type AttributeRules } from '../attributes.js';
+import {
+  avatarUrl,
+  checkAttributes,
+  languageTag,
+  text,
+  themeRule,
+  wireAvatar,
+  type AttributeRules,
+  type AvatarProblem,
+} from '../attributes.js';
 import { localeContext, roomContext, type LocaleInfo } from '../context.js';
 import { SelectorController } from '../controllers/selector.js';
 import { trackRoomClock } from '../controllers/clock.js';
@@ -11,12 +20,19 @@ import { errorText, stringsFor, type Strings } from '../i18n/strings.js';
 import { controlStyles, themeStyles } from '../styles/theme.js';
 import { roomStyles } from './micseat-room.styles.js';
 
+/** The room elements whose actor runs on each backend: the last one to stop disconnects it. */
+const roomsUsing = new WeakMap<RoomBackend, Set<MicseatRoom>>();
+
 /**
  * The room provider. Give it a `backend` (any RoomBackend: memory, LiveKit) and a `name`; it
  * creates one room actor, connects, and shares the actor and the locale with every micseat
  * element inside it through @lit/context. It also announces lifecycle changes ("request
  * accepted", "you were removed from the seat") in a polite live region, and shows the
  * connection state when it is not "connected".
+ *
+ * Removed from the page (not just moved), it stops its actor and disconnects the backend: the
+ * room element connected it, so it releases it, whether the page or `demo-room` made the backend
+ * (unless another room element still runs on that backend). Put back, it connects again.
  *
  * @summary Creates the room actor for a backend and shares it with the elements inside.
  * @slot - The room's UI: any micseat elements, in any layout.
@@ -26,6 +42,7 @@ import { roomStyles } from './micseat-room.styles.js';
  * @csspart announcer - The visually hidden polite live region.
  * @csspart error - The last refused action, in words, with a close button (it is also announced).
  * @csspart error-close - The error's Close button.
+ * @csspart attribute-error - Why the `avatar` given was not used (the member joined without a picture).
  * @cssproperty --micseat-color-scheme - `light`, `dark` or `light dark` (set by the `theme` attribute).
  * @cssproperty --micseat-room-background - The room's background (default: the theme's surface; `transparent` to blend in).
  * @cssproperty --micseat-accent - Accent colour (buttons, badges, focus). All `--micseat-*` knobs are listed in the README.
@@ -63,6 +80,9 @@ export class MicseatRoom extends LitElement {
   @state() private announcement = '';
   /** Why this room could not be set up (a refused `demo-*` attribute), shown in the room. */
   @state() private refusal = '';
+  /** Why the `avatar` given could not be used (the member joins without one), shown in the room. */
+  @state() private avatarProblem: AvatarProblem | null = null;
+  private keptAvatar: string | undefined;
   /** Nothing slotted: the room shows a default layout instead of nothing. */
   @state() private bare = false;
   @state() private docLang = '';
@@ -99,8 +119,14 @@ export class MicseatRoom extends LitElement {
 
   /** Refusals of this room's own set-up attributes (`demo-room`…) are shown, not only logged. */
   private onAttributeError = (e: Event): void => {
-    const d = (e as CustomEvent<{ attribute?: string; message?: string }>).detail;
-    if (e.target === this && d?.attribute?.startsWith('demo-')) this.refusal = d.message ?? '';
+    const d = (e as CustomEvent<{ attribute?: string; message?: string; problem?: AvatarProblem }>).detail;
+    if (e.target !== this) return;
+    if (d?.attribute?.startsWith('demo-')) this.refusal = d.message ?? '';
+    if (d?.attribute === 'avatar') {
+      // Said where people look (and heard), not only in the console: they would join faceless.
+      this.avatarProblem = d.problem ?? 'malformed';
+      this.announce(this.strings.avatarRefused(this.avatarProblem));
+    }
   };
 
   private onSlotChange = (e: Event): void => {
@@ -132,13 +158,16 @@ export class MicseatRoom extends LitElement {
 
   static attributeRules: AttributeRules = {
     name: text('name', LIMITS.maxNameLength),
-    avatar: imageUrl('avatar'),
+    avatar: avatarUrl('avatar'),
     lang: languageTag(),
     theme: themeRule,
   };
 
   protected override willUpdate(changed: PropertyValues): void {
-    checkAttributes(this, changed, MicseatRoom.attributeRules);
+    const refused = checkAttributes(this, changed, MicseatRoom.attributeRules);
+    // A refusal puts the last good value back (another change): only a new good value clears it.
+    if (refused.has('avatar')) this.keptAvatar = this.avatar;
+    else if (changed.has('avatar') && this.avatar !== this.keptAvatar) this.avatarProblem = null;
     // A backend given before the element was in the page was started in connectedCallback;
     // only a different backend replaces the actor.
     if (changed.has('backend') && this.backend) this.refusal = '';
@@ -187,6 +216,8 @@ export class MicseatRoom extends LitElement {
 
   private start(): void {
     if (!this.backend) return;
+    const checked = typeof this.avatar === 'string' && this.avatar ? wireAvatar(this.avatar) : null;
+    const avatar = checked && 'url' in checked ? checked.url : undefined;
     this.actor = createActor(roomMachine, {
       // Checked here too: the room may start (connectedCallback) before the first willUpdate.
       input: {
@@ -195,12 +226,12 @@ export class MicseatRoom extends LitElement {
           typeof this.name === 'string' && this.name.trim() && MicseatRoom.attributeRules.name!.valid(this.name)
             ? this.name.trim()
             : this.backend.identity,
-        ...(this.avatar && MicseatRoom.attributeRules.avatar!.valid(this.avatar) && wireAvatar(this.avatar)
-          ? { avatar: wireAvatar(this.avatar)! }
-          : {}),
+        ...(avatar ? { avatar } : {}),
       },
     });
     this.actorBackend = this.backend;
+    const users = roomsUsing.get(this.backend) ?? new Set<MicseatRoom>();
+    roomsUsing.set(this.backend, users.add(this));
     this.actor.start();
     trackRoomClock(this.actor);
     this.roomProvider.setValue(this.actor);
@@ -211,8 +242,18 @@ export class MicseatRoom extends LitElement {
   private stop(): void {
     if (!this.actor) return;
     this.actor.stop();
+    const backend = this.actorBackend;
     this.actor = undefined;
     this.actorBackend = undefined;
+    // This room's actor connected the backend, so it releases the connection: the member leaves
+    // for the others (after the reconnect grace) instead of staying in the room forever. A backend
+    // another room element still uses stays connected; putting the element back connects again.
+    const users = backend ? roomsUsing.get(backend) : undefined;
+    users?.delete(this);
+    if (backend && !users?.size) {
+      roomsUsing.delete(backend);
+      void backend.disconnect();
+    }
     this.roomProvider.setValue(undefined);
     this.requestUpdate();
   }
@@ -246,6 +287,7 @@ export class MicseatRoom extends LitElement {
             : nothing
         }</slot
       >
+      ${this.avatarProblem ? html`<div part="attribute-error" data-state-text>${t.avatarRefused(this.avatarProblem)}</div>` : nothing}
       ${
         this.error.value
           ? html`<div part="error">
@@ -267,19 +309,5 @@ if (typeof customElements !== 'undefined' && !customElements.get('micseat-room')
 declare global {
   interface HTMLElementTagNameMap {
     'micseat-room': MicseatRoom;
-  }
-}
-
-/**
- * The avatar as the room's authority takes it: made absolute against this page (other members'
- * pages would resolve a relative URL elsewhere), and only when it is an https: or data:image
- * URL (core's wire rule); otherwise the member joins without one rather than being refused.
- */
-function wireAvatar(value: string): string | undefined {
-  try {
-    const absolute = value.startsWith('data:') ? value : new URL(value, document.baseURI).href;
-    return isWireAvatar(absolute) ? absolute : undefined;
-  } catch {
-    return undefined;
   }
 }
