@@ -7,7 +7,16 @@ import type { RoomState } from '@micseat/core';
 import type { LiveKitRoomBackend } from '@micseat/backend-livekit';
 import { Track, type RemoteVideoTrack } from 'livekit-client';
 import { AUDIBLE, targets, waitFor } from './env.js';
-import { createLkRoom, type LkRoom } from './harness.js';
+import { createLkRoom, MapStore, type LkRoom } from './harness.js';
+
+/** A store that counts its writes. */
+class CountingStore extends MapStore {
+  writes = 0;
+  override setItem(k: string, v: string) {
+    this.writes++;
+    super.setItem(k, v);
+  }
+}
 
 const all = await targets();
 
@@ -147,6 +156,45 @@ for (const target of all) {
         () => b.room?.requests['rl-b']?.status === 'pending' && b.room.version > versionBefore,
       );
       sessionStorage.removeItem(`micseat:livekit:${room.name}`);
+    });
+
+    it('the host saves its room off the change path: coalesced, and at once when the page is left', async () => {
+      const store = new CountingStore();
+      room = createLkRoom(target);
+      const host = await room.join('c-host', 'host', 'Host', { storage: store, saveEveryMs: 60_000 });
+      const key = `micseat:livekit:${room.name}`;
+      const savedVersion = () => (JSON.parse(store.getItem(key) ?? '{}') as { room?: RoomState }).room?.version;
+      const first = store.writes;
+      expect(first).to.be.at.least(1);
+      for (let i = 0; i < 20; i++) {
+        expect((await host.send({ type: 'set-mode', mode: i % 2 ? 'free' : 'request' })).ok).to.equal(true);
+      }
+      // Twenty changes, not one write on their path (the next save is due a minute later).
+      expect(store.writes).to.equal(first);
+      expect(savedVersion()).to.be.below(host.room!.version);
+      // A reload or a closed tab fires pagehide before the page goes: the newest room is written then.
+      dispatchEvent(new PageTransitionEvent('pagehide'));
+      expect(store.writes).to.equal(first + 1);
+      expect(savedVersion()).to.equal(host.room!.version);
+      dispatchEvent(new PageTransitionEvent('pagehide'));
+      expect(store.writes, 'nothing changed: nothing written').to.equal(first + 1);
+
+      // With a short period, a burst is written once it has passed, coalesced.
+      const quick = new CountingStore();
+      const room2 = createLkRoom(target);
+      try {
+        const host2 = await room2.join('c-host', 'host', 'Host', { storage: quick, saveEveryMs: 200 });
+        const key2 = `micseat:livekit:${room2.name}`;
+        const before = quick.writes;
+        for (let i = 0; i < 20; i++) await host2.send({ type: 'set-mode', mode: i % 2 ? 'free' : 'request' });
+        await waitFor(
+          'the burst saved',
+          () => (JSON.parse(quick.getItem(key2) ?? '{}') as { room?: RoomState }).room?.version === host2.room!.version,
+        );
+        expect(quick.writes - before).to.be.at.most(2);
+      } finally {
+        await room2.close();
+      }
     });
 
     it('while the host is offline a command is host-unreachable (not rejected), and a request times out', async () => {

@@ -63,6 +63,8 @@ export interface LiveKitBackendOptions {
   storage?: SnapshotStore | null;
   /** Key prefix for the saved room (default 'micseat:livekit:'); the room name is appended. */
   storageKeyPrefix?: string;
+  /** The host saves the room at most this often (ms, default 1,000), and at once when its page is hidden or left. */
+  saveEveryMs?: number;
   /** Give up on a command after this long (default 10,000 ms; LiveKit's floor is 8,000). */
   commandTimeoutMs?: number;
   /** How long to wait for the host to appear before calling it unreachable (default 4,000 ms: a real server announces a returning host within ~3 s). */
@@ -189,6 +191,7 @@ export class LiveKitRoomBackend implements RoomBackend {
         beaconMs: this.opts.beaconMs,
         roleOf: roleFromToken,
         ...(this.options.snapshotPageBytes ? { pageBytes: this.options.snapshotPageBytes } : {}),
+        ...(this.options.saveEveryMs !== undefined ? { saveEveryMs: this.options.saveEveryMs } : {}),
       });
       this.authority = authority;
       authority.subscribe((o) => this.emit(o.state.room, o.events));

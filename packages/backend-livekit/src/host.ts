@@ -6,9 +6,12 @@
  * delta on reliable data. Late joiners and clients with a gap ask for a snapshot by RPC, in
  * pages. Presence comes from the transport (participant connected / disconnected).
  *
- * Host reload: every change is saved to `storage` (sessionStorage by default) as a snapshot
- * wire message; a host that comes back with the same identity restores it with
- * `restoreAuthority` (validated with `decode`), so seats, queue and versions survive.
+ * Host reload: the room is saved to `storage` (sessionStorage by default) as a snapshot wire
+ * message; a host that comes back with the same identity restores it with `restoreAuthority`
+ * (validated with `decode`), so seats, queue and versions survive. The save is not on the
+ * change's path: changes mark the room dirty, and it is written at most once per `saveEveryMs`
+ * (in an idle moment when the browser offers one), and at once when the page is hidden or left
+ * (`visibilitychange`, `pagehide`, fired before a reload) and when the authority stops.
  */
 import {
   AuthorityServer,
@@ -42,6 +45,8 @@ import { RpcAnswerer, RpcRefusal } from './rpc-server.js';
 
 /** The saved room is not a transport message: it may be larger (sessionStorage holds megabytes). */
 const SAVED_BYTES = 4 * 1024 * 1024;
+/** Default for `saveEveryMs`. */
+export const SAVE_EVERY_MS = 1_000;
 
 /** Minimal Storage (sessionStorage, localStorage, or a Map-backed stand-in). */
 export interface SnapshotStore {
@@ -62,6 +67,11 @@ export interface LiveKitAuthorityOptions {
   now?: () => number;
   /** Snapshot page size in UTF-8 bytes (default and maximum PAGE_BYTES; smaller in tests). */
   pageBytes?: number;
+  /**
+   * The room is saved for a reload at most this often (ms; default SAVE_EVERY_MS), and always
+   * when the page is hidden or left. 0 saves after every change (as before; for tests).
+   */
+  saveEveryMs?: number;
 }
 
 /** Role from the token: the minter sets the `micseat.role` attribute; only 'cohost' is honoured. */
@@ -78,6 +88,12 @@ export class LiveKitAuthority {
   private readonly outcomeListeners = new Set<(o: StepOutcome) => void>();
   private readonly encoder = new TextEncoder();
   private beacon: ReturnType<typeof setInterval> | null = null;
+  /** A change not saved yet, and the timer that will save it. */
+  private dirty = false;
+  private saveTimer: ReturnType<typeof setTimeout> | null = null;
+  private idleSave: number | null = null;
+  private warnedUnsaved = false;
+  private saved = false;
   private readonly offs: (() => void)[] = [];
   private stopped = false;
 
@@ -137,7 +153,20 @@ export class LiveKitAuthority {
     );
     // After a reload, presence is whatever the transport says now.
     this.reconcilePresence();
-    this.save();
+    this.saveNow();
+    // A reload or a closed tab fires pagehide (and a hidden tab may be discarded): save then.
+    if (typeof addEventListener === 'function') {
+      const leaving = () => this.saveNow();
+      const hidden = () => {
+        if (typeof document !== 'undefined' && document.visibilityState === 'hidden') this.saveNow();
+      };
+      addEventListener('pagehide', leaving);
+      addEventListener('visibilitychange', hidden);
+      this.offs.push(
+        () => removeEventListener('pagehide', leaving),
+        () => removeEventListener('visibilitychange', hidden),
+      );
+    }
     if (this.options.beaconMs > 0) {
       this.beacon = setInterval(() => this.publish(encodeSync(this.state.version)), this.options.beaconMs);
     }
@@ -158,6 +187,7 @@ export class LiveKitAuthority {
     this.stopped = true;
     if (this.beacon) clearInterval(this.beacon);
     for (const off of this.offs) off();
+    this.saveNow(); // what changed since the last save (a host that leaves may come back)
     for (const m of [METHOD_COMMAND, METHOD_SYNC, METHOD_PAGE]) {
       try {
         this.room.unregisterRpcMethod(m);
@@ -170,6 +200,7 @@ export class LiveKitAuthority {
 
   /** Forgets the saved room (e.g. when the host ends it on purpose). */
   clearSaved(): void {
+    this.cancelSave();
     this.options.storage?.removeItem(this.options.storageKey);
   }
 
@@ -185,10 +216,11 @@ export class LiveKitAuthority {
    * by the host without a token attribute stays one).
    */
   private promoteFromToken(identity: string): void {
-    const m = this.state.members[identity];
+    const state = this.server.authorityState;
+    const m = state.member(identity);
     if (this.stopped || !m || m.role !== 'audience' || this.roleOf(identity) !== 'cohost') return;
     const self = this.room.localParticipant.identity;
-    this.execute(self, 'host', `token-role-${identity}-${this.state.version}`, {
+    this.execute(self, 'host', `token-role-${identity}-${state.version}`, {
       type: 'set-cohost',
       userId: identity,
       cohost: true,
@@ -201,11 +233,10 @@ export class LiveKitAuthority {
   }
 
   private onChange({ outcome, delta }: ServedChange): void {
-    const room = outcome.state.room;
     const sent = this.publish(delta);
     // A delta too large for one data packet is skipped: the beacon makes clients fetch a snapshot.
-    if (!sent) this.publish(encodeSync(room.version));
-    this.save(); // after the delta has left: saving for a reload must not delay everyone else
+    if (!sent) this.publish(encodeSync(outcome.state.version));
+    this.scheduleSave();
     for (const l of this.outcomeListeners) l(outcome);
   }
 
@@ -219,18 +250,59 @@ export class LiveKitAuthority {
     return true;
   }
 
-  private save(): void {
+  /** Marks the room changed; it is saved once the quiet period has passed (coalescing every change in it). */
+  private scheduleSave(): void {
+    if (!this.options.storage) return;
+    this.dirty = true;
+    const every = this.options.saveEveryMs ?? SAVE_EVERY_MS;
+    if (every <= 0) return this.saveNow();
+    if (this.saveTimer !== null || this.idleSave !== null) return;
+    this.saveTimer = setTimeout(() => {
+      this.saveTimer = null;
+      // In an idle moment if the browser offers one, but no later than another period.
+      if (typeof requestIdleCallback === 'function') {
+        this.idleSave = requestIdleCallback(
+          () => {
+            this.idleSave = null;
+            this.saveNow();
+          },
+          { timeout: every },
+        );
+      } else this.saveNow();
+    }, every);
+  }
+
+  private cancelSave(): void {
+    if (this.saveTimer !== null) clearTimeout(this.saveTimer);
+    if (this.idleSave !== null && typeof cancelIdleCallback === 'function') cancelIdleCallback(this.idleSave);
+    this.saveTimer = null;
+    this.idleSave = null;
+    this.dirty = false;
+  }
+
+  /** Writes the room now if it changed since the last save (the first call always writes). */
+  private saveNow(): void {
     const storage = this.options.storage;
-    if (!storage) return;
-    const text = serialize(encodeSnapshot(this.state, authorityMemory(this.actor.getSnapshot().context.state)), {
-      maxBytes: SAVED_BYTES,
-    });
-    if (!text.ok) return;
+    const first = !this.saved;
+    if (!storage || (!this.dirty && !first)) return;
+    this.cancelSave();
+    this.saved = true;
+    const state = this.server.authorityState;
+    const text = serialize(encodeSnapshot(state.room, authorityMemory(state)), { maxBytes: SAVED_BYTES });
+    if (!text.ok) return this.unsaved(text.error.message);
     try {
       storage.setItem(this.options.storageKey, text.value);
-    } catch {
-      /* quota or privacy mode: reload then starts a fresh room */
+    } catch (e) {
+      // Quota or privacy mode: a reload then starts a fresh room.
+      this.unsaved(String(e));
     }
+  }
+
+  /** Says once that a reload would not restore the newest room (never silently). */
+  private unsaved(why: string): void {
+    if (this.warnedUnsaved) return;
+    this.warnedUnsaved = true;
+    console.warn(`micseat: the room could not be saved for a host reload (${why.slice(0, 200)})`);
   }
 
   private load(identity: string): { room: RoomState; memory?: AuthorityMemory } | null {

@@ -28,8 +28,10 @@ import {
   serialize,
   type MemberRole,
   type Result,
+  type RoomConfig,
   type RoomConfigInput,
   type RoomState,
+  type Seat,
   type ServedChange,
   type WireMessage,
 } from '@micseat/core';
@@ -134,6 +136,10 @@ export class ServedRoom {
   }
   get room(): RoomState {
     return this.server.room;
+  }
+  /** What permissions depend on, read from the authority without building the public room (O(1) per change). */
+  private get seating(): Seating {
+    return this.server.authorityState.core;
   }
   get isClosed(): boolean {
     return this.closed;
@@ -249,7 +255,7 @@ export class ServedRoom {
   private async rpcCommand(data: RpcInvocationData): Promise<string> {
     const role = await this.roleOf(data.callerIdentity);
     const text = await this.answer(() => this.rpc.command(data.callerIdentity, role, data.payload), false);
-    await this.durable(this.server.room.version);
+    await this.durable(this.server.authorityState.version);
     if (this.closed) throw new RpcError(1503, 'the authority moved; retry');
     return text;
   }
@@ -257,7 +263,7 @@ export class ServedRoom {
   private async answer(run: () => string, waitDurable: boolean): Promise<string> {
     if (this.closed) throw new RpcError(1503, 'the authority moved; retry');
     // A snapshot shows only what is durable: wait for the write in flight first.
-    if (waitDurable) await this.durable(this.server.room.version);
+    if (waitDurable) await this.durable(this.server.authorityState.version);
     try {
       return run();
     } catch (e) {
@@ -303,7 +309,7 @@ export class ServedRoom {
           this.enforceMutes();
           for (const c of batch) {
             // A delta too large for one data packet is replaced by a beacon: clients then sync.
-            if (!this.publish(c.delta)) this.publish(encodeSync(c.outcome.state.room.version));
+            if (!this.publish(c.delta)) this.publish(encodeSync(c.outcome.state.version));
           }
           const removed = batch.flatMap((c) =>
             c.outcome.events
@@ -350,7 +356,7 @@ export class ServedRoom {
   }
 
   /** Who may publish: the host (host seat) and everyone on a seat (occupied, or holding it while reconnecting). */
-  private publishers(room: RoomState): Set<string> {
+  private publishers(room: Seating): Set<string> {
     const who = new Set<string>();
     if (room.hostId) who.add(room.hostId);
     for (const s of room.seats)
@@ -358,7 +364,7 @@ export class ServedRoom {
     return who;
   }
 
-  private permission(room: RoomState, publish: boolean) {
+  private permission(room: Seating, publish: boolean) {
     const sources = !publish
       ? []
       : room.config.allowCamera
@@ -381,7 +387,7 @@ export class ServedRoom {
    * the previous owner managed to apply, so every participant LiveKit lists is set.
    */
   private async applyPermissions(everyone: boolean): Promise<void> {
-    const room = this.server.room;
+    const room = this.seating;
     const want = this.publishers(room);
     const key = room.config.allowCamera ? 'mic+camera' : 'mic';
     const changes = new Map<string, boolean>();
@@ -400,7 +406,7 @@ export class ServedRoom {
     await Promise.all(calls);
   }
 
-  private setPermission(room: RoomState, identity: string, publish: boolean): Promise<void> {
+  private setPermission(room: Seating, identity: string, publish: boolean): Promise<void> {
     return this.options.roomService
       .updateParticipant(this.name, identity, { permission: this.permission(room, publish) })
       .then(
@@ -416,12 +422,12 @@ export class ServedRoom {
   /** Someone (re)joined the LiveKit room: a seated member's fresh connection gets its grant again. */
   participantJoined(identity: string): void {
     if (this.closed || identity === AUTHORITY_IDENTITY) return;
-    const room = this.server.room;
+    const room = this.seating;
     if (this.publishers(room).has(identity)) void this.setPermission(room, identity, true);
   }
 
   private enforceMutes(): void {
-    for (const seat of this.server.room.seats) {
+    for (const seat of this.seating.seats) {
       if (!seat.muted || !seat.userId) continue;
       const p = this.lk.remoteParticipants.get(seat.userId);
       if (p) for (const pub of p.trackPublications.values()) this.enforceMute(p, pub);
@@ -431,7 +437,7 @@ export class ServedRoom {
   /** A seat muted by a moderator: its occupant's microphone is muted at the server. */
   private enforceMute(p: Participant, pub: TrackPublication): void {
     if (this.closed || pub.source !== TrackSource.SOURCE_MICROPHONE || pub.muted) return;
-    const seat = this.server.room.seats.find((s) => s.userId === p.identity);
+    const seat = this.seating.seats.find((s) => s.userId === p.identity);
     if (!seat?.muted || !pub.sid) return;
     this.options.roomService.mutePublishedTrack(this.name, p.identity, pub.sid, true).catch((e) => {
       this.options.log('mutePublishedTrack failed', { room: this.name, identity: p.identity, error: String(e) });
@@ -446,6 +452,13 @@ export class ServedRoom {
     local.publishData(this.encoder.encode(text.value), { reliable: true, topic: DATA_TOPIC }).catch(() => undefined);
     return true;
   }
+}
+
+/** The host, the seats and the config: all that publish permissions depend on. */
+interface Seating {
+  readonly hostId: string | null;
+  readonly seats: readonly Seat[];
+  readonly config: RoomConfig;
 }
 
 function safeJson(text: string): unknown {
