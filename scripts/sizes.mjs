@@ -33,8 +33,10 @@ const listenerImports = LISTENER_TAGS.map((t) => `import '@micseat/elements/${t}
 export const ENTRIES = [
   // +1 kB each (issue #13, decided): the stage look (backdrop, wave, crown, seat chips), the menu
   // controller, "Not in a room", a room's default layout, verdicts that fade, the People menu.
-  { name: 'all elements, no backend', code: `import '@micseat/elements';`, budget: 63.5, target: 45 },
-  { name: "a listener's elements", code: listenerImports, budget: 49, target: 30 },
+  // +1 kB each (issue #10, decided): every offer decided by core's policy (elements/src/offers.ts,
+  // +0.4 kB) and the room element releasing its backend (+0.5 kB).
+  { name: 'all elements, no backend', code: `import '@micseat/elements';`, budget: 64.5, target: 45 },
+  { name: "a listener's elements", code: listenerImports, budget: 50, target: 30 },
   {
     // What the page loads up front besides livekit-client (kept external, as the CDN build does):
     // the entry and the chunks it imports statically, each gzipped as it is downloaded. The host's
