@@ -2,6 +2,8 @@
 // sleeps), the real LiveKit server, and a real LiveKit participant (rtc-node) that speaks
 // micseat's protocol the way LiveKitRoomBackend does.
 import { randomBytes } from 'node:crypto';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer as createNetServer } from 'node:net';
 import { Redis } from 'ioredis';
 import { Room, RoomEvent } from '@livekit/rtc-node';
 import {
@@ -156,4 +158,67 @@ export async function post(
     /* not JSON */
   }
   return { status: r.status, body: parsed };
+}
+
+/** A free TCP port on loopback. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createNetServer();
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export interface ThrowawayRedis {
+  port: number;
+  url: string;
+  /** Kills it (SIGKILL: a crash); its data is gone (no persistence). */
+  kill(): Promise<void>;
+  /** Starts it again, empty, on the same port. */
+  restart(): Promise<void>;
+}
+
+/**
+ * A redis-server of this test's own on a free loopback port, without persistence (`--save ""
+ * --appendonly no`): for the tests that kill Redis. The shared one on 6379 is never touched.
+ */
+export async function startThrowawayRedis(): Promise<ThrowawayRedis> {
+  const port = await freePort();
+  let child: ChildProcess | null = null;
+  const launch = async () => {
+    child = spawn(
+      'redis-server',
+      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'yes'],
+      { stdio: 'ignore' },
+    );
+    const probe = new Redis(port, '127.0.0.1', {
+      lazyConnect: true,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+    });
+    probe.on('error', () => undefined);
+    try {
+      await waitFor(
+        () =>
+          probe.connect().then(
+            () => probe.ping().then((p) => p === 'PONG'),
+            () => false,
+          ),
+        `redis-server on ${port} answers`,
+      );
+    } finally {
+      probe.disconnect();
+    }
+  };
+  const kill = async () => {
+    const c = child as ChildProcess | null;
+    if (!c || c.exitCode !== null || c.signalCode !== null) return;
+    const gone = new Promise((r) => c.once('exit', r));
+    c.kill('SIGKILL');
+    await gone;
+  };
+  await launch();
+  return { port, url: `redis://127.0.0.1:${port}`, kill, restart: launch };
 }

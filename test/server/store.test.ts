@@ -26,7 +26,7 @@ describe('RoomStore (real Redis): one owner per room, stale writes fenced', () =
     assert.equal(await winner.ownerOf('race'), winner.options.owner);
     // Losers cannot renew or release it.
     const loser = racers.find((s) => s !== winner)!;
-    assert.equal(await loser.renew('race', winners[0]!), false);
+    assert.equal(await loser.renew('race', winners[0]!), 'lost');
     await loser.release('race');
     assert.equal(await winner.ownerOf('race'), winner.options.owner);
   });
@@ -46,19 +46,19 @@ describe('RoomStore (real Redis): one owner per room, stale writes fenced', () =
     assert.equal(stored?.snapshot, '{"new":true}');
     assert.equal(stored?.epoch, eb);
     assert.deepEqual(stored?.results, [['bob', 'c1', '{"ok":true,"value":1}']]);
-    assert.equal(await a.renew('fence', ea), false, 'the stale owner cannot renew either');
+    assert.equal(await a.renew('fence', ea), 'lost', 'the stale owner cannot renew either');
   });
 
   test('renewal keeps a lease; a lapsed lease nobody took is taken back; release frees it', async () => {
     const a = store('a2', 300);
     const e = (await a.acquire('renew'))!;
     for (let i = 0; i < 3; i++) {
-      assert.equal(await a.renew('renew', e), true);
+      assert.equal(await a.renew('renew', e), 'renewed');
       await new Promise((r) => setTimeout(r, 100));
     }
     assert.equal(await a.ownerOf('renew'), 'a2');
     await waitFor(async () => (await a.ownerOf('renew')) === null, 'the lease lapses');
-    assert.equal(await a.renew('renew', e), true, 'nobody took it: the owner keeps its room');
+    assert.equal(await a.renew('renew', e), 'renewed', 'nobody took it: the owner keeps its room');
     assert.equal(await a.ownerOf('renew'), 'a2');
     await a.release('renew');
     assert.equal(await a.ownerOf('renew'), null);

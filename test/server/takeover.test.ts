@@ -214,3 +214,67 @@ describe('two service processes, one LiveKit deployment', () => {
     assert.equal((await api.listParticipants(room)).find((p) => p.identity === 'l1')?.permission?.canPublish, true);
   });
 });
+
+describe('deadlines across a takeover', () => {
+  test('SIGKILL the owner with a standing queue: every pending request still ends by its deadline (passed during or after the takeover)', async () => {
+    // The first test killed one process: start another, so two serve again.
+    await startProcess(await freePort());
+    const alive = () => procs.filter((p) => p.child.exitCode === null && p.child.signalCode === null);
+    const room = 'takeover-deadlines';
+    const host = await client(alive()[0]!, room, 'alice', 'host');
+    let owner: string | null = null;
+    await waitFor(async () => (owner = await store.ownerOf(room)) !== null, 'a process holds the lease');
+    const owning = alive().find((p) => p.owner === owner)!;
+    const other = alive().find((p) => p !== owning)!;
+    await host.send({ type: 'set-mode', mode: 'request' });
+    // Deadlines: two run out while the room has no owner, one around the takeover, two after it.
+    const timeouts = [1_000, LEASE_MS / 2, LEASE_MS, LEASE_MS + 4_000, LEASE_MS + 8_000];
+    const listeners = [];
+    for (const i of timeouts.keys()) listeners.push(await client(other, room, `d${i}`, 'audience'));
+    const sent = await Promise.all(
+      listeners.map((l, i) =>
+        l.send({ type: 'request-seat', requestId: `dl-${i}`, seat: 'any', media: 'audio', timeoutMs: timeouts[i] }),
+      ),
+    );
+    for (const r of sent) assert.ok(r.ok, JSON.stringify(r));
+    await host.sync();
+    const deadlines = new Map(Object.values(host.room!.requests).map((r) => [r.id, r.deadline]));
+    assert.equal(deadlines.size, timeouts.length);
+
+    owning.child.kill('SIGKILL');
+    const endedAt = new Map<string, number>();
+    let servedAt = 0;
+    const serving = () =>
+      fetch(`${other.url}/health?room=${room}`).then(
+        (r) => r.json().then((h: { serving?: boolean }) => h.serving === true),
+        () => false,
+      );
+    await waitFor(
+      async () => {
+        if (!servedAt && (await serving())) servedAt = Date.now();
+        for (const r of Object.values(host.room?.requests ?? {}))
+          if (r.status !== 'pending' && !endedAt.has(r.id)) endedAt.set(r.id, Date.now());
+        return servedAt > 0 && endedAt.size === timeouts.length;
+      },
+      'every request has ended',
+      LEASE_MS + 30_000,
+    );
+    // Every request ended by timeout, no later than its deadline or (for a deadline that passed
+    // while nobody owned the room) the takeover, plus the loaded machine's delivery slack.
+    const SLACK_MS = 3_000;
+    console.log(
+      'deadlines across a takeover (ms after the deadline when each ended; takeover):',
+      JSON.stringify([...deadlines].map(([id, d]) => [id, endedAt.get(id)! - d, servedAt - d])),
+    );
+    for (const [id, deadline] of deadlines) {
+      const r = host.room!.requests[id]!;
+      assert.equal(r.status, 'timeout', `${id} ended by timeout`);
+      const due = Math.max(deadline, servedAt);
+      assert.ok(
+        endedAt.get(id)! <= due + SLACK_MS,
+        `${id}: ended ${endedAt.get(id)! - deadline} ms after its deadline (takeover ${servedAt - deadline} ms after it)`,
+      );
+      assert.ok(r.resolvedAt! >= deadline, `${id} did not end early`);
+    }
+  });
+});

@@ -98,6 +98,9 @@ export class ServedRoom {
   /** Who was granted publish, and which sources ('mic' or 'mic+camera'). */
   private readonly granted = new Map<string, string>();
   private readonly buckets = new Map<string, Bucket>();
+  private rewriteWanted = false;
+  /** RPC answers being worked out. */
+  private readonly inflight = new Set<Promise<string>>();
   private beacon: ReturnType<typeof setInterval> | null = null;
   private closed = false;
   private readonly now: () => number;
@@ -183,25 +186,47 @@ export class ServedRoom {
     lk.on(RoomEvent.TrackPublished, (pub, p) => this.enforceMute(p, pub));
     lk.on(RoomEvent.TrackUnmuted, (pub, p) => this.enforceMute(p, pub));
     lk.on(RoomEvent.Disconnected, () => this.close('disconnected from LiveKit'));
+    // A LiveKit server that restarted has a new room: every permission is set again and presence
+    // is reconciled with who is there now (members who do not come back leave after the grace).
+    lk.on(RoomEvent.Reconnected, () => void this.resume());
     await lk.connect(o.livekitUrl, token, { autoSubscribe: false, dynacast: false });
     if (this.closed) {
       await lk.disconnect().catch(() => undefined);
       return;
     }
     const local = lk.localParticipant!;
-    local.registerRpcMethod(METHOD_COMMAND, (d) => this.rpcCommand(d));
-    local.registerRpcMethod(METHOD_SYNC, (d) => this.answer(() => this.rpc.sync(d.payload), true));
-    local.registerRpcMethod(METHOD_PAGE, (d) => this.answer(() => this.rpc.page(d.payload), false));
-    // Presence is whatever LiveKit says now (after a takeover members may have left meanwhile).
+    local.registerRpcMethod(METHOD_COMMAND, (d) => this.track(this.rpcCommand(d)));
+    local.registerRpcMethod(METHOD_SYNC, (d) => this.track(this.answer(() => this.rpc.sync(d.payload), true)));
+    local.registerRpcMethod(METHOD_PAGE, (d) => this.track(this.answer(() => this.rpc.page(d.payload), false)));
+    await this.resume();
+    if (o.beaconMs > 0) this.beacon = setInterval(() => this.publish(encodeSync(this.durableVersion)), o.beaconMs);
+  }
+
+  /**
+   * After joining (a takeover) or rejoining (LiveKit restarted): presence is whatever LiveKit says
+   * now, every participant's permissions are set again (nobody knows what was applied before),
+   * muted seats are enforced, and a beacon tells clients which version to sync to.
+   */
+  private async resume(): Promise<void> {
+    if (this.closed) return;
     for (const m of Object.values(this.room.members)) {
-      const here = lk.remoteParticipants.has(m.id);
+      const here = this.lk.remoteParticipants.has(m.id);
       if (here !== m.connected) this.presence(m.id, here);
     }
-    await this.applyPermissions(true);
-    for (const p of lk.remoteParticipants.values())
+    this.granted.clear();
+    await this.applyPermissions(true).catch((e) =>
+      this.options.log('permissions not re-applied', { room: this.name, error: String(e) }),
+    );
+    for (const p of this.lk.remoteParticipants.values())
       for (const pub of p.trackPublications.values()) this.enforceMute(p, pub);
-    if (o.beaconMs > 0) this.beacon = setInterval(() => this.publish(encodeSync(this.durableVersion)), o.beaconMs);
     this.publish(encodeSync(this.durableVersion));
+  }
+
+  /** Redis lost the room (a restart without persistence): write it again from memory. */
+  rewrite(): void {
+    if (this.closed) return;
+    this.rewriteWanted = true;
+    void this.flush();
   }
 
   /** Stops serving (the lease is released by the caller when it is still ours). */
@@ -211,9 +236,21 @@ export class ServedRoom {
     if (this.beacon) clearInterval(this.beacon);
     this.server.stop();
     for (const w of this.waiters.splice(0)) w.resolve();
-    void this.lk.disconnect().catch(() => undefined);
+    // The answers already decided (refusals: "the authority moved; retry") go out before we leave.
+    const settled = Promise.allSettled([...this.inflight]);
+    void Promise.race([settled, new Promise((r) => setTimeout(r, 1_000))])
+      .then(() => new Promise((r) => setTimeout(r, 50)))
+      .then(() => this.lk.disconnect())
+      .catch(() => undefined);
     this.options.log('room closed', { room: this.name, epoch: this.epoch, reason });
     this.options.onClosed(this, reason);
+  }
+
+  private track(answer: Promise<string>): Promise<string> {
+    this.inflight.add(answer);
+    const done = () => this.inflight.delete(answer);
+    answer.then(done, done);
+    return answer;
   }
 
   /** Resolves once every change up to `version` is durable and published (or the room closed). */
@@ -262,8 +299,10 @@ export class ServedRoom {
 
   private async answer(run: () => string, waitDurable: boolean): Promise<string> {
     if (this.closed) throw new RpcError(1503, 'the authority moved; retry');
-    // A snapshot shows only what is durable: wait for the write in flight first.
-    if (waitDurable) await this.durable(this.server.authorityState.version);
+    // A snapshot shows only what is durable: wait until no change is waiting for its write.
+    while (waitDurable && !this.closed && this.durableVersion < this.server.authorityState.version)
+      await this.durable(this.server.authorityState.version);
+    if (this.closed) throw new RpcError(1503, 'the authority moved; retry');
     try {
       return run();
     } catch (e) {
@@ -279,7 +318,7 @@ export class ServedRoom {
     // Tokens minted elsewhere with the backend's recipe: the attribute comes from the token
     // (no token grants canUpdateOwnMetadata, so a client cannot have written it).
     const attr = this.lk.remoteParticipants.get(identity)?.attributes?.[ROLE_ATTRIBUTE];
-    return attr === 'cohost' ? 'cohost' : 'audience';
+    return attr === 'host' || attr === 'cohost' ? attr : 'audience';
   }
 
   private onJoined(p: RemoteParticipant): void {
@@ -295,11 +334,24 @@ export class ServedRoom {
   private flush(): Promise<void> {
     if (this.flushing) return this.flushing;
     this.flushing = (async () => {
+      let retryMs = 100;
       try {
-        while (this.pending.length && !this.closed) {
+        while ((this.pending.length || this.rewriteWanted) && !this.closed) {
           const batch = this.pending.splice(0);
+          this.rewriteWanted = false;
           const t0 = Date.now();
-          await this.persist();
+          try {
+            await this.persist();
+          } catch (e) {
+            if (e instanceof StaleOwnerError) throw e;
+            // Redis unreachable: nothing of this batch is shown until it is durable; try again.
+            if (retryMs === 100) this.options.log('persist failed; retrying', { room: this.name, error: String(e) });
+            this.pending.unshift(...batch);
+            await new Promise((r) => setTimeout(r, retryMs));
+            retryMs = Math.min(2_000, retryMs * 2);
+            continue;
+          }
+          retryMs = 100;
           if (this.closed) return;
           const t1 = Date.now();
           await this.applyPermissions(false);
@@ -339,10 +391,12 @@ export class ServedRoom {
   /** Writes the current room under our epoch (throws StaleOwnerError when fenced). */
   private async persist(): Promise<void> {
     const room = this.server.room;
-    await this.options.store.write(this.name, this.epoch, {
+    const written = await this.options.store.write(this.name, this.epoch, {
       snapshot: JSON.stringify(encodeSnapshot(room)),
       results: this.recent,
     });
+    if (written === 'reestablished')
+      this.options.log('redis had lost the room; written again from memory', { room: this.name, epoch: this.epoch });
     this.durableVersion = Math.max(this.durableVersion, room.version);
   }
 

@@ -17,6 +17,7 @@ import { RoomServiceClient, WebhookReceiver, type WebhookEvent } from 'livekit-s
 import type { RoomConfigInput } from '@micseat/core';
 import { Redis } from 'ioredis';
 import { ServedRoom } from './room.js';
+import { SharedRateLimit } from './rate-limit.js';
 import { RoomStore, type RoomRole } from './store.js';
 import { AUTHORITY_IDENTITY, mintParticipantToken } from './tokens.js';
 
@@ -75,8 +76,13 @@ export interface ServiceOptions {
   authorize?: Authorize;
   /** Token lifetime in seconds (default 4 h). */
   tokenTtlSeconds?: number;
-  /** Token requests per client address: `burst` at once, then `perMinute`. */
+  /**
+   * Token requests per client (`rateKey`): `burst` at once, then `perMinute`. One budget for the
+   * whole deployment, kept in Redis, so a flood spread over several processes is limited too.
+   */
   tokenRate?: { burst: number; perMinute: number };
+  /** Whose budget a token request spends (default: the client's address). */
+  rateKey?: (request: IncomingMessage) => string;
   /** Commands per caller per room. */
   commandRate?: { burst: number; perSecond: number };
   /** Configuration of rooms created here. */
@@ -107,12 +113,15 @@ export class MicseatService {
   /** Rooms whose lease we hold while joining them (epoch by room). */
   private readonly acquiring = new Map<string, number>();
   private readonly receiver: WebhookReceiver;
-  private readonly tokenBuckets = new Map<string, { tokens: number; at: number }>();
+  private readonly tokenLimit: SharedRateLimit;
+  /** Placement attempts scheduled for when another process's lease runs out (by room). */
+  private readonly expiring = new Map<string, ReturnType<typeof setTimeout>>();
+  private redisDown = false;
   private http: Server | null = null;
   private timers: ReturnType<typeof setInterval>[] = [];
   private stopped = false;
-  readonly o: Required<Omit<ServiceOptions, 'livekitApiUrl' | 'roomConfig' | 'host' | 'port'>> &
-    Pick<ServiceOptions, 'roomConfig'> & { host: string; port: number; livekitApiUrl: string };
+  readonly o: Required<Omit<ServiceOptions, 'livekitApiUrl' | 'roomConfig' | 'host' | 'port' | 'rateKey'>> &
+    Pick<ServiceOptions, 'roomConfig' | 'rateKey'> & { host: string; port: number; livekitApiUrl: string };
 
   constructor(options: ServiceOptions) {
     this.o = {
@@ -132,10 +141,24 @@ export class MicseatService {
       ...options,
       livekitApiUrl: options.livekitApiUrl ?? options.livekitUrl.replace(/^ws/, 'http'),
     } as MicseatService['o'];
-    this.store = new RoomStore(new Redis(this.o.redisUrl, { maxRetriesPerRequest: 2 }), {
-      prefix: this.o.prefix,
-      owner: this.owner,
-      leaseMs: this.o.leaseMs,
+    const redis = new Redis(this.o.redisUrl, { maxRetriesPerRequest: 2 });
+    // Redis down: rooms keep their state in memory and show nothing new (nothing is durable);
+    // back: every lease is renewed at once (re-taken if Redis lost its data) and writes resume.
+    redis.on('error', (e: Error) => {
+      if (this.redisDown) return;
+      this.redisDown = true;
+      this.o.log('redis unavailable', { error: String(e.message) });
+    });
+    redis.on('ready', () => {
+      if (!this.redisDown) return;
+      this.redisDown = false;
+      this.o.log('redis available again');
+      void this.renewAll();
+    });
+    this.store = new RoomStore(redis, { prefix: this.o.prefix, owner: this.owner, leaseMs: this.o.leaseMs });
+    this.tokenLimit = new SharedRateLimit(redis, this.o.prefix, 'token', {
+      burst: this.o.tokenRate.burst,
+      perSecond: this.o.tokenRate.perMinute / 60,
     });
     this.roomService = new RoomServiceClient(this.o.livekitApiUrl, this.o.apiKey, this.o.apiSecret);
     this.receiver = new WebhookReceiver(this.o.apiKey, this.o.apiSecret);
@@ -163,6 +186,7 @@ export class MicseatService {
     if (this.stopped) return;
     this.stopped = true;
     for (const t of this.timers) clearInterval(t);
+    for (const t of this.expiring.values()) clearTimeout(t);
     await Promise.allSettled([...this.opening.values()]);
     const rooms = [...this.rooms.values()];
     for (const r of rooms) r.close('service stopping');
@@ -185,7 +209,16 @@ export class MicseatService {
   }
 
   private async open(name: string): Promise<ServedRoom | null> {
-    const epoch = await this.store.acquire(name);
+    // No state in Redis but an authority in the LiveKit room: Redis lost its data while another
+    // process serves the room from memory; it takes the room back itself (see RoomStore.renew).
+    let epoch: number | null;
+    try {
+      if (!(await this.store.hasState(name)) && (await this.authorityPresent(name))) return null;
+      epoch = await this.store.acquire(name);
+    } catch (e) {
+      this.o.log('could not take room', { room: name, error: String(e) });
+      return null;
+    }
     if (epoch === null) return null;
     const started = Date.now();
     // Joining LiveKit can take longer than the lease on a loaded machine: renew it meanwhile.
@@ -228,29 +261,70 @@ export class MicseatService {
     }
   }
 
+  private async authorityPresent(room: string): Promise<boolean> {
+    const listed = await this.roomService.listParticipants(room).catch(() => []);
+    return listed.some((p) => p.identity === AUTHORITY_IDENTITY);
+  }
+
+  private renewing = false;
+
+  /**
+   * Renews every lease we hold (one pass at a time). Redis unreachable: the room is kept (it shows
+   * nothing new until a write lands, and the fence refuses that write if someone else took the
+   * room meanwhile).
+   */
   private async renewAll(): Promise<void> {
-    for (const [name, epoch] of [...this.acquiring]) await this.store.renew(name, epoch).catch(() => false);
-    for (const r of [...this.rooms.values()]) {
-      const ok = await this.store.renew(r.name, r.epoch).catch(() => false);
-      if (!ok && !r.isClosed) r.close('lease lost');
+    if (this.renewing) return;
+    this.renewing = true;
+    try {
+      for (const [name, epoch] of [...this.acquiring]) await this.store.renew(name, epoch).catch(() => 'error');
+      for (const r of [...this.rooms.values()]) {
+        const answer = await this.store.renew(r.name, r.epoch).catch(() => 'error' as const);
+        if (answer === 'lost' && !r.isClosed) r.close('lease lost');
+        if (answer === 'reestablished') {
+          this.o.log('redis had lost the room; written again from memory', { room: r.name, epoch: r.epoch });
+          r.rewrite();
+        }
+      }
+    } finally {
+      this.renewing = false;
     }
   }
 
-  /** Serves rooms LiveKit has that nobody owns (a lost webhook, a dead owner). */
+  /**
+   * Serves rooms LiveKit has that nobody owns (a lost webhook, a dead owner). A lease that runs
+   * out before the next sweep gets a placement attempt at its expiry, so a dead owner's room is
+   * taken over about one lease time after its last renewal, not a sweep later.
+   */
   async sweep(): Promise<void> {
     if (this.stopped) return;
     let names: string[];
     try {
-      names = (await this.roomService.listRooms()).map((r) => r.name);
+      names = (await this.roomService.listRooms()).map((r) => r.name).filter((n) => !this.rooms.has(n));
     } catch (e) {
       this.o.log('sweep: LiveKit room list unavailable', { error: String(e) });
       return;
     }
-    for (const name of names) {
+    let left: number[];
+    try {
+      left = await this.store.leaseTimes(names);
+    } catch {
+      return; // Redis unreachable: nothing can be placed now
+    }
+    for (const [i, name] of names.entries()) {
       if (this.stopped || this.rooms.size + this.opening.size >= this.o.capacity) break;
-      if (this.rooms.has(name) || this.opening.has(name)) continue;
-      if ((await this.store.ownerOf(name).catch(() => 'unknown')) !== null) continue;
-      void this.place(name);
+      if (this.opening.has(name)) continue;
+      const ms = left[i]!;
+      if (ms === -2) void this.place(name);
+      else if (ms >= 0 && ms < this.o.sweepMs && !this.expiring.has(name)) {
+        this.expiring.set(
+          name,
+          setTimeout(() => {
+            this.expiring.delete(name);
+            if (!this.stopped) void this.place(name);
+          }, ms + 5),
+        );
+      }
     }
   }
 
@@ -258,13 +332,17 @@ export class MicseatService {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     try {
-      const path = new URL(req.url ?? '/', 'http://x').pathname;
+      const url = new URL(req.url ?? '/', 'http://x');
+      const path = url.pathname;
       if (req.method === 'GET' && path === '/health') {
+        const room = url.searchParams.get('room');
         return send(res, 200, {
           ok: !this.stopped,
           rooms: this.rooms.size,
           capacity: this.o.capacity,
           owner: this.owner,
+          // `?room=<name>`: whether this process serves that room now.
+          ...(room !== null ? { serving: this.rooms.has(room) } : {}),
         });
       }
       if (req.method === 'POST' && path === '/token') return send(res, 200, await this.token(req));
@@ -281,12 +359,15 @@ export class MicseatService {
 
   private async token(req: IncomingMessage): Promise<Record<string, unknown>> {
     const address = req.socket.remoteAddress ?? 'unknown';
-    if (!this.spendToken(address)) {
+    const spent = await this.tokenLimit.spend(this.o.rateKey?.(req) ?? address).catch(() => {
+      throw unavailable();
+    });
+    if (!spent.allowed) {
       throw new HttpError(
         429,
         'rate-limited',
-        `Too many token requests; at most ${this.o.tokenRate.perMinute} a minute.`,
-        { perMinute: this.o.tokenRate.perMinute },
+        `Too many token requests; at most ${this.o.tokenRate.perMinute} a minute (bursts of ${this.o.tokenRate.burst}).`,
+        { perMinute: this.o.tokenRate.perMinute, burst: this.o.tokenRate.burst, retryAfterMs: spent.retryAfterMs },
       );
     }
     const body = await readJson(req);
@@ -313,7 +394,9 @@ export class MicseatService {
       { room, ...who },
       { apiKey: this.o.apiKey, apiSecret: this.o.apiSecret, ttlSeconds: this.o.tokenTtlSeconds, allowCamera },
     );
-    await this.store.setRole(room, who.identity, who.role, this.o.tokenTtlSeconds * 1000);
+    await this.store.setRole(room, who.identity, who.role, this.o.tokenTtlSeconds * 1000).catch(() => {
+      throw unavailable();
+    });
     return {
       token,
       url: this.o.livekitUrl,
@@ -321,18 +404,6 @@ export class MicseatService {
       role: who.role,
       authorityIdentity: AUTHORITY_IDENTITY,
     };
-  }
-
-  private spendToken(address: string): boolean {
-    const { burst, perMinute } = this.o.tokenRate;
-    const t = Date.now();
-    const b = this.tokenBuckets.get(address) ?? { tokens: burst, at: t };
-    b.tokens = Math.min(burst, b.tokens + ((t - b.at) / 60_000) * perMinute);
-    b.at = t;
-    this.tokenBuckets.set(address, b);
-    if (b.tokens < 1) return false;
-    b.tokens -= 1;
-    return true;
   }
 
   private async webhook(req: IncomingMessage): Promise<Record<string, unknown>> {
@@ -355,13 +426,11 @@ export class MicseatService {
     // LiveKit sends every event to every process's URL: each process acts on a delivery id once,
     // and a replay of it is acknowledged only.
     const first = event.id
-      ? await this.store.redis.set(
-          `${this.o.prefix}webhook:${this.owner}:${event.id}`,
-          '1',
-          'PX',
-          this.o.webhookMaxAgeMs * 2,
-          'NX',
-        )
+      ? await this.store.redis
+          .set(`${this.o.prefix}webhook:${this.owner}:${event.id}`, '1', 'PX', this.o.webhookMaxAgeMs * 2, 'NX')
+          .catch(() => {
+            throw unavailable(); // LiveKit delivers it again
+          })
       : 'OK';
     if (first !== 'OK') {
       this.o.log('webhook replay ignored', { id: event.id, event: event.event });
@@ -389,6 +458,10 @@ export class MicseatService {
     }
     return { ok: true };
   }
+}
+
+function unavailable(): HttpError {
+  return new HttpError(503, 'unavailable', 'The service cannot reach its store (Redis); try again shortly.');
 }
 
 function send(res: ServerResponse, status: number, body: unknown): void {

@@ -43,16 +43,26 @@ end
 return 0`;
 
 // Renews a lease we hold; one that expired while nobody else took it (no newer epoch) is
-// taken back, so a process that paused briefly keeps its rooms.
+// taken back, so a process that paused briefly keeps its rooms. No epoch at all means Redis lost
+// its data (a restart without persistence): the owner serving the room from memory re-takes it
+// with its own epoch (2), and then writes the room again.
 const RENEW = `
 local owner = redis.call('GET', KEYS[1])
 if owner == ARGV[1] then
   redis.call('PEXPIRE', KEYS[1], ARGV[2])
   return 1
 end
-if not owner and redis.call('GET', KEYS[2]) == ARGV[3] then
-  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-  return 1
+if not owner then
+  local epoch = redis.call('GET', KEYS[2])
+  if epoch == ARGV[3] then
+    redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+    return 1
+  end
+  if not epoch then
+    redis.call('SET', KEYS[2], ARGV[3])
+    redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+    return 2
+  end
 end
 return 0`;
 
@@ -62,9 +72,19 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then
 end
 return 0`;
 
-// The fence: the write lands only while the writer's epoch is the room's current one.
+// The fence: the write lands only while the writer's epoch is the room's current one. No epoch
+// and no lease means Redis lost its data: the writer (serving the room from memory) takes the
+// room back with its epoch, as RENEW does, whichever of the two comes first (2).
 const WRITE = `
-if redis.call('GET', KEYS[1]) ~= ARGV[1] then
+local epoch = redis.call('GET', KEYS[1])
+if not epoch then
+  if redis.call('EXISTS', KEYS[3]) == 1 then return 0 end
+  redis.call('SET', KEYS[1], ARGV[1])
+  redis.call('SET', KEYS[3], ARGV[3], 'PX', ARGV[4])
+  redis.call('SET', KEYS[2], ARGV[2])
+  return 2
+end
+if epoch ~= ARGV[1] then
   return 0
 end
 redis.call('SET', KEYS[2], ARGV[2])
@@ -105,8 +125,12 @@ export class RoomStore {
     return epoch > 0 ? epoch : null;
   }
 
-  /** Extends our lease; false when the room is no longer ours (stop serving it at once). */
-  async renew(room: string, epoch: number): Promise<boolean> {
+  /**
+   * Extends our lease: 'renewed'; 'lost' when the room is no longer ours (stop serving it at once);
+   * 'reestablished' when Redis had lost the room (its epoch too) and we took it back with our
+   * epoch: the caller must write the room again. Throws when Redis cannot be reached.
+   */
+  async renew(room: string, epoch: number): Promise<'renewed' | 'lost' | 'reestablished'> {
     const r = await this.redis.eval(
       RENEW,
       2,
@@ -116,7 +140,7 @@ export class RoomStore {
       this.options.leaseMs,
       String(epoch),
     );
-    return r === 1;
+    return r === 1 ? 'renewed' : r === 2 ? 'reestablished' : 'lost';
   }
 
   async release(room: string): Promise<void> {
@@ -128,11 +152,42 @@ export class RoomStore {
     return this.redis.get(this.key(room, 'lease'));
   }
 
-  /** Writes the room's state under the fence; throws StaleOwnerError when the epoch is stale. */
-  async write(room: string, epoch: number, state: Omit<StoredRoom, 'epoch'>): Promise<void> {
+  /**
+   * Writes the room's state under the fence; throws StaleOwnerError when the epoch is stale.
+   * 'reestablished': Redis had lost the room and this write took it back (see WRITE).
+   */
+  async write(room: string, epoch: number, state: Omit<StoredRoom, 'epoch'>): Promise<'written' | 'reestablished'> {
     const body = JSON.stringify({ epoch, snapshot: state.snapshot, results: state.results });
-    const r = await this.redis.eval(WRITE, 2, this.key(room, 'epoch'), this.key(room, 'state'), String(epoch), body);
-    if (r !== 1) throw new StaleOwnerError(room, epoch);
+    const r = await this.redis.eval(
+      WRITE,
+      3,
+      this.key(room, 'epoch'),
+      this.key(room, 'state'),
+      this.key(room, 'lease'),
+      String(epoch),
+      body,
+      this.options.owner,
+      this.options.leaseMs,
+    );
+    if (r === 0) throw new StaleOwnerError(room, epoch);
+    return r === 2 ? 'reestablished' : 'written';
+  }
+
+  /** Whether Redis holds a state for the room (false for a new room, or after Redis lost its data). */
+  async hasState(room: string): Promise<boolean> {
+    return (await this.redis.exists(this.key(room, 'state'))) === 1;
+  }
+
+  /** Milliseconds left on each room's lease (-2: nobody holds it), in one round trip. */
+  async leaseTimes(rooms: readonly string[]): Promise<number[]> {
+    if (rooms.length === 0) return [];
+    const pipe = this.redis.pipeline();
+    for (const room of rooms) pipe.pttl(this.key(room, 'lease'));
+    const answers = (await pipe.exec()) ?? [];
+    return answers.map(([err, ms]) => {
+      if (err) throw err;
+      return Number(ms);
+    });
   }
 
   async read(room: string): Promise<StoredRoom | null> {
