@@ -98,18 +98,28 @@ describe('token endpoint', () => {
     assert.equal((await post(`${dev.url}/token`, { room: 'r', identity: 'ok', role: 'audience' })).status, 200);
   });
 
-  test('a flood of token requests from one address is rate-limited with a typed 429', async () => {
-    const s = await service(developmentAuthorize, { tokenRate: { burst: 5, perMinute: 5 } });
+  test('a flood of token requests from one address, spread over two processes, draws from one budget: a typed 429', async () => {
+    // Two processes of one deployment (same Redis prefix; a prefix of their own, so the other
+    // tests' requests from this address spend nothing of it).
+    const deployment = { prefix: `${prefix}flood:`, tokenRate: { burst: 5, perMinute: 5 } };
+    const [a, b] = [await service(developmentAuthorize, deployment), await service(developmentAuthorize, deployment)];
     const statuses: number[] = [];
-    let limited: { error: { code: string; details: { perMinute: number } } } | null = null;
+    let limited: { error: { code: string; message: string; details: Record<string, number> } } | null = null;
     for (let i = 0; i < 12; i++) {
-      const r = await post(`${s.url}/token`, { room: 'flood', identity: `f${i}`, role: 'audience' });
+      const via = i % 2 === 0 ? a : b;
+      const r = await post(`${via.url}/token`, { room: 'flood', identity: `f${i}`, role: 'audience' });
       statuses.push(r.status);
       if (r.status === 429) limited = r.body;
     }
     assert.equal(statuses.filter((x) => x === 200).length, 5, statuses.join(','));
+    assert.deepEqual(statuses.slice(5), Array(7).fill(429), 'every request after the burst is refused, on both');
     assert.equal(limited?.error.code, 'rate-limited');
-    assert.equal(limited?.error.details.perMinute, 5);
+    assert.match(limited!.error.message, /at most 5 a minute/);
+    assert.equal(limited?.error.details['perMinute'], 5);
+    assert.ok(limited!.error.details['retryAfterMs']! > 0 && limited!.error.details['retryAfterMs']! <= 12_000);
+    // Another address (here: another rate key) has its own budget.
+    const other = await service(developmentAuthorize, { ...deployment, rateKey: () => 'someone-else' });
+    assert.equal((await post(`${other.url}/token`, { room: 'flood', identity: 'g', role: 'audience' })).status, 200);
   });
 
   test('an authorize hook that throws refuses instead of failing open', async () => {

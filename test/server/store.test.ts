@@ -76,3 +76,38 @@ describe('RoomStore (real Redis): one owner per room, stale writes fenced', () =
     assert.equal(await a.roleOf('r2', 'alice'), null, 'a role is for one room only');
   });
 });
+
+describe('RoomStore (real Redis): Redis lost its data (a restart without persistence)', () => {
+  test('the owner serving the room from memory takes it back with its epoch, by renewal or by its next write', async () => {
+    const a = store('lost-a', 5_000);
+    const ea = (await a.acquire('lost'))!;
+    await a.write('lost', ea, { snapshot: '{"v":1}', results: [] });
+    const forget = () => a.redis.del(a.key('lost', 'lease'), a.key('lost', 'epoch'), a.key('lost', 'state'));
+    await forget();
+    assert.equal(await a.renew('lost', ea), 'reestablished');
+    assert.equal(await a.ownerOf('lost'), 'lost-a');
+    assert.equal(await a.hasState('lost'), false, 'the caller writes the room again');
+    assert.equal(await a.write('lost', ea, { snapshot: '{"v":2}', results: [] }), 'written');
+    await forget();
+    assert.equal(await a.write('lost', ea, { snapshot: '{"v":3}', results: [] }), 'reestablished');
+    assert.equal((await a.read('lost'))?.snapshot, '{"v":3}');
+    assert.equal(await a.ownerOf('lost'), 'lost-a');
+    // Someone else took the room after the loss (a lease and a newer epoch): no taking back.
+    await forget();
+    const b = store('lost-b', 5_000);
+    const eb = (await b.acquire('lost'))!;
+    assert.equal(await a.renew('lost', ea), 'lost');
+    await assert.rejects(a.write('lost', ea, { snapshot: '{"stale":true}', results: [] }), StaleOwnerError);
+    await b.write('lost', eb, { snapshot: '{"b":true}', results: [] });
+    assert.equal((await b.read('lost'))?.snapshot, '{"b":true}');
+  });
+
+  test('lease times of many rooms in one round trip: -2 for a room nobody holds', async () => {
+    const a = store('times', 5_000);
+    await a.acquire('t1');
+    const [held, free] = await a.leaseTimes(['t1', 't-none']);
+    assert.ok(held! > 0 && held! <= 5_000);
+    assert.equal(free, -2);
+    assert.deepEqual(await a.leaseTimes([]), []);
+  });
+});

@@ -4,7 +4,7 @@
  * - Lease: one owner per room, `SET lease owner NX PX ttl` (LiveKit's own room-placement idiom),
  *   renewed and released by Lua scripts that check the owner, so nobody renews or drops a lease
  *   they do not hold.
- * - Fencing epoch: every acquisition INCRements the room's epoch; every state write carries the
+ * - Fencing epoch: every acquisition INCRements the room's epoch (the first is Redis's clock in ms); every state write carries the
  *   writer's epoch and a Lua script refuses it unless it is still the current one, so a stale
  *   owner (paused, partitioned, presumed dead) can never overwrite its successor's state.
  * - State: the room as a `snap` wire message plus the recent command results (so a client that
@@ -36,9 +36,17 @@ export class StaleOwnerError extends Error {
   }
 }
 
+// A room's first epoch is Redis's clock in ms, later ones count up from it: so epochs keep
+// growing even across a Redis that lost its data, and a stale owner's epoch never comes back.
 const ACQUIRE = `
 if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
-  return redis.call('INCR', KEYS[2])
+  if redis.call('EXISTS', KEYS[2]) == 1 then
+    return redis.call('INCR', KEYS[2])
+  end
+  local t = redis.call('TIME')
+  local epoch = t[1] .. string.format('%03d', math.floor(tonumber(t[2]) / 1000))
+  redis.call('SET', KEYS[2], epoch)
+  return tonumber(epoch)
 end
 return 0`;
 
