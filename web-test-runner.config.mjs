@@ -11,6 +11,9 @@ import { SOURCE_CONDITION } from './scripts/source-paths.mjs';
 
 const tsconfig = fileURLToPath(new URL('./tsconfig.json', import.meta.url));
 const groupFilter = process.env.MICSEAT_TEST_GROUP;
+/** MICSEAT_VISUAL=all: the visual check renders every story in every look, not a sample (test/elements/visual-check.ts). */
+const visualAll = process.env.MICSEAT_VISUAL === 'all';
+if (process.env.MICSEAT_VISUAL && !visualAll) throw new Error('MICSEAT_VISUAL must be "all" (or unset)');
 
 /** The LiveKit plugin starts the real LiveKit server when a test first asks for it (test/livekit/wtr-plugin.mjs). */
 const plugins = [
@@ -63,7 +66,15 @@ export default {
   concurrentBrowsers: 1,
   // Per test file. Generous: on a loaded 2-core machine the story and LiveKit files take minutes;
   // a hung file still ends the run, with its name.
-  testsFinishTimeout: 600_000,
+  // Every look of every story (MICSEAT_VISUAL=all) takes far longer: an hour per file at most.
+  testsFinishTimeout: visualAll ? 3_600_000 : 600_000,
+  // The page tells the visual check whether to take every look (a global set before the tests load).
+  ...(visualAll
+    ? {
+        testRunnerHtml: (testFramework) =>
+          `<html><body><script>window.__micseatVisualAll = true;</script><script type="module" src="${testFramework}"></script></body></html>`,
+      }
+    : {}),
   testFramework: { config: { timeout: 60_000 } },
   plugins,
   // Benchmarks run cross-origin isolated: Chromium then gives performance.now() microsecond steps

@@ -4,7 +4,7 @@
  */
 import { expect, html } from '@open-wc/testing';
 import type { CohostRequestButton, MicSeat, MicseatRoom, RequestList } from '@micseat/elements';
-import { closeRooms, hasState, makeRoom, part, until, words } from './helpers.js';
+import { closeRooms, hasState, holdMic, makeRoom, part, until, words } from './helpers.js';
 
 const rows = (l: RequestList) => [...l.shadowRoot!.querySelectorAll<HTMLElement>('[part~="row"]')];
 const seatsOf = (root: MicseatRoom) =>
@@ -90,5 +90,59 @@ describe('a listener who reloads mid-request', () => {
     expect(seen, 'preparing, then on the seat').to.include.members(['preparing', 'onSeat']);
     expect(again.snap().context.request?.getSnapshot().value).to.equal('onSeat');
     await until(() => again.snap().context.room!.members.bob!.mic === 'on', 'prepared: mic on');
+  });
+});
+
+describe('a listener who reloads while their mic is being prepared', () => {
+  afterEach(closeRooms);
+
+  it('sees "preparing" again (rebuilt from the room), then sits with the mic on', async () => {
+    const room = makeRoom({ seatCount: 3 });
+    const host = await room.join('alice', 'host', html`<request-list></request-list>`);
+    const first = await room.join('bob', 'audience', html`<cohost-request-button></cohost-request-button>`);
+    const b1 = first.el.querySelector('cohost-request-button')!;
+    // The browser's permission prompt: opening the mic waits for the person.
+    const prompt = holdMic(room, 'bob');
+    part<HTMLButtonElement>(b1, 'button')!.click();
+    const list = host.el.querySelector('request-list')!;
+    await until(() => rows(list).length === 1);
+    rows(list)[0]!.querySelector<HTMLButtonElement>('[part~="accept"]')!.click();
+    await until(() => hasState(b1, 'preparing') && prompt.held(), 'preparing, the prompt open');
+
+    // Reload during the prompt: the page goes (no answer to the prompt, no "leave"); a new page joins as bob.
+    const oldBackend = first.el.backend!;
+    first.el.remove();
+    await oldBackend.disconnect();
+    const again = await room.join('bob', 'audience', html`<cohost-request-button></cohost-request-button>`);
+    const b2 = again.el.querySelector('cohost-request-button')!;
+    await until(() => hasState(b2, 'preparing') || hasState(b2, 'on-seat'), 'back on the seat');
+    expect(hasState(b2, 'preparing'), 'preparing again, not a seat with a dead mic').to.equal(true);
+    expect(words(part(b2, 'status')) + words(part(b2, 'button'))).to.contain('Getting your mic ready');
+    await until(() => hasState(b2, 'on-seat'), 'on seat', 8000);
+    await until(() => again.snap().context.room!.members.bob!.mic === 'on', 'prepared: mic on');
+    expect(again.snap().context.room!.seats.some((s) => s.userId === 'bob')).to.equal(true);
+  });
+
+  it('a speaker who closed their mic and reloads stays on the seat with the mic closed', async () => {
+    const room = makeRoom({ seatCount: 3 });
+    const host = await room.join('alice', 'host', html`<request-list></request-list>`);
+    const first = await room.join('bob', 'audience', html`<cohost-request-button></cohost-request-button>`);
+    const b1 = first.el.querySelector('cohost-request-button')!;
+    part<HTMLButtonElement>(b1, 'button')!.click();
+    const list = host.el.querySelector('request-list')!;
+    await until(() => rows(list).length === 1);
+    rows(list)[0]!.querySelector<HTMLButtonElement>('[part~="accept"]')!.click();
+    await until(() => first.snap().context.room!.members.bob!.mic === 'on', 'mic on');
+    first.actor.send({ type: 'SET_MIC', on: false });
+    await until(() => first.snap().context.room!.members.bob!.mic === 'off', 'mic closed');
+
+    const oldBackend = first.el.backend!;
+    first.el.remove();
+    await oldBackend.disconnect();
+    const again = await room.join('bob', 'audience', html`<cohost-request-button></cohost-request-button>`);
+    const b2 = again.el.querySelector('cohost-request-button')!;
+    await until(() => hasState(b2, 'on-seat'), 'on the seat');
+    expect(again.snap().context.request, 'nothing to prepare').to.equal(null);
+    expect(again.snap().context.room!.members.bob!.mic).to.equal('off');
   });
 });

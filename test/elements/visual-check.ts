@@ -4,7 +4,11 @@
  * state, "(you)", a countdown), nothing pokes out of the viewport, no button lies over text, and
  * axe passes. To keep the run short each story is rendered once, half of them at 390 px Chinese
  * dark right-to-left (the combination most likely to break) and the others cycling through the
- * rest; MICSEAT_VISUAL=all (read by the config) renders every story in every listed combination.
+ * rest. MICSEAT_VISUAL=all (the config then sets `window.__micseatVisualAll`) checks every story
+ * at 320, 390, 768 and 1280 px × en/zh × light/dark × LTR/RTL: each story is rendered once per
+ * language, theme and direction and checked at each width in turn (resizing re-lays it out).
+ *
+ *   MICSEAT_VISUAL=all MICSEAT_TEST_GROUP=elements MICSEAT_TEST_FILES='test/elements/visual*.test.ts' npx web-test-runner
  */
 import { expect, fixture } from '@open-wc/testing';
 import { setViewport } from '@web/test-runner-commands';
@@ -41,6 +45,11 @@ const LOOKS: Look[] = [
   { width: 1280, lang: 'zh', theme: 'light', dir: 'ltr' },
 ];
 const ALL = (window as unknown as { __micseatVisualAll?: boolean }).__micseatVisualAll === true;
+const WIDTHS = [320, 390, 768, 1280];
+/** Every language, theme and direction (each checked at every width) when ALL. */
+const EVERY: Omit<Look, 'width'>[] = (['en', 'zh'] as const).flatMap((lang) =>
+  (['light', 'dark'] as const).flatMap((theme) => (['ltr', 'rtl'] as const).map((dir) => ({ lang, theme, dir }))),
+);
 
 const ALL_MODULES = [grid, seat, provider, button, list, companions, live] as unknown as StoryModule[];
 /** Stories that need a LiveKit server (checked in test/livekit). */
@@ -120,10 +129,16 @@ export function visualCheck(part: 0 | 1): void {
         if (name === 'default' || typeof story?.render !== 'function' || skip.has(name)) continue;
         const n = i++;
         if ((m < 3 ? 0 : 1) !== part) continue;
-        const looks = ALL ? LOOKS : [n % 2 === 0 ? LOOKS[0]! : LOOKS[1 + ((n >> 1) % (LOOKS.length - 1))]!];
-        for (const look of looks) {
-          it(`${mod.default.title} / ${name} at ${look.width} px, ${look.lang}, ${look.theme}, ${look.dir}`, async () => {
-            await setViewport({ width: look.width, height: 900 });
+        // A sample: one look per story. ALL: one render per language/theme/direction, every width.
+        const runs: { look: Omit<Look, 'width'>; widths: number[] }[] = ALL
+          ? EVERY.map((look) => ({ look, widths: WIDTHS }))
+          : [n % 2 === 0 ? LOOKS[0]! : LOOKS[1 + ((n >> 1) % (LOOKS.length - 1))]!].map(({ width, ...look }) => ({
+              look,
+              widths: [width],
+            }));
+        for (const { look, widths } of runs) {
+          it(`${mod.default.title} / ${name} at ${widths.join(', ')} px, ${look.lang}, ${look.theme}, ${look.dir}`, async () => {
+            await setViewport({ width: widths[0]!, height: 900 });
             document.documentElement.dir = look.dir;
             document.documentElement.lang = look.lang;
             document.documentElement.style.setProperty('--micseat-color-scheme', look.theme);
@@ -136,10 +151,16 @@ export function visualCheck(part: 0 | 1): void {
             );
             // The story's scenario plays in the room (bots join, take seats, ask): let it settle.
             await tick(1200);
-            expect(cutStateText(el), 'state text cut').to.deep.equal([]);
-            expect(outOfViewport(el), 'out of the viewport').to.deep.equal([]);
-            expect(buttonsOverText(el), 'buttons over text').to.deep.equal([]);
-            await expect(el).to.be.accessible();
+            for (const width of widths) {
+              if (width !== widths[0]) {
+                await setViewport({ width, height: 900 });
+                await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+              }
+              expect(cutStateText(el), `state text cut at ${width} px`).to.deep.equal([]);
+              expect(outOfViewport(el), `out of the viewport at ${width} px`).to.deep.equal([]);
+              expect(buttonsOverText(el), `buttons over text at ${width} px`).to.deep.equal([]);
+              await expect(el).to.be.accessible();
+            }
           });
         }
       }
