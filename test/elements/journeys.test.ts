@@ -2,7 +2,7 @@
  * Journeys through both UIs, by clicks only (no actor.send shortcut): what a host and a listener
  * do and see, end to end, on a real in-memory room.
  */
-import { expect, html } from '@open-wc/testing';
+import { expect, fixture, html } from '@open-wc/testing';
 import type { CohostRequestButton, MicSeat, MicseatRoom, RequestList } from '@micseat/elements';
 import { closeRooms, hasState, holdMic, makeRoom, part, until, words } from './helpers.js';
 
@@ -113,14 +113,22 @@ describe('a listener who reloads while their mic is being prepared', () => {
     const oldBackend = first.el.backend!;
     first.el.remove();
     await oldBackend.disconnect();
-    const again = await room.join('bob', 'audience', html`<cohost-request-button></cohost-request-button>`);
-    const b2 = again.el.querySelector('cohost-request-button')!;
-    await until(() => hasState(b2, 'preparing') || hasState(b2, 'on-seat'), 'back on the seat');
-    expect(hasState(b2, 'preparing'), 'preparing again, not a seat with a dead mic').to.equal(true);
-    expect(words(part(b2, 'status')) + words(part(b2, 'button'))).to.contain('Getting your mic ready');
+    // The new page asks for the mic again: the browser prompts again (held until answered).
+    const backend = room.memory.join('bob', 'audience');
+    const prompt2 = holdMic(room, 'bob');
+    const el = await fixture<MicseatRoom>(
+      html`<micseat-room .backend=${backend} name="Bob" lang="en"><cohost-request-button></cohost-request-button></micseat-room>`,
+    );
+    const b2 = el.querySelector('cohost-request-button')!;
+    await until(() => hasState(b2, 'preparing') && prompt2.held(), 'preparing again, not a seat with a closed mic');
+    expect(words(part(b2, 'button'))).to.contain('Getting your mic ready');
+    expect(
+      el.actor!.getSnapshot().context.room!.seats.some((s) => s.userId === 'bob'),
+      'on the seat meanwhile',
+    ).to.equal(true);
+    prompt2.release();
     await until(() => hasState(b2, 'on-seat'), 'on seat', 8000);
-    await until(() => again.snap().context.room!.members.bob!.mic === 'on', 'prepared: mic on');
-    expect(again.snap().context.room!.seats.some((s) => s.userId === 'bob')).to.equal(true);
+    await until(() => el.actor!.getSnapshot().context.room!.members.bob!.mic === 'on', 'prepared: mic on');
   });
 
   it('a speaker who closed their mic and reloads stays on the seat with the mic closed', async () => {

@@ -188,7 +188,12 @@ export const CommandSchema = v.variant('type', [
   cmd('respond-invitation', { invitationId: ClientIdSchema, accept: v.boolean() }),
   cmd('cancel-invitation', { invitationId: ClientIdSchema }),
   cmd('remove-member', { userId: IdentitySchema }),
-  cmd('set-mic', { mic: MicReportSchema, camera: v.optional(v.boolean()) }),
+  cmd('set-mic', {
+    mic: MicReportSchema,
+    camera: v.optional(v.boolean()),
+    /** The accepted request this report ends the preparing of (marks it `prepared`). */
+    requestId: v.optional(ClientIdSchema),
+  }),
   cmd('signal', { name: nonEmpty(LIMITS.maxSignalNameLength), payload: JsonSchema }),
   // Issued by the transport or the authority's own clock, never by a user.
   cmd('tick', {}),
@@ -243,6 +248,12 @@ export const SeatRequestSchema = v.strictObject({
   /** The seat given on accept. */
   seatIndex: v.nullable(SeatIndexSchema),
   reason: v.nullable(str(LIMITS.maxReasonLength)),
+  /**
+   * Accepted, and the requester has since reported their mic (preparing is over). An accepted
+   * request without it, whose requester sits on its seat, was interrupted while preparing (a
+   * reload during the mic prompt): their page prepares again.
+   */
+  prepared: v.optional(v.boolean()),
 });
 export type SeatRequest = v.InferOutput<typeof SeatRequestSchema>;
 export type RequestStatus = SeatRequest['status'];

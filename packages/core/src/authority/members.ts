@@ -152,6 +152,9 @@ export function setMic(ctx: Step, cmd: CommandOf<'set-mic'>, me: Member): Result
     ctx.d.putMember({ ...me, mic: cmd.mic, camera });
     if (me.mic !== cmd.mic) ctx.d.emit({ type: 'mic-changed', userId: me.id, mic: cmd.mic });
   }
+  const request = cmd.requestId === undefined ? undefined : ctx.d.request(cmd.requestId);
+  if (request && request.userId === me.id && request.status === 'accepted' && !request.prepared)
+    ctx.d.putRequest({ ...request, prepared: true });
   return ok({ mic: cmd.mic, camera });
 }
 

@@ -194,10 +194,22 @@ export const roomMachine = setup({
       if (live(context.request)) context.request!.send({ type: 'ROOM', room, events });
       // My request pending at the authority but no machine following it (this page reloaded or
       // reconnected): rebuild it from the room state, as invitations are, so the listener sees
-      // "pending" and goes through preparing when the host accepts.
+      // "pending" and goes through preparing when the host accepts. Likewise a request accepted
+      // onto the seat I sit on whose preparing never ended (a reload during the mic prompt):
+      // prepare again rather than sit with a closed mic nobody chose.
       let request = context.request;
       if (!live(request)) {
-        const mine = Object.values(room.requests).find((r) => r.userId === me && r.status === 'pending');
+        const seat = room.seats.findIndex((s) => s.userId === me);
+        const mine = Object.values(room.requests).find(
+          (r) =>
+            r.userId === me &&
+            (r.status === 'pending' ||
+              (r.status === 'accepted' &&
+                !r.prepared &&
+                r.seatIndex === seat &&
+                seat >= 0 &&
+                !room.seats[seat]!.muted)),
+        );
         if (mine && request?.getSnapshot().context.requestId !== mine.id) {
           request = spawn('seatRequest', {
             id: 'request',
@@ -208,7 +220,7 @@ export const roomMachine = setup({
               seat: mine.seat,
               media: mine.media,
               timeoutMs: Math.max(0, mine.deadline - room.clock),
-              adopted: true,
+              adopted: mine.status === 'pending' ? 'pending' : 'preparing',
             },
           });
           request.send({ type: 'ROOM', room, events: [] });

@@ -33,10 +33,11 @@ export interface SeatRequestInput {
   timeoutMs: number;
   /**
    * Rebuilt from the room state (after a reload or reconnect): the request is already pending at
-   * the authority, so the machine starts there instead of sending it again; `timeoutMs` is then
-   * the time it has left.
+   * the authority (`pending`: the machine starts there instead of sending it again; `timeoutMs`
+   * is then the time it has left), or accepted with its preparing interrupted (`preparing`: the
+   * requester sits on the seat and opens the mic again).
    */
-  adopted?: boolean;
+  adopted?: 'pending' | 'preparing';
 }
 
 export interface SeatRequestContext extends SeatRequestInput {
@@ -136,7 +137,11 @@ export const seatRequestMachine = setup({
   initial: 'start',
   states: {
     start: {
-      always: [{ guard: ({ context }) => !!context.adopted, target: 'pending' }, { target: 'sending' }],
+      always: [
+        { guard: ({ context }) => context.adopted === 'pending', target: 'pending' },
+        { guard: ({ context }) => context.adopted === 'preparing', target: 'preparing' },
+        { target: 'sending' },
+      ],
     },
     sending: {
       invoke: {
@@ -250,7 +255,11 @@ export const seatRequestMachine = setup({
     preparing: {
       invoke: {
         src: 'prepare',
-        input: ({ context }) => ({ backend: context.backend, camera: context.media === 'audio+camera' }),
+        input: ({ context }) => ({
+          backend: context.backend,
+          camera: context.media === 'audio+camera',
+          ...(context.kind === 'request' ? { requestId: context.requestId } : {}),
+        }),
         onDone: [
           { guard: ({ event }) => event.output.ok, target: 'onSeat' },
           {
