@@ -40,11 +40,9 @@ export const ENTRIES = [
   {
     // What the page loads up front besides livekit-client (kept external, as the CDN build does):
     // the entry and the chunks it imports statically, each gzipped as it is downloaded. The host's
-    // authority is a chunk the backend imports on the host only, so it is not counted. Imported
-    // from the backend's module as the CDN build does: the package index also re-exports the
-    // host-only LiveKitAuthority, which esbuild's code splitting keeps as a static import.
+    // authority (@micseat/backend-livekit/host) is a chunk the backend imports on the host only.
     name: 'LiveKit listener page, over livekit-client',
-    code: `${listenerImports}\nexport { LiveKitRoomBackend } from './packages/backend-livekit/src/backend.ts';`,
+    code: `${listenerImports}\nexport { LiveKitRoomBackend } from '@micseat/backend-livekit';`,
     external: ['livekit-client'],
     splitting: true,
     // 61 → 64 (issue #8) → 65.5 (#13): measured then as the whole page minus livekit-client, with

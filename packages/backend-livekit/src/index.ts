@@ -3,9 +3,14 @@
  *
  *   const backend = new LiveKitRoomBackend({ url, token, hostIdentity: 'alice' });
  *   await backend.connect({ name: 'Alice' });
+ *
+ * The host's authority is not here: `@micseat/backend-livekit/host` (LiveKitAuthority) and
+ * `@micseat/backend-livekit/rpc-server` (the RPC answerer under it). The backend loads them on
+ * the host alone, so a listener's page never downloads them (a re-export here would make
+ * bundlers load their chunk statically).
  */
+export type { SnapshotStore } from './host.js';
 export { LiveKitRoomBackend, identityOfToken, type LiveKitBackendOptions } from './backend.js';
-export { LiveKitAuthority, roleFromToken, type LiveKitAuthorityOptions, type SnapshotStore } from './host.js';
 export { LiveKitMedia, mediaFailure } from './media.js';
 export {
   DATA_TOPIC,
@@ -17,5 +22,4 @@ export {
   paginate,
   rpcFailure,
 } from './rpc.js';
-export { RpcAnswerer, RpcRefusal, type RpcAnswererOptions } from './rpc-server.js';
 export { liveKitOptionsFromParams, type ParamsResult } from './params.js';

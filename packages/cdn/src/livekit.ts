@@ -8,7 +8,9 @@
 export * from '@micseat/elements';
 export { LIMITS, DEFAULT_CONFIG, ERROR_CODES, roomError } from '@micseat/core';
 export type * from '@micseat/core';
-// From the backend's modules rather than its index: the index also re-exports the host-only
-// LiveKitAuthority, and esbuild keeps such a re-export as a static import of the host chunk.
-export { LiveKitRoomBackend, identityOfToken, type LiveKitBackendOptions } from '../../backend-livekit/src/backend.js';
-export { liveKitOptionsFromParams } from '../../backend-livekit/src/params.js';
+export {
+  LiveKitRoomBackend,
+  identityOfToken,
+  liveKitOptionsFromParams,
+  type LiveKitBackendOptions,
+} from '@micseat/backend-livekit';
