@@ -1,5 +1,5 @@
 import { expect, fixture, html } from '@open-wc/testing';
-import { en, formatDuration, stringsFor, zh, type MicSeat } from '@micseat/elements';
+import { en, formatDuration, loadStrings, RoomModeToggle, stringsFor, type MicSeat } from '@micseat/elements';
 import { closeRooms, hasState, makeRoom, part, until } from './helpers.js';
 
 /** Every key of the English table exists in the Chinese one, and no Chinese string is left in English. */
@@ -12,8 +12,33 @@ function keysOf(o: object, prefix = ''): string[] {
 describe('theme, i18n, RTL', () => {
   afterEach(closeRooms);
 
-  it('the Chinese table is complete', () => {
+  // First in this file (its own page): Chinese is not loaded yet.
+  it('Chinese is fetched on demand, and a Chinese room never renders in English first', async () => {
+    expect(stringsFor('zh-CN')).to.equal(en);
+    const rendered: string[] = [];
+    const proto = RoomModeToggle.prototype as unknown as { render(): unknown; t: typeof en };
+    const render = proto.render;
+    proto.render = function (this: typeof proto) {
+      rendered.push(this.t.roomMode);
+      return render.call(this);
+    };
+    try {
+      const room = makeRoom({ seatCount: 2 });
+      const host = await room.join('alice', 'host', html`<room-mode-toggle></room-mode-toggle>`, { lang: 'zh' });
+      const toggle = host.el.querySelector('room-mode-toggle')!;
+      await until(() => toggle.shadowRoot!.textContent!.includes('申请上麦'));
+    } finally {
+      proto.render = render;
+    }
+    expect(rendered.length).to.be.greaterThan(0);
+    expect(rendered.filter((label) => label === en.roomMode)).to.deep.equal([]);
+  });
+
+  it('the Chinese table is complete', async () => {
+    const zh = await loadStrings('zh-CN');
+    expect(zh).to.not.equal(en);
     expect(keysOf(zh)).to.have.members(keysOf(en));
+    expect(zh.seatN(3)).to.equal('3 号麦');
     expect(stringsFor('zh-CN')).to.equal(zh);
     expect(stringsFor('zh-Hant-TW')).to.equal(zh);
     expect(stringsFor('fr')).to.equal(en);

@@ -10,9 +10,9 @@ export { type AttributeErrorDetail, type AttributeRule, type AttributeRules } fr
 export { RoomClockController, roomNow, trackRoomClock } from './controllers/clock.js';
 export { HoldController } from './controllers/hold.js';
 export { RovingTabindexController, type RovingItem, type RovingOptions } from './controllers/roving-tabindex.js';
-export { registerStrings, stringsFor, errorText, type Strings } from './i18n/strings.js';
+export { registerStrings, stringsFor, loadStrings, errorText, type Strings } from './i18n/strings.js';
 export { en } from './i18n/en.js';
-export { zh } from './i18n/zh.js';
+// Chinese (`zh`) is fetched on first use (a static export here would load it on every page): loadStrings('zh').
 export { formatDuration } from './i18n/format.js';
 export { TOKENS, themeStyles } from './styles/theme.js';
 export { MicseatElement } from './base/micseat-element.js';

@@ -12,7 +12,7 @@ import { checkAttributes, languageTag, themeRule, type AttributeRules } from '..
 import { localeContext, roomContext, type LocaleInfo } from '../context.js';
 import { SelectorController, type Equals } from '../controllers/selector.js';
 import { INTENT_OF, type MicseatEventDetails, type MicseatEventName } from '../events.js';
-import { stringsFor, type Strings } from '../i18n/strings.js';
+import { stringsFor, stringsLoading, type Strings } from '../i18n/strings.js';
 import { formatDuration } from '../i18n/format.js';
 import { controlStyles, themeStyles } from '../styles/theme.js';
 
@@ -127,6 +127,12 @@ export class MicseatElement extends LitElement {
     } finally {
       this.render = own;
     }
+  }
+
+  /** A language whose strings are fetched on demand (`zh`) renders once they are here, not in English first. */
+  protected override scheduleUpdate(): void | Promise<unknown> {
+    const loading = stringsLoading(this.locale);
+    return loading ? loading.then(() => super.scheduleUpdate()) : super.scheduleUpdate();
   }
 
   /** The properties refused in the current update (their bad value was put back). */

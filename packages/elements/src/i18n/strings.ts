@@ -1,7 +1,7 @@
 /**
  * Every user-visible string, typed. A table is a plain object: plain strings, or functions of
  * typed parameters (so a translation cannot forget a placeholder). English is the default;
- * `zh` is complete. Add a language with `registerStrings('fr', {...})`.
+ * `zh` is complete and loaded on demand. Add a language with `registerStrings('fr', {...})`.
  */
 import type { ErrorCode, MicReport, RoomMode } from '@micseat/core';
 
@@ -197,12 +197,21 @@ export interface Strings {
 }
 
 import { en } from './en.js';
-import { zh } from './zh.js';
 
-const tables = new Map<string, Strings>([
-  ['en', en],
-  ['zh', zh],
-]);
+const tables = new Map<string, Strings>([['en', en]]);
+
+/**
+ * Tables fetched on first use, by primary subtag: a page that never shows Chinese never downloads
+ * its ~3 kB (gzip). Until one arrives `stringsFor` answers English; the elements hold their
+ * rendering until it is here (`stringsLoading`), so no English flashes by.
+ */
+const onDemand: Readonly<Record<string, () => Promise<Strings>>> = {
+  zh: () => import('./zh.js').then((m) => m.zh),
+};
+const loading = new Map<string, Promise<void>>();
+
+const tagOf = (locale: string | undefined | null): string => (locale || 'en').toLowerCase();
+const primaryOf = (tag: string): string => tag.split('-')[0]!;
 
 /**
  * Adds or replaces a language (matched by its primary subtag, e.g. `fr` for `fr-CA`). TypeScript
@@ -220,10 +229,44 @@ export function registerStrings(lang: string, table: Strings): void {
   tables.set(lang.toLowerCase(), merged as unknown as Strings);
 }
 
-/** The table for a BCP 47 tag: an exact match, then the primary language, then English. */
+/**
+ * The table for a BCP 47 tag: an exact match, then the primary language, then English. A table
+ * loaded on demand (`zh`) is English until `loadStrings` (or an element showing it) fetched it.
+ */
 export function stringsFor(locale: string | undefined | null): Strings {
-  const tag = (locale || 'en').toLowerCase();
-  return tables.get(tag) ?? tables.get(tag.split('-')[0]!) ?? en;
+  const tag = tagOf(locale);
+  return tables.get(tag) ?? tables.get(primaryOf(tag)) ?? en;
+}
+
+/**
+ * Starts fetching the table `locale` needs when it is one loaded on demand and not here yet, and
+ * returns a promise of its arrival (a failed fetch leaves English, with a warning); `undefined`
+ * when there is nothing to wait for.
+ */
+export function stringsLoading(locale: string | undefined | null): Promise<void> | undefined {
+  const tag = tagOf(locale);
+  const primary = primaryOf(tag);
+  if (tables.has(tag) || tables.has(primary) || !Object.hasOwn(onDemand, primary)) return undefined;
+  let pending = loading.get(primary);
+  if (!pending) {
+    pending = onDemand[primary]!().then(
+      (table) => {
+        if (!tables.has(primary)) tables.set(primary, table);
+      },
+      (e: unknown) => {
+        console.warn(`micseat: the "${primary}" strings could not be loaded, so English is shown.`, e);
+        if (!tables.has(primary)) tables.set(primary, en);
+      },
+    );
+    loading.set(primary, pending);
+  }
+  return pending;
+}
+
+/** The table for `locale`, fetched first when it is one loaded on demand (`zh`). */
+export async function loadStrings(locale: string | undefined | null): Promise<Strings> {
+  await stringsLoading(locale);
+  return stringsFor(locale);
 }
 
 /** A localised message for a RoomError code, falling back to the authority's own message. */

@@ -16,7 +16,7 @@ import {
 import { localeContext, roomContext, type LocaleInfo } from '../context.js';
 import { SelectorController } from '../controllers/selector.js';
 import { trackRoomClock } from '../controllers/clock.js';
-import { errorText, stringsFor, type Strings } from '../i18n/strings.js';
+import { errorText, stringsFor, stringsLoading, type Strings } from '../i18n/strings.js';
 import { controlStyles, themeStyles } from '../styles/theme.js';
 import { roomStyles } from './micseat-room.styles.js';
 
@@ -115,6 +115,16 @@ export class MicseatRoom extends LitElement {
 
   get strings(): Strings {
     return stringsFor(this.locale);
+  }
+
+  /** A language whose strings are fetched on demand (`zh`): the room and its elements render once they are here. */
+  protected override scheduleUpdate(): void | Promise<unknown> {
+    const loading = stringsLoading(this.locale);
+    if (!loading) return super.scheduleUpdate();
+    return loading.then(() => {
+      this.localeProvider.setValue({ locale: this.locale, strings: this.strings });
+      super.scheduleUpdate();
+    });
   }
 
   /** Refusals of this room's own set-up attributes (`demo-room`…) are shown, not only logged. */
