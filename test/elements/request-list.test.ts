@@ -2,6 +2,7 @@ import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import { restoreAuthority, type Member, type RoomState, type SeatRequest } from '@micseat/core';
 import type { RequestList } from '@micseat/elements';
+import { VIRTUALIZE_FROM } from '@micseat/elements/request-list';
 import {
   closeRooms,
   ignoreResizeObserverLoop,
@@ -197,6 +198,24 @@ describe('<request-list>', () => {
     expect(focusedPart()).to.equal('accept');
     await sendKeys({ press: 'Enter' });
     await until(() => rows(list).length === 2);
+  });
+
+  it(`a queue shorter than ${VIRTUALIZE_FROM} is plain rows; a longer one loads the virtualizer then`, async () => {
+    const room = makeRoom({ seatCount: 9, maxPendingRequests: 1_000 });
+    const host = await room.join('alice', 'host', html`<request-list></request-list>`);
+    const list = listOf(host);
+    seedQueue(room, VIRTUALIZE_FROM - 1);
+    await until(() => rows(list).length === VIRTUALIZE_FROM - 1, 'every row of a short queue');
+    expect(list.shadowRoot!.querySelector('lit-virtualizer')).to.equal(null);
+    // Nothing asked for the virtualizer yet (this file runs in its own page; no earlier test had a long queue).
+    expect(customElements.get('lit-virtualizer')).to.equal(undefined);
+    seedQueue(room, 200);
+    await until(() => part(list, 'count')!.textContent === '200');
+    await until(() => list.shadowRoot!.querySelector('lit-virtualizer'), 'the virtualizer, once the queue is long');
+    await until(() => rows(list).length > 0);
+    expect(rows(list).length).to.be.lessThan(200);
+    expect(part(list, 'list')!.localName).to.equal('lit-virtualizer');
+    await expect(list).to.be.accessible();
   });
 
   it('10,000 pending requests: virtualized, fast first render, one added request is cheap, keyboard reaches the end', async () => {

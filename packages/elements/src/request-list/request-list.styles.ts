@@ -43,9 +43,12 @@ export const listStyles = css`
     display: flex;
     flex-direction: column;
   }
-  lit-virtualizer {
+  [part~='list'] {
     flex: 1 1 0;
     min-height: 0;
+    overflow: auto;
+  }
+  lit-virtualizer {
     contain: strict;
   }
   [part~='empty'] {

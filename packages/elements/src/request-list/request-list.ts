@@ -1,4 +1,3 @@
-import '@lit-labs/virtualizer';
 import type { LitVirtualizer } from '@lit-labs/virtualizer/LitVirtualizer.js';
 import {
   inboxItems,
@@ -10,6 +9,7 @@ import {
 } from '@micseat/core';
 import { html, nothing, type PropertyValues } from 'lit';
 import { query, state } from 'lit/decorators.js';
+import { repeat } from 'lit/directives/repeat.js';
 import { styleMap } from 'lit/directives/style-map.js';
 import { MicseatElement } from '../base/micseat-element.js';
 import { SelectorController, shallowEqual } from '../controllers/selector.js';
@@ -28,6 +28,23 @@ interface InboxView {
 }
 
 const EMPTY: InboxView = { items: [], recent: [], members: {}, busyAll: false };
+
+/**
+ * A queue this long or longer is virtualized; a shorter one is plain rows. The virtualizer
+ * (~9 kB gzip) is imported the first time a queue gets this long, so pages that never see a
+ * long queue never download it; meanwhile the first rows show plainly.
+ */
+export const VIRTUALIZE_FROM = 50;
+let virtualizer: Promise<void> | null = null;
+let virtualizerState: 'absent' | 'ready' | 'failed' = 'absent';
+const loadVirtualizer = (): Promise<void> =>
+  (virtualizer ??= import('@lit-labs/virtualizer').then(
+    () => void (virtualizerState = 'ready'),
+    (e: unknown) => {
+      virtualizerState = 'failed'; // every row rendered plainly: slower with thousands, nothing lost
+      console.warn('micseat: the virtualizer could not be loaded; <request-list> renders every row.', e);
+    },
+  ));
 
 /**
  * The host's live queue, first come first served: position, name, waiting time and time left
@@ -50,7 +67,7 @@ const EMPTY: InboxView = { items: [], recent: [], members: {}, busyAll: false };
  * @csspart accept-next - The "accept next" button.
  * @csspart accept-all - The "accept all" button.
  * @csspart reject-all - The "reject all" button.
- * @csspart list - The virtualized list.
+ * @csspart list - The list of requests (virtualized from VIRTUALIZE_FROM rows on).
  * @csspart row - One request.
  * @csspart position - Its place in the queue.
  * @csspart avatar - The requester's initials.
@@ -104,6 +121,8 @@ export class RequestList extends MicseatElement {
     this.hidden = !mayAnswerRequests(role);
     const count = this.inbox.value.items.length;
     this.setStates({ empty: count === 0, 'has-requests': count > 0 });
+    if (count >= VIRTUALIZE_FROM && virtualizerState === 'absent')
+      void loadVirtualizer().then(() => this.requestUpdate());
     if (count !== this.lastCount) {
       if (this.lastCount >= 0) this.announcement = count ? this.t.requestCount(count) : this.t.noRequests;
       this.lastCount = count;
@@ -151,15 +170,19 @@ export class RequestList extends MicseatElement {
 
   /** Scrolls row `index` into view and focuses its `part` button. */
   async focusRow(index: number, part = 'accept'): Promise<void> {
-    const v = this.virtualizer;
     const item = this.inbox.value.items[index];
-    if (!v || !item) return;
+    if (!item) return;
     // Rows are keyed by request id; indexes move as the queue changes, ids do not.
     const find = () =>
       this.renderRoot.querySelector<HTMLElement>(`[data-id="${CSS.escape(item.request.id)}"] [part~="${part}"]`);
     let el = find();
+    let scrolled = false;
     for (let i = 0; i < 20 && !el; i++) {
-      if (i === 0) v.element(index)?.scrollIntoView({ block: 'nearest' });
+      // A virtualized row out of view is not in the DOM until scrolled to (the virtualizer may still be arriving).
+      if (!scrolled && this.virtualizer) {
+        this.virtualizer.element(index)?.scrollIntoView({ block: 'nearest' });
+        scrolled = true;
+      }
       await new Promise((r) => requestAnimationFrame(r));
       el = find();
     }
@@ -239,7 +262,15 @@ export class RequestList extends MicseatElement {
         ${
           count === 0
             ? html`<div part="empty">${t.noRequests}</div>`
-            : html`<lit-virtualizer
+            : count < VIRTUALIZE_FROM || virtualizerState !== 'ready'
+              ? html`<div part="list" role="list" aria-label=${t.requests}>
+                ${repeat(
+                  count < VIRTUALIZE_FROM || virtualizerState === 'failed' ? items : items.slice(0, VIRTUALIZE_FROM),
+                  (item) => item.request.id,
+                  this.renderRow,
+                )}
+              </div>`
+              : html`<lit-virtualizer
               part="list"
               role="list"
               aria-label=${t.requests}
