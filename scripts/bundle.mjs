@@ -20,7 +20,9 @@ import { SOURCE_CONDITION } from './source-paths.mjs';
  * the mute rule, avatar rule, typed internal errors) added 2.8 kB gzip.
  */
 // +1 kB (issue #13, decided): the stage look and #13's fixes (the inspector left the bundle to pay for part).
-export const BUDGET_GZIP_KB = 85;
+// +1 kB (issues #10, #12): policy offers took it to 85.3; the on-demand paths (Chinese, the
+// virtualizer) add 0.4 here, where one file holds everything anyway (they save 10 kB elsewhere).
+export const BUDGET_GZIP_KB = 86;
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const kB = (n) => Math.round((n / 1024) * 10) / 10;
@@ -63,6 +65,32 @@ export const cssLiterals = {
   },
 };
 
+/**
+ * One file holds everything, so nothing is fetched on demand: the elements' dynamic imports (the
+ * Chinese table, the virtualizer) become static ones here. Left dynamic, esbuild would wrap each
+ * module they reach, lit included, in a lazy initialiser (+0.8 kB gzip for nothing).
+ */
+export function staticImports(code) {
+  let n = 0;
+  const hoisted = [];
+  const body = code.replace(/\bimport\((['"])([^'"]+)\1\)/g, (_, q, spec) => {
+    const name = `__onDemand${n++}`;
+    hoisted.push(`import * as ${name} from ${q}${spec}${q};`);
+    return `Promise.resolve(${name})`;
+  });
+  return n ? hoisted.join('\n') + '\n' + body : code;
+}
+
+const singleFile = {
+  name: 'squeeze-css-literals-single-file',
+  setup(b) {
+    b.onLoad({ filter: /packages[\\/]elements[\\/]src[\\/].*\.ts$/ }, (args) => ({
+      contents: staticImports(squeezeCss(readFileSync(args.path, 'utf8'))),
+      loader: 'ts',
+    }));
+  },
+};
+
 /** Builds the bundle to `outfile`; returns its sizes in kB and the modules that would leak LiveKit in. */
 export async function buildBundle({ outfile = join(root, 'dist/micseat.js') } = {}) {
   const result = await build({
@@ -82,7 +110,7 @@ export async function buildBundle({ outfile = join(root, 'dist/micseat.js') } = 
     conditions: [SOURCE_CONDITION, 'module'],
     metafile: true,
     logLevel: 'warning',
-    plugins: [cssLiterals],
+    plugins: [singleFile],
   });
   const leaked = Object.keys(result.metafile.inputs).filter((f) => /livekit-client|backend-livekit/.test(f));
   const bytes = readFileSync(outfile);
