@@ -3,7 +3,10 @@
  * "Muted by host", "Reserved for you"), long names shortened from their end (also right to
  * left), initials and colours that tell people apart, a mic badge clear of the initials.
  */
-import { expect, html } from '@open-wc/testing';
+import { expect, fixture, html } from '@open-wc/testing';
+import type { TemplateResult } from 'lit';
+import * as gridStories from '../../stories/mic-seat-grid.stories.js';
+import * as companionStories from '../../stories/companions.stories.js';
 import { setViewport } from '@web/test-runner-commands';
 import type { MicSeat } from '@micseat/elements';
 import { hueOf, initials } from '../../packages/elements/src/i18n/format.js';
@@ -116,6 +119,46 @@ describe('state text at realistic widths', () => {
     const digit = range.getBoundingClientRect();
     const chars = textRect(name);
     expect(digit.left - chars.left, 'the digit comes first').to.be.lessThan(2);
+  });
+});
+
+describe('countdowns on narrow seats (the six-seat grid stories, found by MICSEAT_VISUAL=all)', () => {
+  afterEach(async () => {
+    document.documentElement.dir = 'ltr';
+    document.documentElement.lang = 'en';
+    await setViewport({ width: 800, height: 600 });
+  });
+
+  for (const name of ['Reserved', 'Reconnecting'] as const) {
+    for (const width of [320, 390]) {
+      it(`${name} at ${width} px, en: a countdown of minutes stays inside its seat`, async () => {
+        await setViewport({ width, height: 900 });
+        document.documentElement.lang = 'en';
+        const el = await fixture<HTMLElement>(
+          (gridStories[name].render as unknown as (args: object) => TemplateResult)({}),
+        );
+        const seats = () =>
+          [...(el.querySelector('mic-seat-grid')?.shadowRoot?.querySelectorAll('mic-seat') ?? [])] as MicSeat[];
+        await until(
+          () => seats().some((s) => /^\d+:\d\d$|min, \d+ sec/.test(words(part(s, 'countdown')))),
+          'a long countdown',
+          8000,
+        );
+        expect(cutStateText(el)).to.deep.equal([]);
+      });
+    }
+  }
+
+  it('an invitation for you at 320 px, en: "Reserved for you" and its seconds stay inside the seat', async () => {
+    await setViewport({ width: 320, height: 900 });
+    document.documentElement.lang = 'en';
+    const el = await fixture<HTMLElement>(
+      (companionStories.InvitationPending.render as unknown as (args: object) => TemplateResult)({}),
+    );
+    const seats = () =>
+      [...(el.querySelector('mic-seat-grid')?.shadowRoot?.querySelectorAll('mic-seat') ?? [])] as MicSeat[];
+    await until(() => seats().some((s) => /\d/.test(words(part(s, 'countdown')))), 'a countdown', 8000);
+    expect(cutStateText(el)).to.deep.equal([]);
   });
 });
 

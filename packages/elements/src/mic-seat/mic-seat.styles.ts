@@ -237,7 +237,7 @@ export const seatStyles = css`
   }
   /* Narrow tiles: a state with a countdown keeps the countdown; its icon (clock, dashed ring) and
      the tile's accessible name say which state it is. */
-  @container micseat-seat (max-width: 88px) {
+  @container micseat-seat (max-width: 100px) {
     [part~='status'] {
       font-size: 0.8em;
     }

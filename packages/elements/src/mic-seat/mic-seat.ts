@@ -431,7 +431,9 @@ export class MicSeat extends MicseatElement {
     let nameShown: TemplateResult | string;
     let status: TemplateResult;
     const deadline = this.host ? (member?.graceUntil ?? null) : (v.seat?.deadline ?? null);
-    const left = deadline != null ? this.duration(this.clock.left(deadline)) : '';
+    // A minute or more as a clock ("1:59"): "1 min, 59 sec" is wider than a phone's seat tile.
+    const ms = deadline != null ? this.clock.left(deadline) : 0;
+    const left = deadline == null ? '' : ms >= 60_000 ? clockTime(ms) : this.duration(ms);
     const stateText = (text: string) => html`<span class="label" data-state-text>${text}</span>`;
     const countdown = html`<span part="countdown" data-state-text>${left}</span>`;
     const person = (m: Member) => (m.id === v.me ? this.withYou(m.name) : html`<span class="who">${m.name}</span>`);
@@ -537,4 +539,12 @@ declare global {
   interface HTMLElementTagNameMap {
     'mic-seat': MicSeat;
   }
+}
+
+/** `m:ss` (or `h:mm:ss`), rounded up like every countdown: 119 001 ms is "2:00". */
+function clockTime(ms: number): string {
+  const total = Math.ceil(ms / 1000);
+  const [h, m, sec] = [Math.floor(total / 3600), Math.floor((total % 3600) / 60), total % 60];
+  const two = (n: number) => String(n).padStart(2, '0');
+  return h > 0 ? `${h}:${two(m)}:${two(sec)}` : `${m}:${two(sec)}`;
 }

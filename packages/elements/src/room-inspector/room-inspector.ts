@@ -42,6 +42,7 @@ export class RoomInspector extends MicseatElement {
         border: 1px solid var(--_line);
         border-radius: var(--_radius-sm);
         background: var(--_surface-2);
+        color: var(--_ink);
         padding: 6px 10px;
       }
       [part~='summary'] {
