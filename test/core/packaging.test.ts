@@ -20,6 +20,7 @@ interface Pkg {
   files?: string[];
   sideEffects?: boolean | string[];
   dependencies?: Record<string, string>;
+  bin?: Record<string, string>;
 }
 
 test("tsconfig.json paths (read by tsx) are exactly the export maps' source entries", () => {
@@ -72,4 +73,30 @@ test('every public package exports built code with types, its sources only under
     }
   }
   assert.deepEqual(problems, []);
+});
+
+test("a package's commands (bin) are built files whose sources start with a shebang", () => {
+  const problems: string[] = [];
+  let commands = 0;
+  for (const { dir, pkg } of publicPackages() as { dir: string; pkg: Pkg }[]) {
+    for (const [name, target] of Object.entries(pkg.bin ?? {})) {
+      commands++;
+      const stem = /^\.\/dist\/(.+)\.js$/.exec(target)?.[1];
+      if (!stem) {
+        problems.push(`${pkg.name} bin ${name}: ${target} is not a built file in dist/`);
+        continue;
+      }
+      let source = '';
+      try {
+        source = readFileSync(join(root, 'packages', dir, 'src', `${stem}.ts`), 'utf8');
+      } catch {
+        problems.push(`${pkg.name} bin ${name}: src/${stem}.ts does not exist`);
+      }
+      // tsc keeps the shebang, so the built file runs as a command.
+      if (source && !source.startsWith('#!/usr/bin/env node\n'))
+        problems.push(`${pkg.name} bin ${name}: src/${stem}.ts has no shebang`);
+    }
+  }
+  assert.deepEqual(problems, []);
+  assert.ok(commands >= 1, 'the server package ships its command');
 });

@@ -4,7 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { AccessToken, TokenVerifier } from 'livekit-server-sdk';
-import { developmentAuthorize, MicseatService, type Authorize } from '@micseat/server';
+import { developmentAuthorize, MicseatService, optionsFromEnv, type Authorize } from '@micseat/server';
 import { dropPrefix, post, testPrefix } from './helpers.ts';
 
 const KEY = 'devkey';
@@ -175,5 +175,26 @@ describe('webhook endpoint', () => {
     const stale = await post(`${s.url}/webhook`, old, { authorization: await signedWebhook(old) });
     assert.equal(stale.status, 409);
     assert.equal(stale.body.error.code, 'replayed');
+  });
+});
+
+describe('configuration from the environment', () => {
+  const base = { LIVEKIT_URL: 'ws://lk:7880', LIVEKIT_API_KEY: KEY, LIVEKIT_API_SECRET: SECRET };
+  test('token budget and the proxy setting; a missing or bad value is a readable error', () => {
+    const o = optionsFromEnv({
+      ...base,
+      MICSEAT_TOKEN_BURST: '3',
+      MICSEAT_TOKEN_PER_MINUTE: '9',
+      MICSEAT_TRUST_PROXY: '1',
+    });
+    assert.deepEqual(o.tokenRate, { burst: 3, perMinute: 9 });
+    const req = { headers: { 'x-forwarded-for': '203.0.113.7, 10.0.0.1' }, socket: { remoteAddress: '10.0.0.1' } };
+    assert.equal(o.rateKey?.(req as never), '203.0.113.7');
+    assert.equal(optionsFromEnv(base).rateKey, undefined, 'the peer address unless told to trust a proxy');
+    assert.throws(() => optionsFromEnv({ LIVEKIT_URL: 'ws://lk' }), /LIVEKIT_API_KEY is required/);
+    assert.throws(
+      () => optionsFromEnv({ ...base, MICSEAT_LEASE_MS: 'soon' }),
+      /MICSEAT_LEASE_MS must be a whole number/,
+    );
   });
 });

@@ -1,12 +1,19 @@
+#!/usr/bin/env node
 /**
- * `node --import tsx packages/server/src/cli.ts`: runs one micseat service process configured by
+ * `micseat-server` (`npm run server` in the repository): runs one micseat service process configured by
  * environment variables (README.md). SIGTERM/SIGINT stop it cleanly (its rooms' leases are
  * released, so another process takes them over at once).
  */
 import { MicseatService } from './service.js';
 import { optionsFromEnv } from './config.js';
 
-const options = optionsFromEnv();
+let options: ReturnType<typeof optionsFromEnv>;
+try {
+  options = optionsFromEnv();
+} catch (e) {
+  console.error(`micseat-server: ${(e as Error).message} (the settings are listed in the package README)`);
+  process.exit(1);
+}
 const service = new MicseatService(options);
 await service.start();
 console.log(

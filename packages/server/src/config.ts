@@ -1,5 +1,13 @@
 /** Service options from environment variables (see README.md for the list). */
+import type { IncomingMessage } from 'node:http';
 import { developmentAuthorize, type ServiceOptions } from './service.js';
+
+/** The first address of X-Forwarded-For (the client, as the proxy saw it), else the peer's. */
+function forwardedFor(request: IncomingMessage): string {
+  const header = request.headers['x-forwarded-for'];
+  const first = (Array.isArray(header) ? header[0] : header)?.split(',')[0]?.trim();
+  return first || request.socket.remoteAddress || 'unknown';
+}
 
 export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): ServiceOptions {
   const need = (name: string): string => {
@@ -27,6 +35,9 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): ServiceOpt
     leaseMs: int('MICSEAT_LEASE_MS', 10_000),
     sweepMs: int('MICSEAT_SWEEP_MS', 5_000),
     capacity: int('MICSEAT_CAPACITY', 1_000),
+    tokenRate: { burst: int('MICSEAT_TOKEN_BURST', 20), perMinute: int('MICSEAT_TOKEN_PER_MINUTE', 60) },
+    // Behind a load balancer every request comes from it: spend the client's budget instead.
+    ...(env['MICSEAT_TRUST_PROXY'] === '1' ? { rateKey: forwardedFor } : {}),
     ...(env['MICSEAT_ALLOW_CAMERA'] === '1' ? { roomConfig: { allowCamera: true } } : {}),
     ...(dev ? { authorize: developmentAuthorize } : {}),
   };
