@@ -30,9 +30,12 @@ test('every entry stays within its gzip budget', async () => {
 test("a LiveKit listener's page loads no authority up front (the host's backend imports it)", async () => {
   const rows = await measured;
   const page = rows.find((r) => r.name.startsWith('LiveKit listener page'))!;
+  // Nor the authority's working room (draft.ts, its trees): a client only applies patches (patch.ts).
   assert.deepEqual(
     Object.keys(page.inputs).filter((f) =>
-      /core\/src\/authority\.ts|authority-host|backend-livekit\/src\/host\.ts/.test(f),
+      /core\/src\/authority|authority-host|backend-livekit\/src\/(host|rpc-server)\.ts|core\/src\/(draft|ptree)\.ts/.test(
+        f,
+      ),
     ),
     [],
   );

@@ -11,21 +11,8 @@
  */
 import type { RoomEvent } from './events.js';
 import { compareNumbers, compareStrings, PTree } from './ptree.js';
+import type { Patch } from './patch.js';
 import type { Invitation, Member, RoomConfig, RoomMode, RoomState, Seat, SeatRequest } from './schema.js';
-
-export interface Patch {
-  mode?: RoomMode;
-  ended?: boolean;
-  hostId?: string | null;
-  config?: RoomConfig;
-  seats?: Seat[];
-  members?: Member[];
-  membersRemoved?: string[];
-  requests?: SeatRequest[];
-  requestsRemoved?: string[];
-  invitations?: Invitation[];
-  invitationsRemoved?: string[];
-}
 
 type Rec<T> = Record<string, T>;
 
@@ -391,30 +378,4 @@ function split<T>(ids: Set<string>, tree: PTree<string, T>, out: (set: T[], del:
     else del.push(id);
   }
   out(set, del);
-}
-
-/** Applies a patch made by `Draft.finish` to a client's copy of the room (the copy at `version - 1`). */
-export function applyPatch(room: RoomState, patch: Patch, version: number, clock: number): RoomState {
-  const next: RoomState = { ...room, version, clock };
-  if (patch.mode !== undefined) next.mode = patch.mode;
-  if (patch.ended !== undefined) next.ended = patch.ended;
-  if (patch.hostId !== undefined) next.hostId = patch.hostId;
-  if (patch.config !== undefined) next.config = patch.config;
-  if (patch.seats) {
-    next.seats = room.seats.slice();
-    for (const s of patch.seats) next.seats[s.index] = s;
-  }
-  next.members = merge(room.members, patch.members, patch.membersRemoved);
-  next.requests = merge(room.requests, patch.requests, patch.requestsRemoved);
-  next.invitations = merge(room.invitations, patch.invitations, patch.invitationsRemoved);
-  return next;
-}
-
-function merge<T extends { id: string }>(rec: Rec<T>, set?: T[], del?: string[]): Rec<T> {
-  if (!set?.length && !del?.length) return rec;
-  const gone = del?.length ? new Set(del) : null;
-  const out: Rec<T> = Object.create(null); // keyed by user input: no prototype to reach
-  for (const k in rec) if (!gone?.has(k)) out[k] = rec[k]!;
-  for (const x of set ?? []) out[x.id] = x;
-  return out;
 }

@@ -5,6 +5,7 @@ export * from './avatar.js';
 export * from './schema.js';
 export * from './events.js';
 export * from './draft.js';
+export * from './patch.js';
 export * from './authority.js';
 export * from './policy.js';
 export * from './results.js';

@@ -3,7 +3,7 @@
  * `decode` validates everything and answers anything malformed with a typed error; it never throws.
  */
 import * as v from 'valibot';
-import type { Patch } from './draft.js';
+import type { Patch } from './patch.js';
 import { ERROR_CODES, fail, ok, type Result } from './errors.js';
 import { RoomEventSchema, type RoomEvent } from './events.js';
 import { LIMITS } from './limits.js';

@@ -2,7 +2,7 @@
  * A client's copy of the room, fed by snapshots and deltas in any order: old and duplicated
  * versions are ignored, a gap is reported so the caller asks for a snapshot.
  */
-import { applyPatch } from './draft.js';
+import { applyPatch } from './patch.js';
 import type { RoomEvent } from './events.js';
 import type { WireMessage } from './protocol.js';
 import type { RoomState } from './schema.js';

@@ -3,7 +3,8 @@
  * the room (resolved ids, mutes), rate windows; how a room is created, saved and restored.
  */
 import * as v from 'valibot';
-import { coreOf, emptyCore, materialize, type Due, type Patch, type RoomCore } from '../draft.js';
+import { coreOf, emptyCore, materialize, type Due, type RoomCore } from '../draft.js';
+import type { Patch } from '../patch.js';
 import { compareDue } from '../draft.js';
 import { fail, ok, type Result } from '../errors.js';
 import type { RoomEvent } from '../events.js';
