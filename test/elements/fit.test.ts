@@ -8,7 +8,7 @@ import type { TemplateResult } from 'lit';
 import * as gridStories from '../../stories/mic-seat-grid.stories.js';
 import * as companionStories from '../../stories/companions.stories.js';
 import { setViewport } from '@web/test-runner-commands';
-import type { MicSeat } from '@micseat/elements';
+import type { MicSeat, MicseatRoom } from '@micseat/elements';
 import { hueOf, initials } from '../../packages/elements/src/i18n/format.js';
 import {
   closeRooms,
@@ -119,6 +119,37 @@ describe('state text at realistic widths', () => {
     const digit = range.getBoundingClientRect();
     const chars = textRect(name);
     expect(digit.left - chars.left, 'the digit comes first').to.be.lessThan(2);
+  });
+});
+
+describe("the room's banner in Chinese, right to left", () => {
+  afterEach(async () => {
+    closeRooms();
+    document.documentElement.dir = 'ltr';
+  });
+
+  it('"正在连接…" keeps its ellipsis at the end of the words, not before them', async () => {
+    document.documentElement.dir = 'rtl';
+    const room = makeRoom();
+    await room.join('alice', 'host', html``);
+    room.memory.setFaults({ latencyMs: 1500 });
+    const el = await fixture<MicseatRoom>(
+      html`<micseat-room .backend=${room.memory.join('bob', 'audience')} lang="zh" name="Bob"></micseat-room>`,
+    );
+    await until(() => words(part(el, 'connection')) === '正在连接…', 'the banner');
+    const banner = part(el, 'connection')!;
+    const node = banner.firstChild?.nodeType === Node.TEXT_NODE ? banner.firstChild : banner.childNodes[1]!;
+    const text = node.textContent!;
+    const rectOf = (i: number) => {
+      const range = document.createRange();
+      range.setStart(node, i);
+      range.setEnd(node, i + 1);
+      return range.getBoundingClientRect();
+    };
+    const first = rectOf(text.indexOf('正'));
+    const dots = rectOf(text.indexOf('…'));
+    expect(dots.left, 'the ellipsis is drawn after (right of) the first character').to.be.greaterThan(first.left);
+    room.memory.setFaults({});
   });
 });
 

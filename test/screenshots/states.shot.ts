@@ -80,6 +80,7 @@ describe('screenshots of the main states', () => {
     [390, 'en', 'light', 'ltr'],
     [390, 'zh', 'dark', 'rtl'],
     [1280, 'en', 'dark', 'ltr'],
+    [1280, 'zh', 'light', 'ltr'],
   ] as const) {
     it(`${width} px ${lang} ${theme} ${dir}`, async () => {
       await setViewport({ width, height: 1800 });

@@ -13,6 +13,13 @@ export const roomStyles = css`
     border-radius: var(--micseat-room-radius, 0);
     color: var(--_ink);
   }
+  /* Each message takes the direction of its own words: Chinese in a right-to-left page keeps its
+     trailing "…" after the words (plain bidi would move it before them). */
+  [part='connection'],
+  [part='error'],
+  [part='attribute-error'] {
+    unicode-bidi: plaintext;
+  }
   [part='connection'] {
     position: absolute;
     inset-block-start: 8px;
