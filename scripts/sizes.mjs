@@ -13,30 +13,23 @@ import { cssLiterals } from './bundle.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
-/** The tags a listener's page uses (no request list, mode toggle, member list or inspector). */
-export const LISTENER_TAGS = [
-  'micseat-room',
-  'mic-seat-grid',
-  'mic-seat',
-  'cohost-request-button',
-  'mic-toggle',
-  'invitation-prompt',
-  'audio-unlock',
-];
-const listenerImports = LISTENER_TAGS.map((t) => `import '@micseat/elements/${t}';`).join('\n');
+/**
+ * A listener's page: @micseat/elements/listener (room, grid, seat, request button, mic toggle,
+ * invitation prompt, audio unlock; no moderator UI).
+ */
+const listenerImports = `import '@micseat/elements/listener';`;
 
 /**
- * budget: today's size plus a little room, enforced (growth is a decision, not an accident);
- * target: what issue #12 asks for. All kB gzip. `external` modules are not counted (the LiveKit
- * page's target is "livekit-client + 35 kB").
+ * budget: enforced, at what the entry measured when issue #12's structural work was done
+ * (on-demand Chinese and virtualizer, the host's authority and working room out of listeners'
+ * pages), rounded up to the next 0.5 kB: growth is a decision, not an accident.
+ * target: what issue #12 asks for; not met, and not reachable with the libraries the design
+ * names (docs/benchmarks.md has the arithmetic). All kB gzip. `external` modules are not counted
+ * (the LiveKit page's target is "livekit-client + 35 kB").
  */
 export const ENTRIES = [
-  // +1 kB each (issue #13, decided): the stage look (backdrop, wave, crown, seat chips), the menu
-  // controller, "Not in a room", a room's default layout, verdicts that fade, the People menu.
-  // +1 kB each (issue #10, decided): every offer decided by core's policy (elements/src/offers.ts,
-  // +0.4 kB) and the room element releasing its backend (+0.5 kB).
-  { name: 'all elements, no backend', code: `import '@micseat/elements';`, budget: 64.5, target: 45 },
-  { name: "a listener's elements", code: listenerImports, budget: 50, target: 30 },
+  { name: 'all elements, no backend', code: `import '@micseat/elements';`, budget: 54, target: 45 },
+  { name: "a listener's elements", code: listenerImports, budget: 47.5, target: 30 },
   {
     // What the page loads up front besides livekit-client (kept external, as the CDN build does):
     // the entry and the chunks it imports statically, each gzipped as it is downloaded. The host's
@@ -44,9 +37,7 @@ export const ENTRIES = [
     name: 'LiveKit listener page, over livekit-client',
     code: `${listenerImports}\nexport { LiveKitRoomBackend } from '@micseat/backend-livekit';`,
     external: ['livekit-client'],
-    // 61 → 64 (issue #8) → 65.5 (#13): measured then as the whole page minus livekit-client, with
-    // the authority inside; now what loads up front, without it.
-    budget: 65.5,
+    budget: 60,
     target: 35,
   },
 ];
@@ -90,14 +81,23 @@ export async function measure(entry) {
   let gzip = 0;
   let minified = 0;
   const inputs = {};
+  /** What is fetched later, if ever: { 'zh.ts': gzip kB }, named by its largest module. */
+  const onDemand = {};
   for (const f of r.outputFiles) {
     const rel = relative(root, f.path);
-    if (!upFront.has(rel)) continue;
-    gzip += gzipSync(f.contents, { level: 9 }).length;
+    const size = gzipSync(f.contents, { level: 9 }).length;
+    if (!upFront.has(rel)) {
+      const [largest] = Object.entries(outputs[rel].inputs).sort(
+        (a, b) => b[1].bytesInOutput - a[1].bytesInOutput,
+      )[0] ?? [rel];
+      if (size > 512) onDemand[largest.replace(/^.*node_modules\/|^packages\//, '')] = kB(size);
+      continue;
+    }
+    gzip += size;
     minified += f.contents.length;
     for (const [i, v] of Object.entries(outputs[rel].inputs)) inputs[i] = v.bytesInOutput;
   }
-  return { gzipKb: kB(gzip), minifiedKb: kB(minified), inputs, files: upFront.size };
+  return { gzipKb: kB(gzip), minifiedKb: kB(minified), inputs, files: upFront.size, onDemand };
 }
 
 export async function measureAll() {
@@ -113,6 +113,8 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     console.log(
       `size: ${r.name.padEnd(44)} ${String(r.gzipKb).padStart(6)} kB gzip${whole}, budget ${r.budget}, target ${r.target}`,
     );
+    const later = Object.entries(r.onDemand).map(([m, k]) => `${m} ${k}`);
+    if (later.length) console.log(`      on demand (kB gzip, by largest module): ${later.join(', ')}`);
     if (process.argv.includes('--json')) {
       console.log(
         JSON.stringify({
