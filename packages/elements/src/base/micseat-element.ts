@@ -4,6 +4,7 @@
  * dispatch a cancelable event, then (unless cancelled) send the intent to the room actor.
  * No element ever calls a backend.
  */
+import { steadyStyles } from '../styles/steady.js';
 import { consume } from '@lit/context';
 import type { RoomActor, RoomSnapshot } from '@micseat/core';
 import { html, LitElement, type PropertyValues } from 'lit';
@@ -58,7 +59,7 @@ function insideRoom(el: Element): boolean {
  * @cssproperty --micseat-transition - Transition timing (0s under reduced motion).
  */
 export class MicseatElement extends LitElement {
-  static override styles = [themeStyles, controlStyles];
+  static override styles = [themeStyles, controlStyles, steadyStyles];
 
   /** What each checked attribute accepts (subclasses add theirs). */
   static attributeRules: AttributeRules = { lang: languageTag(), theme: themeRule };

@@ -2,6 +2,7 @@ import { mayTakeGuestSeat, type MediaWanted, type MemberRole, type RoomError, ty
 import { css, html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { MicseatElement } from '../base/micseat-element.js';
+import { steady } from '../styles/steady.js';
 import { RoomClockController } from '../controllers/clock.js';
 import { SelectorController, shallowEqual } from '../controllers/selector.js';
 import { errorText } from '../i18n/strings.js';
@@ -82,8 +83,12 @@ export class CohostRequestButton extends MicseatElement {
         min-width: 12em;
       }
       [part~='status'] {
-        /* room for the one-line message and the small retry button: no shift between states */
-        min-height: 32px;
+        /* As wide as the button (never wider: what follows stays put), with room for two lines
+           and the small retry button: no shift between states. */
+        width: 0;
+        min-width: 100%;
+        min-height: max(32px, 2.6em);
+        line-height: 1.3;
         color: var(--_ink-2);
         font-size: 0.92em;
         display: flex;
@@ -358,7 +363,8 @@ export class CohostRequestButton extends MicseatElement {
             aria-busy=${busy ? 'true' : 'false'}
             @click=${disabled ? null : this.onClick}
           >
-            ${phase === 'on-seat' ? icons.x : phase === 'pending' ? icons.clock : icons.hand} ${label}
+            ${phase === 'on-seat' ? icons.x : phase === 'pending' ? icons.clock : icons.hand}
+            ${steady(label, [t.takeASeat, t.requestToSpeak, t.sending, t.cancelRequest, t.cancelling, t.preparing, t.rollingBack, t.leaveSeat])}
           </button>
           ${
             r.allowCamera && (phase === 'idle' || problem || phase === 'cancelled')

@@ -1,6 +1,7 @@
 import type { MicReport, RoomError } from '@micseat/core';
 import { css, html, type PropertyValues } from 'lit';
 import { MicseatElement } from '../base/micseat-element.js';
+import { steady } from '../styles/steady.js';
 import { shallowEqual } from '../controllers/selector.js';
 import { errorText } from '../i18n/strings.js';
 import { icons } from '../styles/icons.js';
@@ -119,7 +120,9 @@ export class MicToggle extends MicseatElement {
       <span part="track" aria-hidden="true"><span part="thumb">${view === 'on' ? icons.mic : icons.micOff}</span></span>
       <span part="label">
         <span>${t.microphone}</span>
-        <span part="hint" id="hint">${hint}${extra}</span>
+        <span part="hint" id="hint"
+          >${steady(hint, [t.micOn, t.micOff, t.micMutedByHost, t.micNoDevice, t.micDenied, t.micNeedSeat])}${extra}</span
+        >
       </span>
     </button>`;
   }

@@ -1,6 +1,7 @@
 import { mayChangeMode, type RoomMode } from '@micseat/core';
 import { css, html, type PropertyValues } from 'lit';
 import { MicseatElement } from '../base/micseat-element.js';
+import { steady } from '../styles/steady.js';
 import { shallowEqual } from '../controllers/selector.js';
 import { switchStyles } from '../styles/switch.js';
 
@@ -53,6 +54,7 @@ export class RoomModeToggle extends MicseatElement {
     const t = this.t;
     const { mode, mayToggle, connected, busy } = this.room.value;
     const disabled = !mayToggle || !connected;
+    const hint = (m: RoomMode) => `${t.modeName[m]}${t.dashSep}${mayToggle ? t.modeHint[m] : t.onlyHostSwitches}`;
     return html`<button
       part="base"
       role="switch"
@@ -65,7 +67,12 @@ export class RoomModeToggle extends MicseatElement {
       <span part="track" aria-hidden="true"><span part="thumb"></span></span>
       <span part="label">
         <span>${t.roomMode}</span>
-        <span part="hint" id="hint">${t.modeName[mode]}${t.dashSep}${mayToggle ? t.modeHint[mode] : t.onlyHostSwitches}</span>
+        <span part="hint" id="hint"
+          >${steady(
+            hint(mode),
+            (['free', 'request'] as const).map((m) => hint(m)),
+          )}</span
+        >
       </span>
     </button>`;
   }

@@ -68,6 +68,8 @@ export const roomStyles = css`
   }
   [part='default-layout'] {
     display: grid;
+    /* One column as wide as the room, never its content's min-content (seats would overflow a phone). */
+    grid-template-columns: minmax(0, 1fr);
     gap: var(--_gap);
     padding: var(--_gap);
   }

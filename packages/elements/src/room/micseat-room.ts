@@ -153,7 +153,10 @@ export class MicseatRoom extends LitElement {
       this.langObserver.observe(document.documentElement, { attributes: true, attributeFilter: ['lang'] });
     }
     if (this.backend && !this.actor) this.start();
-    this.bare = ![...this.childNodes].some((n) => n.nodeType === Node.ELEMENT_NODE || !!n.textContent?.trim());
+    // Only elements and words count (a framework's comment markers are not content).
+    this.bare = ![...this.childNodes].some(
+      (n) => n.nodeType === Node.ELEMENT_NODE || (n.nodeType === Node.TEXT_NODE && !!n.textContent?.trim()),
+    );
     this.localeProvider.setValue({ locale: this.locale, strings: this.strings });
   }
 
