@@ -364,7 +364,7 @@ export class CohostRequestButton extends MicseatElement {
             @click=${disabled ? null : this.onClick}
           >
             ${phase === 'on-seat' ? icons.x : phase === 'pending' ? icons.clock : icons.hand}
-            ${steady(label, [t.takeASeat, t.requestToSpeak, t.sending, t.cancelRequest, t.cancelling, t.preparing, t.rollingBack, t.leaveSeat])}
+            ${steady(label, [t.takeASeat, t.requestToSpeak, t.sending, t.cancelRequest, t.cancelling, t.preparing, t.leaveSeat])}
           </button>
           ${
             r.allowCamera && (phase === 'idle' || problem || phase === 'cancelled')

@@ -120,8 +120,9 @@ export class MicToggle extends MicseatElement {
       <span part="track" aria-hidden="true"><span part="thumb">${view === 'on' ? icons.mic : icons.micOff}</span></span>
       <span part="label">
         <span>${t.microphone}</span>
+        <!-- Sized for the everyday states; "permission denied" (long, rare) may widen it. -->
         <span part="hint" id="hint"
-          >${steady(hint, [t.micOn, t.micOff, t.micMutedByHost, t.micNoDevice, t.micDenied, t.micNeedSeat])}${extra}</span
+          >${steady(hint, [t.micOn, t.micOff, t.micMutedByHost, t.micNoDevice, t.micNeedSeat])}${extra}</span
         >
       </span>
     </button>`;
