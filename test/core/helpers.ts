@@ -21,11 +21,14 @@ export class Room {
   as(id: string, role: Caller['role'] = 'audience') {
     return { id, role };
   }
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read result values field by field
   run(caller: Caller, command: unknown): Result<any> {
     this.last = step(this.state, command, caller, this.now);
     this.state = this.last.state;
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- as above
     return this.last.result as Result<any>;
   }
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- as above
   ok(caller: Caller, command: unknown): any {
     const r = this.run(caller, command);
     if (!r.ok) assert.fail(`expected ok for ${JSON.stringify(command)}, got ${r.error.code}: ${r.error.message}`);
@@ -40,6 +43,7 @@ export class Room {
       assert.ok(r.error.message.length > 5, 'readable message');
     }
     assert.equal(this.state.room, before, 'a refusal leaves the room unchanged');
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- error details are free-form JSON
     return (r as { ok: false; error: { details?: any; message: string } }).error;
   }
   advance(ms: number) {

@@ -147,7 +147,7 @@ export function deepAll(root: Element | Document, selector: string): Element[] {
 }
 
 const describeEl = (el: Element) => {
-  let host: Node = el.getRootNode();
+  const host: Node = el.getRootNode();
   const owner = host instanceof ShadowRoot ? host.host.localName : 'document';
   return `<${owner}> "${words(el)}"`;
 };

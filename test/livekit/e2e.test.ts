@@ -348,7 +348,7 @@ for (const target of all) {
         );
         await waitFor('b hears a again', () => heard.state.peak > AUDIBLE, 15_000);
       } catch (e) {
-        throw new Error(`${(e as Error).message} (${seen()})`);
+        throw new Error(`${(e as Error).message} (${seen()})`, { cause: e });
       }
       heard.off();
     });

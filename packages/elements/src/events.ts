@@ -80,6 +80,6 @@ type MicseatDomEvents = { [K in MicseatEventName]: MicseatEvent<K> } & {
 };
 
 declare global {
-  // eslint-disable-next-line @typescript-eslint/no-empty-interface
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- only an interface merges into the DOM's event map
   interface HTMLElementEventMap extends MicseatDomEvents {}
 }

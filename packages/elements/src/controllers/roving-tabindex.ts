@@ -60,7 +60,7 @@ export class RovingTabindexController implements ReactiveController {
     const from = items.findIndex((item) => path.includes(item));
     if (from < 0) return;
     const rtl = getComputedStyle(this.host).direction === 'rtl';
-    let to = from;
+    let to: number;
     switch (e.key) {
       case 'ArrowRight':
         to = from + (rtl ? -1 : 1);
