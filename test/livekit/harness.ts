@@ -4,7 +4,7 @@
  */
 import type { MemberRole, RoomConfig } from '@micseat/core';
 import { LiveKitRoomBackend, type LiveKitBackendOptions, type SnapshotStore } from '@micseat/backend-livekit';
-import { token, uniqueRoom, type Grants, type Target } from './env.js';
+import { disconnectAll, targets, token, uniqueRoom, type Grants, type Target } from './env.js';
 
 export class MapStore implements SnapshotStore {
   readonly map = new Map<string, string>();
@@ -89,4 +89,33 @@ export function createLkRoom(target: Target, config?: Partial<RoomConfig>, hostI
     },
   };
   return room;
+}
+
+/**
+ * The server contract files (server-*.test.ts): their tests once per target (the real LiveKit
+ * server, or the one LIVEKIT_URL names), 40 s each, everyone disconnected after each test.
+ */
+export async function contractTests(body: (target: Target) => void): Promise<void> {
+  for (const target of await targets()) {
+    describe(`livekit-client against ${target.name}`, function () {
+      this.timeout(40_000);
+      afterEach(() => disconnectAll());
+      body(target);
+    });
+  }
+}
+
+/** The first `ev` from `emitter`, with its arguments; rejects after `timeoutMs`. */
+export function once<T extends unknown[]>(
+  emitter: { once(ev: string, cb: (...a: T) => void): unknown },
+  ev: string,
+  timeoutMs = 5000,
+): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`no ${ev} within ${timeoutMs} ms`)), timeoutMs);
+    emitter.once(ev, (...a: T) => {
+      clearTimeout(t);
+      resolve(a);
+    });
+  });
 }

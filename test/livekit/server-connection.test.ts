@@ -14,29 +14,11 @@ import {
   RemoteParticipant,
   RoomEvent,
 } from 'livekit-client';
-import { connect, disconnectAll, targets, token, uniqueRoom, waitFor } from './env.js';
+import { connect, token, uniqueRoom, waitFor } from './env.js';
+import { contractTests, once } from './harness.js';
 
-const all = await targets();
-
-function once<T extends unknown[]>(
-  emitter: { once(ev: string, cb: (...a: T) => void): unknown },
-  ev: string,
-  timeoutMs = 5000,
-): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`no ${ev} within ${timeoutMs} ms`)), timeoutMs);
-    emitter.once(ev, (...a: T) => {
-      clearTimeout(t);
-      resolve(a);
-    });
-  });
-}
-
-for (const target of all) {
-  describe(`livekit-client against ${target.name}`, function () {
-    this.timeout(40_000);
-    afterEach(() => disconnectAll());
-
+await contractTests((target) => {
+  {
     it('(a) participants see each other join and leave (server pkg/rtc/room.go:442 Join, :1537 broadcastParticipantState, :1407 RemoveParticipant)', async () => {
       const room = uniqueRoom('presence');
       const alice = await connect(target, 'alice', { room });
@@ -186,5 +168,5 @@ for (const target of all) {
       await new Promise((r) => setTimeout(r, 300));
       expect(got).to.deep.equal(['bob:ok']);
     });
-  });
-}
+  }
+});

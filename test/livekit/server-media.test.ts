@@ -7,38 +7,11 @@
  */
 import { expect } from '@open-wc/testing';
 import { LocalAudioTrack, RemoteAudioTrack, RemoteParticipant, RoomEvent, Track } from 'livekit-client';
-import {
-  connect,
-  disconnectAll,
-  targets,
-  uniqueRoom,
-  verifyWebhook,
-  waitFor,
-  waitForWebhook,
-  webhooksObservable,
-} from './env.js';
+import { connect, uniqueRoom, verifyWebhook, waitFor, waitForWebhook, webhooksObservable } from './env.js';
+import { contractTests, once } from './harness.js';
 
-const all = await targets();
-
-function once<T extends unknown[]>(
-  emitter: { once(ev: string, cb: (...a: T) => void): unknown },
-  ev: string,
-  timeoutMs = 5000,
-): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`no ${ev} within ${timeoutMs} ms`)), timeoutMs);
-    emitter.once(ev, (...a: T) => {
-      clearTimeout(t);
-      resolve(a);
-    });
-  });
-}
-
-for (const target of all) {
-  describe(`livekit-client against ${target.name}`, function () {
-    this.timeout(40_000);
-    afterEach(() => disconnectAll());
-
+await contractTests((target) => {
+  {
     it("(f) a subscriber hears the publisher's fake microphone (audio forwarded over real WebRTC)", async () => {
       const room = uniqueRoom('audio');
       const alice = await connect(target, 'alice', { room });
@@ -193,5 +166,5 @@ for (const target of all) {
         `[livekit-env] (g) webhook test not run against ${target.name}: its webhooks go to the server's own configured URL`,
       );
     }
-  });
-}
+  }
+});

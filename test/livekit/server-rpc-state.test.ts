@@ -7,30 +7,12 @@
  */
 import { expect } from '@open-wc/testing';
 import { DisconnectReason, RemoteParticipant, RoomEvent, RpcError, Track } from 'livekit-client';
-import { connect, disconnectAll, roomService, ServerCommandError, targets, token, uniqueRoom, waitFor } from './env.js';
+import { connect, roomService, ServerCommandError, token, uniqueRoom, waitFor } from './env.js';
+import { contractTests, once } from './harness.js';
 import { DataPacket, DataPacket_Kind, RpcRequest } from '@livekit/protocol';
 
-const all = await targets();
-
-function once<T extends unknown[]>(
-  emitter: { once(ev: string, cb: (...a: T) => void): unknown },
-  ev: string,
-  timeoutMs = 5000,
-): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`no ${ev} within ${timeoutMs} ms`)), timeoutMs);
-    emitter.once(ev, (...a: T) => {
-      clearTimeout(t);
-      resolve(a);
-    });
-  });
-}
-
-for (const target of all) {
-  describe(`livekit-client against ${target.name}`, function () {
-    this.timeout(40_000);
-    afterEach(() => disconnectAll());
-
+await contractTests((target) => {
+  {
     describe('(c) RPC', () => {
       it('a call succeeds, with the caller identity stamped by the server (client room/rpc/server/RpcServerManager.ts:63-92 acks at once, then answers)', async () => {
         const room = uniqueRoom('rpc');
@@ -292,5 +274,5 @@ for (const target of all) {
         expect((await kicked)[0]).to.equal(DisconnectReason.PARTICIPANT_REMOVED);
       });
     });
-  });
-}
+  }
+});
