@@ -7,6 +7,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { chromiumPath } from './scripts/chromium-path.mjs';
 import { liveKitPlugin } from './test/livekit/wtr-plugin.mjs';
+import { servicePlugin } from './test/livekit/service-plugin.mjs';
 import { SOURCE_CONDITION } from './scripts/source-paths.mjs';
 
 const tsconfig = fileURLToPath(new URL('./tsconfig.json', import.meta.url));
@@ -19,6 +20,8 @@ if (process.env.MICSEAT_VISUAL && !visualAll) throw new Error('MICSEAT_VISUAL mu
 const plugins = [
   esbuildPlugin({ ts: true, tsconfig, target: 'es2022' }),
   liveKitPlugin(),
+  // The room service (@micseat/server) with a LiveKit server of its own, on the first `svc:` command.
+  servicePlugin(),
   screenshotPlugin(
     process.env.MICSEAT_SCREENSHOTS_DIR ??
       fileURLToPath(new URL('./packages/elements/docs/screenshots', import.meta.url)),

@@ -1,7 +1,8 @@
 /**
  * The quickstart page (`npm run livekit`): one person per tab. It asks the quickstart's token
  * endpoint for this person's LiveKit token (`/token?room=…&as=…`, minted with livekit-server-sdk as
- * in packages/backend-livekit/README.md) and gives <micseat-room> a LiveKit backend.
+ * in packages/backend-livekit/README.md, or by the room service with `--server`) and gives
+ * <micseat-room> a LiveKit backend whose authority is the host's tab or the room service.
  */
 import '@micseat/elements';
 import type { MicseatRoom } from '@micseat/elements';
@@ -11,7 +12,10 @@ interface TokenAnswer {
   ok: true;
   url: string;
   token: string;
+  /** Who runs the room's authority: the host's tab, or the room service (`--server`). */
+  authority: 'host' | 'server';
   hostIdentity: string;
+  authorityIdentity?: string;
   identity: string;
   name: string;
   role: string;
@@ -34,9 +38,17 @@ if (!answer.ok) {
 } else {
   document.title = `${answer.name} (${answer.role}) — micseat on LiveKit`;
   document.getElementById('title')!.textContent = `${answer.name} (${answer.role}) in room “${q.get('room')}”`;
-  status.textContent = `LiveKit server ${answer.url}`;
+  status.textContent = `LiveKit server ${answer.url}${answer.authority === 'server' ? ', room service as the authority' : ''}`;
   const room = document.querySelector<MicseatRoom>('micseat-room')!;
   room.name = answer.name;
-  room.backend = new LiveKitRoomBackend({ url: answer.url, token: answer.token, hostIdentity: answer.hostIdentity });
+  room.backend =
+    answer.authority === 'server'
+      ? new LiveKitRoomBackend({
+          url: answer.url,
+          token: answer.token,
+          authority: 'server',
+          ...(answer.authorityIdentity ? { authorityIdentity: answer.authorityIdentity } : {}),
+        })
+      : new LiveKitRoomBackend({ url: answer.url, token: answer.token, hostIdentity: answer.hostIdentity });
   room.hidden = false;
 }

@@ -2,9 +2,11 @@
  * `npm run livekit` (scripts/livekit-quickstart.mjs): the command a web developer runs. It starts
  * the real LiveKit server, the page and the token endpoint, and prints one URL per person, host
  * first. Two Chromium pages join through those URLs: the listener asks for a seat, the host
- * accepts, the listener's microphone is published and the host subscribes to it.
+ * accepts, the listener's microphone is published and the host subscribes to it. With `--server`
+ * the room service (@micseat/server) is the authority: the same, and the room survives the
+ * host's tab closing.
  */
-import { after, before, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
@@ -12,31 +14,54 @@ import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 // @ts-expect-error plain .mjs script without types
 import { chromiumPath } from '../../scripts/chromium-path.mjs';
 
-let child: ChildProcess;
 let browser: Browser;
-const people: { name: string; role: string; url: string }[] = [];
-let output = '';
 
-before(async () => {
+interface Quickstart {
+  child: ChildProcess;
+  people: { name: string; role: string; url: string }[];
+  output: string;
+}
+
+/** Runs `npm run livekit -- <args>` until it has printed its URLs. */
+async function startCommand(args: string[]): Promise<Quickstart> {
   // Port 0: a free port, so this test never collides with a quickstart someone is running.
-  child = spawn('npm', ['run', 'livekit', '--', '--port', '0', '--room', 'qs-test', '--listeners', '2'], {
+  const child = spawn('npm', ['run', 'livekit', '--', '--port', '0', ...args], {
     detached: true, // its own process group, stopped as one below
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  child.stderr!.on('data', (d) => (output += d));
+  const qs: Quickstart = { child, people: [], output: '' };
+  child.stderr!.on('data', (d) => (qs.output += d));
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no URLs printed within 180 s:\n${output}`)), 180_000);
-    child.once('exit', (code) => reject(new Error(`npm run livekit exited (${code}):\n${output}`)));
+    const timer = setTimeout(() => reject(new Error(`no URLs printed within 180 s:\n${qs.output}`)), 180_000);
+    child.once('exit', (code) => reject(new Error(`npm run livekit exited (${code}):\n${qs.output}`)));
     createInterface({ input: child.stdout! }).on('line', (line) => {
-      output += `${line}\n`;
+      qs.output += `${line}\n`;
       const m = /^\s+(\S+) \((\w+)\)\s+(http:\/\/127\.0\.0\.1:\d+\/\S+)$/.exec(line);
-      if (m) people.push({ name: m[1]!, role: m[2]!, url: m[3]! });
+      if (m) qs.people.push({ name: m[1]!, role: m[2]!, url: m[3]! });
       if (/^Ctrl-C stops/.test(line)) {
         clearTimeout(timer);
         resolve();
       }
     });
   });
+  return qs;
+}
+
+async function stopCommand(qs: Quickstart | undefined): Promise<void> {
+  const child = qs?.child;
+  if (child?.pid && child.exitCode === null) {
+    const exited = new Promise((r) => child.once('exit', r));
+    process.kill(-child.pid, 'SIGTERM');
+    await exited;
+  }
+}
+
+let plain: Quickstart;
+let people: Quickstart['people'];
+
+before(async () => {
+  plain = await startCommand(['--room', 'qs-test', '--listeners', '2']);
+  people = plain.people;
   browser = await puppeteer.launch({
     executablePath: chromiumPath(),
     headless: true,
@@ -53,11 +78,7 @@ before(async () => {
 
 after(async () => {
   await browser?.close();
-  if (child?.pid && child.exitCode === null) {
-    const exited = new Promise((r) => child.once('exit', r));
-    process.kill(-child.pid, 'SIGTERM');
-    await exited;
-  }
+  await stopCommand(plain);
 });
 
 /** Evaluates `probe` in the page until it returns something truthy. */
@@ -77,27 +98,29 @@ test('it prints one URL per person, the host first', () => {
       ['Bob', 'audience'],
     ],
   );
-  assert.match(output, /LiveKit server at ws:\/\/127\.0\.0\.1:\d+/);
+  assert.match(plain.output, /LiveKit server at ws:\/\/127\.0\.0\.1:\d+/);
 });
 
-test('two Chromium pages join through the printed URLs: request, accept, the listener speaks, the host hears it', async () => {
-  type Room = HTMLElement & {
-    actor?: {
-      getSnapshot(): {
-        value: unknown;
-        context: {
-          room: {
-            members: Record<string, unknown>;
-            requests: Record<string, { status: string }>;
-            seats: { userId: string | null }[];
-          } | null;
-          request?: { getSnapshot(): { value: unknown } };
-        };
+type Room = HTMLElement & {
+  actor?: {
+    getSnapshot(): {
+      value: unknown;
+      context: {
+        room: {
+          members: Record<string, unknown>;
+          requests: Record<string, { status: string }>;
+          seats: { userId: string | null }[];
+        } | null;
+        request?: { getSnapshot(): { value: unknown } };
       };
-      send(e: unknown): void;
     };
-    backend?: { media: { subscribed: string[]; onLevels(l: (levels: Map<string, number>) => void): void } };
+    send(e: unknown): void;
   };
+  backend?: { media: { subscribed: string[]; onLevels(l: (levels: Map<string, number>) => void): void } };
+};
+
+/** The host and Ann open their URLs; Ann asks through the request button, the host accepts and hears her. */
+async function requestAcceptHeard(people: Quickstart['people']): Promise<{ host: Page; ann: Page }> {
   const host = await browser.newPage();
   await host.goto(people[0]!.url);
   await until(
@@ -153,6 +176,12 @@ test('two Chromium pages join through the printed URLs: request, accept, the lis
       .actor!.getSnapshot()
       .context.room!.seats.some((s) => s.userId === 'ann'),
   );
+  return { host, ann };
+}
+
+test('two Chromium pages join through the printed URLs: request, accept, the listener speaks, the host hears it', async () => {
+  const { host, ann } = await requestAcceptHeard(people);
+  await Promise.all([host.close(), ann.close()]);
 });
 
 test('the token endpoint answers bad input with typed errors', async () => {
@@ -205,4 +234,39 @@ test('the token endpoint answers bad input with typed errors', async () => {
     assert.equal(r.body.error!.code, code, path);
     assert.ok(r.body.error!.message.length > 0, path);
   }
+});
+
+describe('npm run livekit -- --server: the room service is the authority', () => {
+  let served: Quickstart | undefined;
+  before(async () => {
+    served = await startCommand(['--server', '--room', 'qs-server', '--listeners', '1']);
+  });
+  after(() => stopCommand(served));
+
+  test('it says the room service runs the room; listener tokens do not publish', async () => {
+    assert.match(served!.output, /room service \(server authority\) at http:\/\/127\.0\.0\.1:\d+/);
+    const base = new URL(served!.people[0]!.url).origin;
+    const r = await fetch(`${base}/token?room=qs-server&as=ann`);
+    const body = (await r.json()) as { ok: boolean; token: string; authority: string; authorityIdentity: string };
+    assert.equal(body.authority, 'server');
+    assert.equal(body.authorityIdentity, 'micseat-authority');
+    const claims = JSON.parse(Buffer.from(body.token.split('.')[1]!, 'base64url').toString()) as {
+      video: Record<string, unknown>;
+    };
+    assert.equal(claims.video['canPublish'], false);
+    assert.equal(claims.video['canUpdateOwnMetadata'], false);
+  });
+
+  test('request, accept, heard; then the host’s tab closes and Ann’s page shows “Host away”', async () => {
+    const { host, ann } = await requestAcceptHeard(served!.people);
+    await host.close();
+    await until(
+      ann,
+      'Ann sees “Host away”',
+      () =>
+        document.querySelector('micseat-room')?.shadowRoot?.querySelector('[part="host-away"]')?.textContent?.trim() ===
+        'Host away',
+    );
+    await ann.close();
+  });
 });

@@ -6,7 +6,7 @@ import { expect } from '@open-wc/testing';
 import type { RoomState } from '@micseat/core';
 import type { LiveKitRoomBackend } from '@micseat/backend-livekit';
 import { Track, type RemoteVideoTrack } from 'livekit-client';
-import { AUDIBLE, targets, waitFor } from './env.js';
+import { AUDIBLE, ear, targets, waitFor } from './env.js';
 import { createLkRoom, MapStore, type LkRoom } from './harness.js';
 
 /** A store that counts its writes. */
@@ -19,16 +19,6 @@ class CountingStore extends MapStore {
 }
 
 const all = await targets();
-
-/** Tracks the loudest level `listener` hears from `speaker`, and the newest level map. */
-function ear(listener: LiveKitRoomBackend, speaker: string) {
-  const state = { peak: 0, now: 0 };
-  const off = listener.media.onLevels((levels) => {
-    state.now = levels.get(speaker) ?? 0;
-    state.peak = Math.max(state.peak, state.now);
-  });
-  return { state, off };
-}
 
 const seatOf = (room: RoomState | null, id: string) => room?.seats.find((s) => s.userId === id)?.index ?? -1;
 

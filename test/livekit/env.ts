@@ -233,6 +233,19 @@ export async function disconnectAll(): Promise<void> {
  */
 export const AUDIBLE = 0.01;
 
+/** Tracks the loudest level `listener` hears from `speaker`, and the newest one (call `off()` after). */
+export function ear(
+  listener: { media: { onLevels(l: (levels: ReadonlyMap<string, number>) => void): () => void } },
+  speaker: string,
+) {
+  const state = { peak: 0, now: 0 };
+  const off = listener.media.onLevels((levels) => {
+    state.now = levels.get(speaker) ?? 0;
+    state.peak = Math.max(state.peak, state.now);
+  });
+  return { state, off };
+}
+
 /** Resolves when `check()` is truthy (polled), or rejects after `timeoutMs` naming `what`. */
 export async function waitFor<T>(
   what: string,

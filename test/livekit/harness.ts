@@ -53,6 +53,13 @@ export interface LkRoom {
   close(): Promise<void>;
 }
 
+/** Connects and joins `backend` as `name`; throws (naming the error) when it cannot. */
+export async function connectOrThrow(backend: LiveKitRoomBackend, name: string): Promise<LiveKitRoomBackend> {
+  const r = await backend.connect({ name });
+  if (!r.ok) throw new Error(`${backend.identity} could not join: ${r.error.code} ${r.error.message}`);
+  return backend;
+}
+
 export function createLkRoom(target: Target, config?: Partial<RoomConfig>, hostIdentity = 'c-host'): LkRoom {
   const name = uniqueRoom('micseat');
   const store = new MapStore();
@@ -79,10 +86,7 @@ export function createLkRoom(target: Target, config?: Partial<RoomConfig>, hostI
       return b;
     },
     async join(identity, role, displayName, extra) {
-      const b = await room.make(identity, role, extra);
-      const r = await b.connect({ name: displayName ?? identity });
-      if (!r.ok) throw new Error(`${identity} could not join: ${r.error.code} ${r.error.message}`);
-      return b;
+      return connectOrThrow(await room.make(identity, role, extra), displayName ?? identity);
     },
     async close() {
       await Promise.all(backends.splice(0).map((b) => b.disconnect()));

@@ -1,8 +1,14 @@
 /**
- * LiveKitRoomBackend: the RoomBackend contract over a livekit-client Room, in host-authority
- * mode. The participant whose identity is `hostIdentity` runs the authority (LiveKitAuthority)
- * and talks to it directly; everyone else sends commands to the host by RPC and keeps a
- * RoomReplica fed by deltas (reliable data, topic 'micseat') and snapshots (RPC, in pages).
+ * LiveKitRoomBackend: the RoomBackend contract over a livekit-client Room.
+ *
+ * - Host-authority mode (`authority: 'host'`, the default): the participant whose identity is
+ *   `hostIdentity` runs the authority (LiveKitAuthority) and talks to it directly; everyone
+ *   else sends commands to the host by RPC and keeps a RoomReplica fed by deltas (reliable
+ *   data, topic 'micseat') and snapshots (RPC, in pages).
+ * - Server-authority mode (`authority: 'server'`): the room's service (@micseat/server, the
+ *   participant `authorityIdentity`) runs the authority; every client, the host included, is a
+ *   replica that calls it. Publishing needs the server's grant (see LiveKitMedia).
+ *
  * Every method resolves; failures are typed results.
  */
 import {
@@ -50,13 +56,34 @@ import {
   rpcFailure,
 } from './rpc.js';
 
+/** Who runs the room's authority: the host's browser, or the room's service (@micseat/server). */
+export type LiveKitAuthorityHome = 'host' | 'server';
+
+/** The identity @micseat/server joins each room with (its `AUTHORITY_IDENTITY`). */
+export const DEFAULT_AUTHORITY_IDENTITY = 'micseat-authority';
+
 export interface LiveKitBackendOptions {
   /** ws(s):// URL of the LiveKit server. */
   url: string;
   /** Access token (see the README recipe). Its identity is this client's identity. */
   token: string;
-  /** The identity that hosts the room and runs its authority (the token minter decides who gets it). */
-  hostIdentity: string;
+  /**
+   * Who runs the room's authority (default 'host'). 'server': the room's service does; the host
+   * is a participant like any other, with the host role its token carries.
+   */
+  authority?: LiveKitAuthorityHome;
+  /**
+   * Host-authority mode (required there): the identity that hosts the room and runs its
+   * authority (the token minter decides who gets it). Not used with `authority: 'server'`.
+   */
+  hostIdentity?: string;
+  /** Server-authority mode: the service's identity in the room (default 'micseat-authority'). */
+  authorityIdentity?: string;
+  /**
+   * Server-authority mode: how long a seated client waits for the server to grant publish
+   * before opening the mic fails with `timeout` (default 8,000 ms).
+   */
+  grantWaitMs?: number;
   /** Room configuration, used by the host when it creates the room. */
   config?: RoomConfigInput;
   /** Where the host saves the room for a reload (default sessionStorage; null = nowhere). */
@@ -67,7 +94,11 @@ export interface LiveKitBackendOptions {
   saveEveryMs?: number;
   /** Give up on a command after this long (default 10,000 ms; LiveKit's floor is 8,000). */
   commandTimeoutMs?: number;
-  /** How long to wait for the host to appear before calling it unreachable (default 4,000 ms: a real server announces a returning host within ~3 s). */
+  /**
+   * How long to wait for the authority to appear before calling it unreachable (default
+   * 4,000 ms for a host: a real server announces a returning host within ~3 s; 10,000 ms for
+   * the service, which joins a new room after LiveKit's `room_started` webhook or its sweep).
+   */
   hostWaitMs?: number;
   /** How often the host announces its version (default 2,000 ms). */
   beaconMs?: number;
@@ -80,8 +111,9 @@ export interface LiveKitBackendOptions {
 }
 
 /** Reads the identity (`sub`) of a LiveKit JWT without verifying it (the server does that). */
-export function identityOfToken(token: string): string {
+export function identityOfToken(token: string | undefined): string {
   try {
+    if (typeof token !== 'string') return '';
     const part = token.split('.')[1] ?? '';
     const json = atob(
       part
@@ -123,23 +155,43 @@ export class LiveKitRoomBackend implements RoomBackend {
   private readonly opts: Required<
     Pick<LiveKitBackendOptions, 'commandTimeoutMs' | 'hostWaitMs' | 'beaconMs' | 'storageKeyPrefix'>
   >;
+  /** Where the authority runs. */
+  readonly authorityHome: LiveKitAuthorityHome;
+  /** The identity commands go to and deltas come from: the host, or the room's service. */
+  readonly authorityIdentity: string;
+  /** How errors name the authority ("The host", "The room's service"). */
+  private readonly peer: string;
 
   constructor(private readonly options: LiveKitBackendOptions) {
-    this._identity = identityOfToken(options.token);
+    // Bad options are reported by connect() as a typed error, never thrown here.
+    this._identity = identityOfToken(options?.token);
+    this.authorityHome = options?.authority === 'server' ? 'server' : 'host';
+    const server = this.authorityHome === 'server';
+    this.authorityIdentity = server
+      ? (options.authorityIdentity ?? DEFAULT_AUTHORITY_IDENTITY)
+      : (options?.hostIdentity ?? '');
+    this.peer = server ? "The room's service" : 'The host';
     this.opts = {
-      commandTimeoutMs: options.commandTimeoutMs ?? 10_000,
-      hostWaitMs: options.hostWaitMs ?? 4_000,
-      beaconMs: options.beaconMs ?? 2_000,
-      storageKeyPrefix: options.storageKeyPrefix ?? 'micseat:livekit:',
+      commandTimeoutMs: options?.commandTimeoutMs ?? 10_000,
+      hostWaitMs: options?.hostWaitMs ?? (server ? 10_000 : 4_000),
+      beaconMs: options?.beaconMs ?? 2_000,
+      storageKeyPrefix: options?.storageKeyPrefix ?? 'micseat:livekit:',
     };
-    this.media = new LiveKitMedia(() => this._identity);
+    this.media = new LiveKitMedia(() => this._identity, server ? { grantWaitMs: options.grantWaitMs ?? 8_000 } : null);
   }
 
   get identity(): string {
     return this._identity;
   }
+  /** True on the host: in host-authority mode the one running the authority; else the room's `hostId`. */
   get isHost(): boolean {
-    return this._identity === this.options.hostIdentity;
+    return this.authorityHome === 'server'
+      ? !!this._identity && this.replica.room?.hostId === this._identity
+      : this._identity === this.options.hostIdentity;
+  }
+  /** This client runs the room's authority (the host, in host-authority mode). */
+  private get runsAuthority(): boolean {
+    return this.authorityHome === 'host' && this._identity === this.options.hostIdentity;
   }
   get room(): RoomState | null {
     return this.authority ? this.authority.state : this.replica.room;
@@ -151,6 +203,11 @@ export class LiveKitRoomBackend implements RoomBackend {
   async connect(join: JoinOptions): Promise<Result<RoomState>> {
     if (this._status === 'connecting' || this._status === 'connected')
       return fail('invalid-command', 'Already connected.');
+    const refused = this.checkOptions();
+    if (refused) {
+      this.setStatus('disconnected', refused);
+      return { ok: false, error: refused };
+    }
     this.setStatus('connecting');
     this.joinOptions = join;
     const lk = new Room({ adaptiveStream: false, dynacast: false, ...this.options.roomOptions });
@@ -161,7 +218,7 @@ export class LiveKitRoomBackend implements RoomBackend {
     lk.on(RoomEvent.Reconnected, () => this.onReconnected());
     lk.on(RoomEvent.Disconnected, () => this.onDisconnected());
     // Fetched while the connection is made (the token names its identity already).
-    const hostModule = this.isHost ? import('./host.js') : null;
+    const hostModule = this.runsAuthority ? import('./host.js') : null;
     hostModule?.catch(() => undefined); // awaited below; not "unhandled" if connecting fails first
     try {
       await lk.connect(this.options.url, this.options.token, { ...this.options.connectOptions, autoSubscribe: false });
@@ -181,7 +238,7 @@ export class LiveKitRoomBackend implements RoomBackend {
     this.media.attach(lk);
 
     const joinCommand: Command = { type: 'join', name: join.name, ...(join.avatar ? { avatar: join.avatar } : {}) };
-    if (this.isHost) {
+    if (this.runsAuthority) {
       const { LiveKitAuthority, roleFromToken } = await (hostModule ?? import('./host.js'));
       if (this.gone(lk)) return fail('disconnected', 'Disconnected while connecting.');
       const authority = new LiveKitAuthority(lk, {
@@ -253,11 +310,12 @@ export class LiveKitRoomBackend implements RoomBackend {
       void this.call(lk, METHOD_COMMAND, text.value, deadline).then(async (answer) => {
         if (!answer.ok) return settle(answer);
         const envelope = parseAnswer(answer.value);
-        if (!envelope) return settle(fail('malformed', 'The host answered with something unreadable.'));
+        if (!envelope) return settle(fail('malformed', `${this.peer} answered with something unreadable.`));
         const decoded = decode(envelope.res);
         if (!decoded.ok) return settle(decoded);
         const m = decoded.value;
-        if (m.t !== 'res' || m.id !== id) return settle(fail('malformed', 'The host answered with something else.'));
+        if (m.t !== 'res' || m.id !== id)
+          return settle(fail('malformed', `${this.peer} answered with something else.`));
         await this.caughtUp(envelope.at);
         settle(m.res as Result);
       });
@@ -269,22 +327,24 @@ export class LiveKitRoomBackend implements RoomBackend {
    * the host is briefly absent or this client is reconnecting, until `deadline`.
    */
   private async call(lk: Room, method: string, payload: string, deadline: number): Promise<Result<string>> {
-    let last: Result<string> = fail('host-unreachable', 'The host is not in the room.');
+    let last: Result<string> = fail('host-unreachable', `${this.peer} is not in the room.`, {
+      identity: this.authorityIdentity,
+    });
     for (let attempt = 0; attempt < 3; attempt++) {
       const present = await this.waitForHost(lk, Math.min(this.opts.hostWaitMs, deadline - Date.now()));
       if (!present) return last;
       const left = deadline - Date.now();
-      if (left <= 0) return fail('timeout', 'The host did not answer in time.');
+      if (left <= 0) return fail('timeout', `${this.peer} did not answer in time.`);
       try {
         const answer = await lk.localParticipant.performRpc({
-          destinationIdentity: this.options.hostIdentity,
+          destinationIdentity: this.authorityIdentity,
           method,
           payload,
           responseTimeout: Math.max(8_000, left),
         });
         return ok(answer);
       } catch (e) {
-        last = rpcFailure(e);
+        last = rpcFailure(e, this.peer);
         const code = (e as { code?: number }).code;
         // A reconnect of this client fails in-flight calls with 1503 though the host is there.
         const retry = code === 1503 || code === 1505;
@@ -315,7 +375,7 @@ export class LiveKitRoomBackend implements RoomBackend {
 
   private async waitForHost(lk: Room, ms: number): Promise<boolean> {
     const until = Date.now() + Math.max(0, ms);
-    while (!lk.remoteParticipants.has(this.options.hostIdentity)) {
+    while (!lk.remoteParticipants.has(this.authorityIdentity)) {
       if (Date.now() >= until || this._status === 'disconnected') return false;
       await sleep(50);
     }
@@ -339,7 +399,7 @@ export class LiveKitRoomBackend implements RoomBackend {
       const first = await this.call(lk, METHOD_SYNC, text.value, deadline);
       if (!first.ok) return void (result = first);
       const page0 = parsePage(first.value);
-      if (!page0) return void (result = fail('malformed', 'The host sent an unreadable snapshot page.'));
+      if (!page0) return void (result = fail('malformed', `${this.peer} sent an unreadable snapshot page.`));
       if (page0.pages === 0) return; // up to date
       const parts = [page0.data];
       for (let i = 1; i < page0.pages && i < MAX_PAGES; i++) {
@@ -376,8 +436,8 @@ export class LiveKitRoomBackend implements RoomBackend {
   }
 
   private onData(payload: Uint8Array, participant: RemoteParticipant | undefined, topic: string | undefined): void {
-    // Only the host speaks for the room; the server stamps the sender's identity.
-    if (topic !== DATA_TOPIC || this.authority || participant?.identity !== this.options.hostIdentity) return;
+    // Only the authority (host or service) speaks for the room; the server stamps the sender's identity.
+    if (topic !== DATA_TOPIC || this.authority || participant?.identity !== this.authorityIdentity) return;
     if (this.options.dropIncomingData && Math.random() < this.options.dropIncomingData) {
       this.stats.droppedData++;
       return;
@@ -452,6 +512,32 @@ export class LiveKitRoomBackend implements RoomBackend {
     this.setStatus('disconnected', error);
     void this.disconnect();
     return { ok: false, error };
+  }
+
+  /** Options that cannot work, as a typed error (checked before anything connects). */
+  private checkOptions(): RoomError | null {
+    const o = this.options as Partial<LiveKitBackendOptions> | undefined;
+    const bad = (message: string, field: string): RoomError => ({
+      code: 'invalid-command',
+      message,
+      details: { field },
+    });
+    if (!o || typeof o !== 'object') return bad('LiveKitRoomBackend needs options { url, token, … }.', 'options');
+    if (o.authority !== undefined && o.authority !== 'host' && o.authority !== 'server')
+      return bad(`authority must be 'host' or 'server', not ${JSON.stringify(o.authority)}.`, 'authority');
+    if (typeof o.url !== 'string' || !/^wss?:\/\//.test(o.url))
+      return bad('url must be the ws(s):// URL of the LiveKit server.', 'url');
+    if (typeof o.token !== 'string' || !o.token) return bad('token must be a LiveKit access token.', 'token');
+    if (this.authorityHome === 'host' && (typeof o.hostIdentity !== 'string' || !o.hostIdentity))
+      return bad(
+        "hostIdentity is required when the host runs the authority (or pass authority: 'server').",
+        'hostIdentity',
+      );
+    if (this.authorityHome === 'server' && (typeof this.authorityIdentity !== 'string' || !this.authorityIdentity))
+      return bad('authorityIdentity must be the identity of the room service.', 'authorityIdentity');
+    if (o.grantWaitMs !== undefined && !(Number.isFinite(o.grantWaitMs) && o.grantWaitMs >= 0))
+      return bad('grantWaitMs must be a number of milliseconds ≥ 0.', 'grantWaitMs');
+    return null;
   }
 
   private nextId(): string {

@@ -2,6 +2,8 @@
  * @micseat/backend-livekit — micseat rooms over LiveKit (livekit-client is a peer dependency).
  *
  *   const backend = new LiveKitRoomBackend({ url, token, hostIdentity: 'alice' });
+ *   // or, with the room service (@micseat/server) as the authority:
+ *   const backend = new LiveKitRoomBackend({ url, token, authority: 'server' });
  *   await backend.connect({ name: 'Alice' });
  *
  * The host's authority is not here: `@micseat/backend-livekit/host` (LiveKitAuthority) and
@@ -10,8 +12,14 @@
  * bundlers load their chunk statically).
  */
 export type { SnapshotStore } from './host.js';
-export { LiveKitRoomBackend, identityOfToken, type LiveKitBackendOptions } from './backend.js';
-export { LiveKitMedia, mediaFailure } from './media.js';
+export {
+  DEFAULT_AUTHORITY_IDENTITY,
+  LiveKitRoomBackend,
+  identityOfToken,
+  type LiveKitAuthorityHome,
+  type LiveKitBackendOptions,
+} from './backend.js';
+export { LiveKitMedia, mediaFailure, type PublishGrantOptions } from './media.js';
 export {
   DATA_TOPIC,
   METHOD_COMMAND,

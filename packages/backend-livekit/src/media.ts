@@ -3,10 +3,13 @@
  * elements, levels, and autoplay. Subscription is the enforcement point of host-authority mode:
  * with autoSubscribe off, a client subscribes only to audio of identities that the
  * authoritative seat map shows seated, so someone publishing without a seat is heard by nobody
- * honest.
+ * honest. In server-authority mode the LiveKit server enforces it too: a client may publish only
+ * once the room's service has granted it (`canPublish`), so the mic waits for that grant, and a
+ * grant taken away closes it.
  */
-import { fail, ok, type MicReport, type Result, type RoomMedia, type RoomState } from '@micseat/core';
+import { fail, ok, type MicReport, type Result, type RoomError, type RoomMedia, type RoomState } from '@micseat/core';
 import {
+  ParticipantEvent,
   RoomEvent,
   Track,
   type LocalTrackPublication,
@@ -21,6 +24,16 @@ import {
 const LEVEL_INTERVAL_MS = 100;
 /** Per interval, a level falls to this fraction of itself unless something louder is measured. */
 const LEVEL_DECAY = 0.7;
+
+/** LiveKit's protocol enum for publish sources (livekit-client does not export it). */
+const SOURCE_CAMERA = 1;
+const SOURCE_MICROPHONE = 2;
+
+/** Server-authority mode: publishing waits for the service's grant. */
+export interface PublishGrantOptions {
+  /** How long `setMic(true)` waits for the grant before failing with `timeout`. */
+  grantWaitMs: number;
+}
 
 interface Meter {
   analyser: AnalyserNode;
@@ -58,8 +71,83 @@ export class LiveKitMedia implements RoomMedia {
   private deviceId: string | undefined;
   private allowCamera = false;
   private readonly offs: (() => void)[] = [];
+  private readonly micClosedListeners = new Set<(reason: RoomError) => void>();
+  /** The mic was opened by setMic(true) and not closed since. */
+  private micOpen = false;
+  /** Server-authority mode: the server let this client publish at the last look. */
+  private hadGrant = false;
 
-  constructor(private readonly identity: () => string) {}
+  constructor(
+    private readonly identity: () => string,
+    /** Server-authority mode (null: the token's grant is all there is, as in host mode). */
+    private readonly grant: PublishGrantOptions | null = null,
+  ) {}
+
+  /** Whether the LiveKit server lets this client publish `camera` or its microphone now. */
+  mayPublish(camera = false): boolean {
+    const p = this.room?.localParticipant.permissions;
+    if (!p?.canPublish) return false;
+    const sources = p.canPublishSources as readonly number[];
+    return sources.length === 0 || sources.includes(camera ? SOURCE_CAMERA : SOURCE_MICROPHONE);
+  }
+
+  /**
+   * Waits until the server grants publish (server-authority mode: the service grants it when it
+   * seats this client, before the seat's delta goes out, but the grant reaches this client on
+   * another path, so either may come first).
+   */
+  private async granted(room: Room, camera: boolean): Promise<boolean> {
+    if (!this.grant || this.mayPublish(camera)) return true;
+    const lp = room.localParticipant;
+    return new Promise<boolean>((resolve) => {
+      const done = (v: boolean) => {
+        clearTimeout(timer);
+        lp.off(ParticipantEvent.ParticipantPermissionsChanged, check);
+        room.off(RoomEvent.Disconnected, gone);
+        resolve(v);
+      };
+      const check = () => {
+        if (this.mayPublish(camera)) done(true);
+      };
+      const gone = () => done(false);
+      const timer = setTimeout(() => done(this.mayPublish(camera)), this.grant!.grantWaitMs);
+      lp.on(ParticipantEvent.ParticipantPermissionsChanged, check);
+      room.on(RoomEvent.Disconnected, gone);
+    });
+  }
+
+  /**
+   * The transport closed the microphone on its own: the server took the grant away (kick, leave,
+   * lock, or a takeover that found no seat). The room machine then reports the mic off.
+   */
+  onMicClosed(listener: (reason: RoomError) => void): () => void {
+    this.micClosedListeners.add(listener);
+    return () => this.micClosedListeners.delete(listener);
+  }
+
+  /** The grant to publish went away (or came): the mic follows, and the room machine hears of it. */
+  private onPermissions(room: Room): void {
+    const may = this.mayPublish(false);
+    const lost = this.hadGrant && !may;
+    this.hadGrant = may;
+    if (!lost) return;
+    const lp = room.localParticipant;
+    if (this.micOpen || lp.isMicrophoneEnabled || lp.isCameraEnabled) {
+      // The LiveKit server has unpublished the tracks already; stop capturing too.
+      void lp
+        .setMicrophoneEnabled(false)
+        .catch(() => undefined)
+        .then(() => lp.setCameraEnabled(false))
+        .catch(() => undefined);
+      this.unmeter(this.identity());
+    }
+    this.micOpen = false;
+    const reason: RoomError = {
+      code: 'not-allowed',
+      message: 'The room no longer lets you publish (you are not on a seat).',
+    };
+    for (const l of this.micClosedListeners) l(reason);
+  }
 
   /** Starts following `room` (called once it is connected). */
   attach(room: Room): void {
@@ -78,6 +166,12 @@ export class LiveKitMedia implements RoomMedia {
     );
     on(RoomEvent.ParticipantDisconnected, (p: RemoteParticipant) => this.forget(p.identity));
     on(RoomEvent.AudioPlaybackStatusChanged, () => this.setBlocked(!room.canPlaybackAudio));
+    if (this.grant) {
+      this.hadGrant = this.mayPublish(false);
+      const permissions = () => this.onPermissions(room);
+      room.localParticipant.on(ParticipantEvent.ParticipantPermissionsChanged, permissions);
+      this.offs.push(() => room.localParticipant.off(ParticipantEvent.ParticipantPermissionsChanged, permissions));
+    }
     this.setBlocked(!room.canPlaybackAudio);
     for (const p of room.remoteParticipants.values()) this.decideAll(p);
     this.timer = setInterval(() => this.measure(), LEVEL_INTERVAL_MS);
@@ -241,8 +335,18 @@ export class LiveKitMedia implements RoomMedia {
     if (options.deviceId !== undefined) this.deviceId = options.deviceId;
     if (on && options.camera && !this.allowCamera) return fail('not-allowed', 'This room does not allow cameras.');
     const lp = room.localParticipant;
+    if (on && !(await this.granted(room, false))) {
+      return fail(
+        this.room === room ? 'timeout' : 'disconnected',
+        this.room === room
+          ? `The room's service did not let you publish within ${this.grant!.grantWaitMs} ms (publishing needs a seat).`
+          : 'Disconnected while waiting to publish.',
+        { waitedMs: this.grant!.grantWaitMs },
+      );
+    }
     try {
       if (!on) {
+        this.micOpen = false;
         await lp.setMicrophoneEnabled(false);
         if (lp.isCameraEnabled) await lp.setCameraEnabled(false);
         this.unmeter(this.identity());
@@ -272,6 +376,7 @@ export class LiveKitMedia implements RoomMedia {
       }
       const track = pub?.track?.mediaStreamTrack;
       if (track) this.meter(this.identity(), track);
+      this.micOpen = true;
       return ok('on');
     } catch (e) {
       return mediaFailure(e);
@@ -310,6 +415,7 @@ export class LiveKitMedia implements RoomMedia {
 
   /** Stops measuring and playing (on disconnect). */
   stop(): void {
+    this.micOpen = false;
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     for (const off of this.offs.splice(0)) off();

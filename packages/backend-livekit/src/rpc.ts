@@ -98,36 +98,39 @@ interface RpcLikeError {
 }
 
 /**
- * A failed LiveKit RPC as a typed result. The host being absent, gone or unreachable is
- * `host-unreachable`; no answer in time is `timeout`; never a refusal by the authority.
+ * A failed LiveKit RPC as a typed result. The authority (`peer`: the host, or the room's
+ * service in server-authority mode) being absent, gone or unreachable is `host-unreachable`; no
+ * answer in time is `timeout`; never a refusal by the authority.
  */
-export function rpcFailure(e: unknown): Result<never> {
+export function rpcFailure(e: unknown, peer = 'The host'): Result<never> {
   const code = typeof (e as RpcLikeError)?.code === 'number' ? ((e as RpcLikeError).code as number) : -1;
   const message = String((e as RpcLikeError)?.message ?? e);
   switch (code) {
     case 1501:
-      return fail('host-unreachable', 'The host did not acknowledge in time (not connected?).', { rpc: code });
+      return fail('host-unreachable', `${peer} did not acknowledge in time (not connected?).`, { rpc: code });
     case 1503:
-      return fail('host-unreachable', 'The host disconnected, or this client reconnected, before answering.', {
+      return fail('host-unreachable', `${peer} disconnected, or this client reconnected, before answering.`, {
         rpc: code,
       });
     case 1401:
-      return fail('host-unreachable', 'The host is not in the room.', { rpc: code });
+      return fail('host-unreachable', `${peer} is not in the room.`, { rpc: code });
     case 1400:
-      return fail('host-unreachable', 'The host does not serve this room (no micseat handler).', { rpc: code });
+      return fail('host-unreachable', `${peer} does not serve this room (no micseat handler).`, { rpc: code });
     case 1505:
-      return fail('host-unreachable', 'The command could not be sent to the host.', { rpc: code });
+      return fail('host-unreachable', `The command could not be sent to ${lower(peer)}.`, { rpc: code });
     case 1502:
-      return fail('timeout', 'The host acknowledged but did not answer in time.', { rpc: code });
+      return fail('timeout', `${peer} acknowledged but did not answer in time.`, { rpc: code });
     case 1402:
     case 1504:
       return fail('too-large', 'The message is larger than a LiveKit RPC payload allows.', { rpc: code });
     case RPC_MALFORMED:
-      return fail('malformed', `The host could not read the message: ${message}`, { rpc: code });
+      return fail('malformed', `${peer} could not read the message: ${message}`, { rpc: code });
     default:
-      return fail('host-unreachable', `The host could not be reached: ${message}`, { rpc: code });
+      return fail('host-unreachable', `${peer} could not be reached: ${message}`, { rpc: code });
   }
 }
+
+const lower = (s: string) => s.charAt(0).toLowerCase() + s.slice(1);
 
 /** Reads the host's answer to a command: `{ at: version, res: <res wire message> }`. */
 export function parseAnswer(text: string): { at: number; res: unknown } | null {

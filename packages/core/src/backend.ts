@@ -34,6 +34,12 @@ export interface RoomMedia {
   onAudioBlocked(listener: (blocked: boolean) => void): () => void;
   /** Call from a user gesture ("tap to listen"). */
   unlockAudio(): Promise<void>;
+  /**
+   * Optional: the transport may no longer publish (e.g. a server authority took the publish grant
+   * away on a kick or a leave) and closed the mic if it was open; the room machine then reports
+   * the mic off.
+   */
+  onMicClosed?(listener: (reason: RoomError) => void): () => void;
 }
 
 export interface RoomBackend {

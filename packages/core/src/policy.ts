@@ -7,7 +7,7 @@
  * Roles are the members' roles; `null` / `undefined` stands for "nobody" (an empty seat) or
  * "not a member".
  */
-import type { MemberRole, RoomMode } from './schema.js';
+import type { MemberRole, RoomMode, RoomState } from './schema.js';
 
 type Role = MemberRole | null | undefined;
 
@@ -55,3 +55,13 @@ export const mayInvite = (actor: Role, target: Role): boolean => mayTakeGuestSea
 
 /** Withdraw a pending invitation: moderators. */
 export const mayCancelInvitation = (role: Role): boolean => isModerator(role);
+
+/**
+ * The host is away: the room has a host who is not connected (in their reconnect grace, or
+ * dropped after it). The room does not stop for it: requests queue and expire by their
+ * deadlines, cohosts moderate, speakers keep their seats; only the host's own powers (mode,
+ * cohosts) wait for their return. (With the authority in the host's browser nobody serves the
+ * room meanwhile, so its replicas cannot tell; a server authority shows it to everyone.)
+ */
+export const isHostAway = (room: Pick<RoomState, 'ended' | 'hostId' | 'members'>): boolean =>
+  !room.ended && room.hostId !== null && room.members[room.hostId]?.connected !== true;

@@ -30,3 +30,10 @@ const stop = async () => {
 };
 process.on('SIGTERM', () => void stop());
 process.on('SIGINT', () => void stop());
+// Started by another program (scripts/micseat-service.mjs): end with it, however it ends (its
+// end closes our stdin), so no service outlives a test run or a quickstart.
+if (process.env['MICSEAT_EXIT_WITH_PARENT'] === '1') {
+  process.stdin.on('end', () => void stop());
+  process.stdin.on('error', () => void stop());
+  process.stdin.resume();
+}

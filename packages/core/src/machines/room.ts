@@ -4,7 +4,7 @@
  * invitations, the moderator inbox). Elements read it through selectors and send it intents;
  * it is the only thing that talks to the backend.
  */
-import { isModerator, needsApproval } from '../policy.js';
+import { isHostAway, isModerator, needsApproval } from '../policy.js';
 import { assign, fromCallback, fromPromise, setup, type ActorRefFrom, type SnapshotFrom } from 'xstate';
 import type { ConnectionStatus, RoomBackend } from '../backend.js';
 import { ok, type Result, type RoomError } from '../errors.js';
@@ -34,6 +34,8 @@ export interface Notice {
     | 'mode-changed'
     | 'made-cohost'
     | 'cohost-removed'
+    | 'host-away'
+    | 'host-back'
     | 'error';
   readonly params: Readonly<Record<string, string | number>>;
 }
@@ -70,6 +72,7 @@ type BackendEvent =
   | { type: 'BACKEND.STATUS'; status: ConnectionStatus; error?: RoomError }
   | { type: 'BACKEND.LEVELS'; levels: ReadonlyMap<string, number> }
   | { type: 'BACKEND.AUDIO_BLOCKED'; blocked: boolean }
+  | { type: 'BACKEND.MIC_CLOSED'; reason: RoomError }
   | { type: 'INTENT.DONE'; intent: string; result: Result }
   | { type: 'CONNECT' }
   | { type: 'DISCONNECT' };
@@ -113,6 +116,7 @@ const bridge = fromCallback<RoomMachineEvent, { backend: RoomBackend }>(({ input
     backend.onStatus((status, error) => sendBack({ type: 'BACKEND.STATUS', status, ...(error ? { error } : {}) })),
     backend.media.onLevels((levels) => sendBack({ type: 'BACKEND.LEVELS', levels })),
     backend.media.onAudioBlocked((blocked) => sendBack({ type: 'BACKEND.AUDIO_BLOCKED', blocked })),
+    backend.media.onMicClosed?.((reason) => sendBack({ type: 'BACKEND.MIC_CLOSED', reason })) ?? (() => undefined),
   ];
   return () => offs.forEach((off) => off());
 });
@@ -246,6 +250,10 @@ export const roomMachine = setup({
       if (inbox && !context.inbox) inbox.send({ type: 'ROOM', room, events });
 
       let n: Notice | null = context.notice;
+      // The host leaving or coming back (a server authority carries on without them).
+      const away = isHostAway(room);
+      if (away !== (context.room ? isHostAway(context.room) : false) && room.hostId !== me)
+        n = notice(away ? 'host-away' : 'host-back');
       for (const e of events) {
         if (e.type === 'seat-left' && e.userId === me && e.reason === 'terminated')
           n = notice('removed-from-seat', { seat: e.seat });
@@ -356,6 +364,14 @@ export const roomMachine = setup({
       spawn('runIntent', { input: { backend: context.backend, intent: event.type, run } });
       return { busy: { ...context.busy, [event.type]: (context.busy[event.type] ?? 0) + 1 } };
     }),
+    /** The transport closed my mic (the server took the grant away): the room hears it is off. */
+    followMicClosed: assign(({ context, event, spawn }) => {
+      if (event.type !== 'BACKEND.MIC_CLOSED' || context.room?.members[context.identity]?.mic !== 'on') return {};
+      spawn('runIntent', {
+        input: { backend: context.backend, intent: 'SET_MIC', run: (b) => b.send({ type: 'set-mic', mic: 'off' }) },
+      });
+      return { busy: { ...context.busy, SET_MIC: (context.busy['SET_MIC'] ?? 0) + 1 } };
+    }),
     intentDone: assign(({ context, event }) => {
       if (event.type !== 'INTENT.DONE') return {};
       const left = (context.busy[event.intent] ?? 1) - 1;
@@ -394,6 +410,7 @@ export const roomMachine = setup({
     'BACKEND.UPDATE': { actions: ['takeUpdate', 'obeySeatMute'] },
     'BACKEND.LEVELS': { actions: assign({ levels: ({ event }) => event.levels }) },
     'BACKEND.AUDIO_BLOCKED': { actions: assign({ audioBlocked: ({ event }) => event.blocked }) },
+    'BACKEND.MIC_CLOSED': { actions: 'followMicClosed' },
     'INTENT.DONE': { actions: 'intentDone' },
     DISMISS_ERROR: { actions: assign({ error: null }) },
   },

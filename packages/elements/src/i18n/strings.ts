@@ -25,6 +25,8 @@ export interface Strings {
   reconnecting: string;
   disconnected: string;
   roomEnded: string;
+  /** The room's host is not connected; the room carries on (banner and host seat). */
+  hostAway: string;
   // seats
   seats: string;
   hostSeat: string;
@@ -188,6 +190,8 @@ export interface Strings {
     'room-ended': string;
     'made-cohost': string;
     'cohost-removed': string;
+    'host-away': string;
+    'host-back': string;
     'mode-changed': (mode: RoomMode) => string;
     error: (message: string) => string;
   };

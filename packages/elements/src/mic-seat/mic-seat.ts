@@ -3,7 +3,7 @@ import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, query } from 'lit/decorators.js';
 import { classMap } from 'lit/directives/class-map.js';
 import { styleMap } from 'lit/directives/style-map.js';
-import { LIMITS } from '@micseat/core';
+import { isHostAway, LIMITS } from '@micseat/core';
 import { wholeNumber } from '../attributes.js';
 import { MicseatElement } from '../base/micseat-element.js';
 import { RoomClockController } from '../controllers/clock.js';
@@ -34,6 +34,8 @@ interface SeatView {
   readonly request: RequestRef | null;
   readonly invitationId: string | null;
   readonly hostName: string | null;
+  /** The host's place, and the host is away (the room carries on). */
+  readonly hostAway: boolean;
 }
 
 const EMPTY_VIEW: SeatView = {
@@ -48,6 +50,7 @@ const EMPTY_VIEW: SeatView = {
   request: null,
   invitationId: null,
   hostName: null,
+  hostAway: false,
 };
 
 type MenuPanel = 'main' | 'move' | 'invite';
@@ -190,6 +193,7 @@ export class MicSeat extends MicseatElement {
       request: s.context.request,
       invitationId,
       hostName: room.hostId ? (room.members[room.hostId]?.name ?? null) : null,
+      hostAway: this.host && isHostAway(room),
     };
   }
 
@@ -457,7 +461,7 @@ export class MicSeat extends MicseatElement {
         avatar = this.host ? icons.crown : icons.plus;
         name = label;
         nameShown = html`<span class="who">${label}</span>`;
-        status = stateText(this.pendingHere ? t.statusWord.pending : t.emptySeat);
+        status = stateText(v.hostAway ? t.hostAway : this.pendingHere ? t.statusWord.pending : t.emptySeat);
         break;
       default: {
         const m = member!;

@@ -16,11 +16,13 @@ export const roomStyles = css`
   /* Each message takes the direction of its own words: Chinese in a right-to-left page keeps its
      trailing "…" after the words (plain bidi would move it before them). */
   [part='connection'],
+  [part='host-away'],
   [part='error'],
   [part='attribute-error'] {
     unicode-bidi: plaintext;
   }
-  [part='connection'] {
+  [part='connection'],
+  [part='host-away'] {
     position: absolute;
     inset-block-start: 8px;
     inset-inline: 0;

@@ -1,5 +1,12 @@
 import { ContextProvider, ContextRoot } from '@lit/context';
-import { LIMITS, roomMachine, type RoomActor, type RoomBackend, type RoomSnapshot } from '@micseat/core';
+import {
+  isHostAway,
+  LIMITS,
+  roomMachine,
+  type RoomActor,
+  type RoomBackend,
+  type RoomSnapshot,
+} from '@micseat/core';
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { createActor } from 'xstate';
@@ -39,6 +46,7 @@ const roomsUsing = new WeakMap<RoomBackend, Set<MicseatRoom>>();
  * @fires attribute-error - `name`, `avatar`, `lang` or `theme` held a value it cannot use; the last good value is kept. detail: `{ code: 'invalid-attribute', attribute, value, expected, message }`
  * @csspart default-layout - What a room with no content of its own shows: grid, request button, mic, mode, request list (each tag that is registered).
  * @csspart connection - The banner shown while connecting, reconnecting or disconnected.
+ * @csspart host-away - The banner shown while the room's host is away (the room carries on; the change is announced).
  * @csspart announcer - The visually hidden polite live region.
  * @csspart error - The last refused action, in words, with a close button (it is also announced).
  * @csspart error-close - The error's Close button.
@@ -49,6 +57,7 @@ const roomsUsing = new WeakMap<RoomBackend, Set<MicseatRoom>>();
  * @cssstate connected - The room actor is connected.
  * @cssstate reconnecting - The transport is reconnecting.
  * @cssstate ended - The room has ended.
+ * @cssstate host-away - The room's host is away (not connected); the room carries on.
  */
 export class MicseatRoom extends LitElement {
   static override styles = [themeStyles, controlStyles, roomStyles];
@@ -66,6 +75,12 @@ export class MicseatRoom extends LitElement {
     () => this.actor,
     (s) => s.context.notice,
     null,
+  );
+  private readonly hostAway = new SelectorController<RoomActor, boolean>(
+    this,
+    () => this.actor,
+    (s) => s.value === 'connected' && !!s.context.room && isHostAway(s.context.room),
+    false,
   );
   private readonly error = new SelectorController<RoomActor, RoomSnapshot['context']['error']>(
     this,
@@ -216,6 +231,8 @@ export class MicseatRoom extends LitElement {
         if (s === status) this.internals.states?.add(s);
         else this.internals.states?.delete(s);
       }
+      if (this.hostAway.value) this.internals.states?.add('host-away');
+      else this.internals.states?.delete('host-away');
     } catch {
       /* custom states unsupported */
     }
@@ -286,6 +303,7 @@ export class MicseatRoom extends LitElement {
               : null;
     return html`
       ${banner ? html`<div part="connection" data-status=${status} role="status">${banner}</div>` : nothing}
+      ${!banner && this.hostAway.value ? html`<div part="host-away">${t.hostAway}</div>` : nothing}
 
       ${this.refusal ? html`<div part="connection" data-status="refused" role="alert">${t.roomRefused(this.refusal)}</div>` : nothing}
       <div part="announcer" class="sr-only" role="status" aria-live="polite" aria-atomic="true">${this.announcement}</div>
