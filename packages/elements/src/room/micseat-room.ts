@@ -1,12 +1,5 @@
 import { ContextProvider, ContextRoot } from '@lit/context';
-import {
-  isHostAway,
-  LIMITS,
-  roomMachine,
-  type RoomActor,
-  type RoomBackend,
-  type RoomSnapshot,
-} from '@micseat/core';
+import { isHostAway, LIMITS, roomMachine, type RoomActor, type RoomBackend, type RoomSnapshot } from '@micseat/core';
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { createActor } from 'xstate';
