@@ -37,7 +37,10 @@ export const ENTRIES = [
     name: 'LiveKit listener page, over livekit-client',
     code: `${listenerImports}\nexport { LiveKitRoomBackend } from '@micseat/backend-livekit';`,
     external: ['livekit-client'],
-    budget: 60,
+    // +1 kB (issue #11, decided; 59.4 → 60.7): the server-authority mode in the backend every
+    // LiveKit page loads (option checks as typed errors, waiting for and following the server's
+    // publish grant) and "Host away" in the elements.
+    budget: 61,
     target: 35,
   },
 ];

@@ -516,28 +516,26 @@ export class LiveKitRoomBackend implements RoomBackend {
 
   /** Options that cannot work, as a typed error (checked before anything connects). */
   private checkOptions(): RoomError | null {
-    const o = this.options as Partial<LiveKitBackendOptions> | undefined;
-    const bad = (message: string, field: string): RoomError => ({
-      code: 'invalid-command',
-      message,
-      details: { field },
-    });
-    if (!o || typeof o !== 'object') return bad('LiveKitRoomBackend needs options { url, token, … }.', 'options');
-    if (o.authority !== undefined && o.authority !== 'host' && o.authority !== 'server')
-      return bad(`authority must be 'host' or 'server', not ${JSON.stringify(o.authority)}.`, 'authority');
-    if (typeof o.url !== 'string' || !/^wss?:\/\//.test(o.url))
-      return bad('url must be the ws(s):// URL of the LiveKit server.', 'url');
-    if (typeof o.token !== 'string' || !o.token) return bad('token must be a LiveKit access token.', 'token');
-    if (this.authorityHome === 'host' && (typeof o.hostIdentity !== 'string' || !o.hostIdentity))
-      return bad(
-        "hostIdentity is required when the host runs the authority (or pass authority: 'server').",
-        'hostIdentity',
-      );
-    if (this.authorityHome === 'server' && (typeof this.authorityIdentity !== 'string' || !this.authorityIdentity))
-      return bad('authorityIdentity must be the identity of the room service.', 'authorityIdentity');
-    if (o.grantWaitMs !== undefined && !(Number.isFinite(o.grantWaitMs) && o.grantWaitMs >= 0))
-      return bad('grantWaitMs must be a number of milliseconds ≥ 0.', 'grantWaitMs');
-    return null;
+    const o = (this.options ?? {}) as Partial<LiveKitBackendOptions>;
+    const server = this.authorityHome === 'server';
+    const named = typeof this.authorityIdentity === 'string' && !!this.authorityIdentity;
+    // [field, what it must be, whether it is]
+    const rules: [string, string, boolean][] = [
+      ['authority', "'host' or 'server'", o.authority === undefined || o.authority === 'host' || server],
+      ['url', 'the ws(s):// URL of the LiveKit server', typeof o.url === 'string' && /^wss?:\/\//.test(o.url)],
+      ['token', 'a LiveKit access token', typeof o.token === 'string' && !!o.token],
+      ['hostIdentity', "the host's identity (or pass authority: 'server')", server || named],
+      ['authorityIdentity', "the room service's identity", !server || named],
+      [
+        'grantWaitMs',
+        'milliseconds ≥ 0',
+        o.grantWaitMs === undefined || (Number.isFinite(o.grantWaitMs) && o.grantWaitMs >= 0),
+      ],
+    ];
+    const broken = rules.find(([, , fine]) => !fine);
+    return broken
+      ? { code: 'invalid-command', message: `${broken[0]} must be ${broken[1]}.`, details: { field: broken[0] } }
+      : null;
   }
 
   private nextId(): string {
