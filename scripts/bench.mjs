@@ -4,6 +4,7 @@
 //  2. The single-file bundle (elements + core + memory backend): size and gzip size.
 //  3. Browser benchmarks in Chromium (web-test-runner group "bench": bench/browser/*.bench.ts,
 //     the 10,000-request list test, and the LiveKit latency test on the real LiveKit server).
+//  4. The server authority (bench/server/server.bench.ts, bench/server/load.ts), with tsx.
 // Every benchmark prints JSON lines {name, value, unit, target, ok}; this collects them.
 import { build } from 'esbuild';
 import { spawn } from 'node:child_process';
@@ -83,6 +84,17 @@ if (ensureChromium()) {
         .filter((l) => /❌|Error/.test(l))
         .join('\n'),
     );
+}
+
+// 4. The server authority (issue #11): real LiveKit server, real Redis, rtc-node participants.
+//    Run from source with tsx (rtc-node is a native module, not bundled). MICSEAT_BENCH_SERVER=0 skips.
+if (process.env.MICSEAT_BENCH_SERVER !== '0') {
+  for (const script of ['bench/server/server.bench.ts', 'bench/server/load.ts']) {
+    console.log(`bench: node --import tsx ${script}`);
+    const { code, out } = await run('node', [`--conditions=${SOURCE_CONDITION}`, '--import', 'tsx', script]);
+    collect(out);
+    if (code !== 0) console.error(out.split('\n').slice(-20).join('\n'));
+  }
 }
 
 // Report

@@ -130,7 +130,17 @@ export class ProtocolClient {
       `${this.identity} sees the authority`,
       30_000,
     );
-    await this.sync();
+    // The authority is visible a moment before its RPC methods are registered (it registers them
+    // once its own connect returns): "unsupported method" (1400) then means "not yet".
+    const until = Date.now() + 30_000;
+    for (;;) {
+      try {
+        return await this.sync();
+      } catch (e) {
+        if ((e as { code?: number }).code !== 1400 || Date.now() > until) throw e;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
   }
 
   async close(): Promise<void> {

@@ -14,6 +14,15 @@ try {
   console.error(`micseat-server: ${(e as Error).message} (the settings are listed in the package README)`);
   process.exit(1);
 }
+// A closed stdout (a log pipe gone) must not take the rooms down with it.
+process.stdout.on('error', () => undefined);
+// rtc-node rejects its own pending waits with an AbortError when a room disconnects; anything
+// else unhandled is a bug: crash, and let another process take the rooms over.
+process.on('unhandledRejection', (e) => {
+  if ((e as Error)?.name === 'AbortError') return;
+  console.error('micseat-server: unhandled rejection', e);
+  process.exit(1);
+});
 const service = new MicseatService(options);
 await service.start();
 console.log(

@@ -49,7 +49,6 @@ import {
   RpcError,
   TrackSource,
   type RemoteParticipant,
-  type RpcInvocationData,
   type TrackPublication,
   type Participant,
 } from '@livekit/rtc-node';
@@ -195,7 +194,7 @@ export class ServedRoom {
       return;
     }
     const local = lk.localParticipant!;
-    local.registerRpcMethod(METHOD_COMMAND, (d) => this.track(this.rpcCommand(d)));
+    local.registerRpcMethod(METHOD_COMMAND, (d) => this.track(this.command(d.callerIdentity, d.payload)));
     local.registerRpcMethod(METHOD_SYNC, (d) => this.track(this.answer(() => this.rpc.sync(d.payload), true)));
     local.registerRpcMethod(METHOD_PAGE, (d) => this.track(this.answer(() => this.rpc.page(d.payload), false)));
     await this.resume();
@@ -289,9 +288,14 @@ export class ServedRoom {
     return true;
   }
 
-  private async rpcCommand(data: RpcInvocationData): Promise<string> {
-    const role = await this.roleOf(data.callerIdentity);
-    const text = await this.answer(() => this.rpc.command(data.callerIdentity, role, data.payload), false);
+  /**
+   * Answers one `micseat.cmd` payload from `callerIdentity`, as the RPC method does (benchmarks
+   * call it directly): the answer text once the change is durable; RpcError 1503 when the room
+   * stopped being served here meanwhile.
+   */
+  async command(callerIdentity: string, payload: string): Promise<string> {
+    const role = await this.roleOf(callerIdentity);
+    const text = await this.answer(() => this.rpc.command(callerIdentity, role, payload), false);
     await this.durable(this.server.authorityState.version);
     if (this.closed) throw new RpcError(1503, 'the authority moved; retry');
     return text;
