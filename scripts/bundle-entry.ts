@@ -8,11 +8,12 @@
 // it is in the package: @micseat/elements/room-inspector).
 export * from '../packages/elements/src/kit.js';
 export * from '@micseat/core';
-import { connectDemoRooms, observeDemoRooms } from '@micseat/backend-memory';
+import { startDemoRooms } from '@micseat/backend-memory';
 
 export {
   connectDemoRooms,
   observeDemoRooms,
+  startDemoRooms,
   closeDemoRooms,
   createMemoryRoom,
   joinOverBroadcastChannel,
@@ -23,13 +24,5 @@ export {
 } from '@micseat/backend-memory';
 
 // A page with no script of its own can wire demo rooms with attributes alone
-// (<micseat-room demo-room="party" demo-user="alice" demo-role="host">). Module scripts run once
-// the page is parsed, so the elements are there; later ones can call connectDemoRooms() again.
-if (typeof document !== 'undefined') {
-  const start = () => {
-    connectDemoRooms();
-    observeDemoRooms();
-  };
-  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start, { once: true });
-  else start();
-}
+// (<micseat-room demo-room="party" demo-user="alice" demo-role="host">), present at load or added later.
+startDemoRooms();

@@ -37,6 +37,16 @@ describe('demo rooms wired by attributes', () => {
     expect(connectDemoRooms(more).refused).to.deep.equal([]);
   });
 
+  it('the CDN memory entry also connects demo rooms added after load', async () => {
+    closeDemoRooms();
+    await import('../../packages/cdn/src/memory.js');
+    const page = await fixture(html`<div></div>`);
+    page.innerHTML =
+      '<section><micseat-room demo-room="cdn-late" demo-user="ann" demo-role="host" name="Ann"></micseat-room></section>';
+    const late = page.querySelector('micseat-room')!;
+    await waitUntil(() => connectedOf(late), 'a demo room added after load connects');
+  });
+
   it('bad attributes are typed refusals; that element stays unconnected and the others connect', async () => {
     const page = await fixture(html`<div>
       <micseat-room demo-room="bad" demo-role="king" name="X"></micseat-room>

@@ -148,10 +148,27 @@ export function observeDemoRooms(root: Node = document.documentElement): () => v
   };
 }
 
+let started: (() => void) | null = null;
+
+/**
+ * What a page without a script of its own needs (the CDN build, the CMS bundle): once the page is
+ * parsed, connects the demo rooms present and keeps connecting ones added later. Idempotent.
+ */
+export function startDemoRooms(): void {
+  if (typeof document === 'undefined' || started) return;
+  started = () => {
+    connectDemoRooms();
+    if (started) observeDemoRooms();
+  };
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', started, { once: true });
+  else started();
+}
+
 /** Closes every demo room and stops wiring new ones (for tests and single-page apps leaving the page). */
 export function closeDemoRooms(): void {
   for (const o of observers) o.disconnect();
   observers.clear();
+  started = null;
   for (const room of rooms.values()) room.close();
   rooms.clear();
 }

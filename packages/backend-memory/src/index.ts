@@ -99,4 +99,4 @@ export function joinOverBroadcastChannel(
 
 export type { RoomConfigInput };
 
-export { connectDemoRooms, closeDemoRooms, observeDemoRooms, type DemoWiring } from './demo.js';
+export { connectDemoRooms, closeDemoRooms, observeDemoRooms, startDemoRooms, type DemoWiring } from './demo.js';

@@ -3,12 +3,14 @@
  * without a build step. Loading it registers every tag and wires declarative demo rooms
  * (`<micseat-room demo-room="party" demo-user="alice" demo-role="host">`).
  */
-import { connectDemoRooms } from '@micseat/backend-memory';
+import { startDemoRooms } from '@micseat/backend-memory';
 
 export * from '@micseat/elements';
 export * from '@micseat/core';
 export {
   connectDemoRooms,
+  observeDemoRooms,
+  startDemoRooms,
   closeDemoRooms,
   createMemoryRoom,
   joinOverBroadcastChannel,
@@ -18,10 +20,5 @@ export {
   type FaultConfig,
 } from '@micseat/backend-memory';
 
-// Module scripts run once the page is parsed, so the elements are there; later ones can call
-// connectDemoRooms() again.
-if (typeof document !== 'undefined') {
-  if (document.readyState === 'loading')
-    document.addEventListener('DOMContentLoaded', () => connectDemoRooms(), { once: true });
-  else connectDemoRooms();
-}
+// Present demo rooms connect once the page is parsed; ones added later connect too.
+startDemoRooms();
