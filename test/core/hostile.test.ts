@@ -102,14 +102,14 @@ describe('class: free-form values are bounded in depth and size (signal payloads
       for (const kind of ['array', 'object'] as const) {
         const payload = nested(depth, kind, 1);
         refusedUnchanged(s0, step(s0, { type: 'signal', name: 'gift', payload }, ann, 1), ['too-large']);
-        const text = `{"v":1,"t":"cmd","id":"c1","cmd":{"type":"signal","name":"gift","payload":${nestedText(depth, kind, '1')}}}`;
+        const text = `{"v":2,"t":"cmd","id":"c1","cmd":{"type":"signal","name":"gift","payload":${nestedText(depth, kind, '1')}}}`;
         const d = decode(text);
         assert.equal(d.ok, false);
         if (!d.ok) assert.ok(['too-large', 'malformed'].includes(d.error.code), d.error.code);
-        const res = decode({ v: 1, t: 'res', id: 'c1', res: { ok: true, value: payload } });
+        const res = decode({ v: 2, t: 'res', id: 'c1', res: { ok: true, value: payload } });
         assert.equal(!res.ok && res.error.code, 'too-large', 'a result value is bounded too');
         const det = decode({
-          v: 1,
+          v: 2,
           t: 'res',
           id: 'c1',
           res: { ok: false, error: { code: 'seat-taken', message: 'x', details: { deep: payload } } },
@@ -157,9 +157,9 @@ describe('class: free-form values are bounded in depth and size (signal payloads
     for (const payload of bad) {
       const out = step(s0, { type: 'signal', name: 'gift', payload }, ann, 1);
       refusedUnchanged(s0, out, ['malformed', 'invalid-command']);
-      const d = decode({ v: 1, t: 'cmd', id: 'c', cmd: { type: 'signal', name: 'gift', payload } });
+      const d = decode({ v: 2, t: 'cmd', id: 'c', cmd: { type: 'signal', name: 'gift', payload } });
       assert.equal(!d.ok && d.error.code, 'malformed');
-      const r = decode({ v: 1, t: 'res', id: 'c', res: { ok: true, value: payload } });
+      const r = decode({ v: 2, t: 'res', id: 'c', res: { ok: true, value: payload } });
       assert.equal(!r.ok && r.error.code, 'malformed');
     }
     stillServes(s0);
@@ -264,7 +264,7 @@ describe('class: every number on the wire is finite and in range, so whatever de
   const s = room();
   /** The room's snapshot as text, with one number field replaced by `literal` (e.g. `1e999`, as a hostile sender would write it). */
   const snapshotWith = (field: string, literal: string) => {
-    const msg = JSON.parse(JSON.stringify({ v: 1, t: 'snap', room: s.room }));
+    const msg = JSON.parse(JSON.stringify({ v: 2, t: 'snap', room: s.room }));
     const [where, key] = field.split(':') as [string, string];
     const target = where === 'room' ? msg.room : where === 'member' ? msg.room.members.ann : msg.room.seats[0];
     target[key] = '__N__';
@@ -287,9 +287,9 @@ describe('class: every number on the wire is finite and in range, so whatever de
         (n, field) => {
           const literal = Number.isFinite(n) ? JSON.stringify(n) : n > 0 ? '1e999' : n < 0 ? '-1e999' : 'NaN';
           let text: string;
-          if (field === 'delta-clock') text = `{"v":1,"t":"delta","to":2,"clock":${literal},"patch":{},"events":[]}`;
-          else if (field === 'delta-to') text = `{"v":1,"t":"delta","to":${literal},"clock":5,"patch":{},"events":[]}`;
-          else if (field === 'sync-have') text = `{"v":1,"t":"sync","have":${literal}}`;
+          if (field === 'delta-clock') text = `{"v":2,"t":"delta","to":2,"clock":${literal},"patch":{},"events":[]}`;
+          else if (field === 'delta-to') text = `{"v":2,"t":"delta","to":${literal},"clock":5,"patch":{},"events":[]}`;
+          else if (field === 'sync-have') text = `{"v":2,"t":"sync","have":${literal}}`;
           else text = snapshotWith(field, literal);
           const d = decode(text);
           const integerField = field === 'delta-to' || field === 'sync-have' || field === 'room:version';
@@ -311,8 +311,8 @@ describe('class: every number on the wire is finite and in range, so whatever de
   });
 
   test('the reported cases: a delta clock of 1e999 or -1 is refused; a negative authority clock never gets into the room', () => {
-    assert.equal(decode('{"v":1,"t":"delta","to":2,"clock":1e999,"patch":{},"events":[]}').ok, false);
-    assert.equal(decode('{"v":1,"t":"delta","to":2,"clock":-1,"patch":{},"events":[]}').ok, false);
+    assert.equal(decode('{"v":2,"t":"delta","to":2,"clock":1e999,"patch":{},"events":[]}').ok, false);
+    assert.equal(decode('{"v":2,"t":"delta","to":2,"clock":-1,"patch":{},"events":[]}').ok, false);
     const out = step(s, { type: 'set-mode', mode: 'free' }, host, -1);
     assert.equal(!out.result.ok && out.result.error.code, 'invalid-command');
     assert.ok(ERROR_CODES.includes('internal'));

@@ -1,5 +1,74 @@
 import assert from 'node:assert/strict';
-import { applyPatch, ERROR_CODES, type AuthorityState, type RoomState, type StepOutcome } from '@micseat/core';
+import {
+  applyPatch,
+  ERROR_CODES,
+  liveCounts,
+  mergeSelf,
+  type AuthorityState,
+  type RoomState,
+  type StepOutcome,
+} from '@micseat/core';
+
+const json = (x: unknown) => JSON.parse(JSON.stringify(x)) as unknown;
+
+/** Who is on the stage, worked out from the whole room (independently of stage.ts). */
+export function stageIdsOf(room: RoomState): Set<string> {
+  const ids = new Set<string>();
+  const add = (id: string | null) => id && room.members[id] && ids.add(id);
+  add(room.hostId);
+  for (const m of Object.values(room.members)) if (m.role === 'cohost' || m.role === 'host') add(m.id);
+  for (const s of room.seats) {
+    add(s.userId);
+    add(s.reservedFor);
+  }
+  for (const i of Object.values(room.invitations)) if (i.status === 'pending') add(i.userId);
+  return ids;
+}
+
+/**
+ * The stage and each one's own part, after a step: the stage holds exactly the members on it and
+ * no request; a client applying the stage delta reaches the stage a fresh snapshot gives; each
+ * person whose own part changed is told (a `self` message); the live counts equal what is held.
+ */
+export function checkStage(prev: AuthorityState, out: StepOutcome): void {
+  const room = out.state.room;
+  const stage = out.state.stage;
+  const onStage = stageIdsOf(room);
+  assert.deepEqual(Object.keys(stage.members).sort(), [...onStage].sort(), 'stage members = the members on the stage');
+  for (const id of onStage) assert.equal(stage.members[id], room.members[id]);
+  assert.deepEqual(Object.keys(stage.requests), [], 'no request on the stage');
+  assert.deepEqual(json(stage.seats), json(room.seats));
+  assert.deepEqual(json(stage.invitations), json(room.invitations));
+  assert.deepEqual(stage.counts, room.counts);
+  // The counts as they are now equal what the room holds.
+  const members = Object.keys(room.members).length;
+  const queue = Object.values(room.requests).filter((r) => r.status === 'pending').length;
+  assert.deepEqual(liveCounts(out.state.core), { members, audience: members - onStage.size, queue }, 'live counts');
+  // A client applying the stage delta reaches the same stage as a fresh snapshot.
+  const change = out.stage;
+  if (change.patch) {
+    assert.equal(change.from, prev.stage.version, 'the delta starts where the stage was');
+    assert.equal(stage.version, room.version, 'the stage moves to the room version');
+    const replayed = applyPatch(json(prev.stage) as RoomState, json(change.patch) as never, room.version, room.clock);
+    assert.deepEqual(json(replayed), json(stage), 'the stage delta reproduces the stage');
+  } else {
+    assert.deepEqual(json(stage), json(prev.stage), 'no stage delta, no stage change');
+  }
+  // Each person whose own part changed gets a `self` message; merged, it is what the room says of them.
+  for (const id of new Set([...Object.keys(prev.room.members), ...Object.keys(room.members)])) {
+    const self = out.state.selfOf(id);
+    if (JSON.stringify(self) !== JSON.stringify(prev.selfOf(id)))
+      assert.ok(change.personal.has(id), `${id} is told that their own part changed`);
+    const seen = mergeSelf(stage, id, self);
+    assert.equal(seen.members[id] ?? null, room.members[id] ?? null, `${id} sees their own record`);
+    const mine = Object.values(room.requests).filter((r) => r.userId === id);
+    assert.deepEqual(
+      Object.keys(seen.requests).sort(),
+      mine.map((r) => r.id).sort(),
+      `${id} sees their own requests and nobody else's`,
+    );
+  }
+}
 
 /** Everything that must hold after any step, whatever came before. */
 export function checkInvariants(prev: AuthorityState, out: StepOutcome): void {
@@ -25,6 +94,7 @@ export function checkInvariants(prev: AuthorityState, out: StepOutcome): void {
       assert.equal(now.status, inv.status, `invitation ${id} stays ${inv.status}`);
   }
   checkRoom(room);
+  checkStage(prev, out);
   // The queue index matches the requests.
   const pending = Object.values(room.requests)
     .filter((r) => r.status === 'pending')

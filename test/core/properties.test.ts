@@ -7,6 +7,7 @@ import {
   encodeCommand,
   encodeDelta,
   encodeSnapshot,
+  liveCounts,
   step,
   SYSTEM_CALLER,
   type AuthorityState,
@@ -129,6 +130,7 @@ const stepArb = fc.oneof(
     }),
   },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('tick' as const), dt: fc.integer({ min: 0, max: 3000 }) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('counts' as const), dt: fc.integer({ min: 0, max: 1000 }) }) },
 );
 
 describe('property: random command sequences', () => {
@@ -150,8 +152,9 @@ describe('property: random command sequences', () => {
               ? step(s, x.cmd, callerOf(x.who), now)
               : x.kind === 'presence'
                 ? step(s, { type: 'presence', userId: x.who, connected: x.connected }, SYSTEM_CALLER, now)
-                : step(s, { type: 'tick' }, SYSTEM_CALLER, now);
+                : step(s, { type: x.kind === 'counts' ? 'publish-counts' : 'tick' }, SYSTEM_CALLER, now);
           checkInvariants(s, out);
+          if (x.kind === 'counts') assert.deepEqual(out.state.room.counts, liveCounts(out.state.core), 'published');
           s = out.state;
           steps++;
         }
@@ -206,7 +209,7 @@ const garbage = fc.oneof(
   fc.uint8Array({ maxLength: 200 }),
   mutated,
   mutated.map((m) => JSON.stringify(m)),
-  fc.nat({ max: 4096 }).map((n) => `{"v":1,"t":"sync","have":${'1'.repeat(61 * 1024 + n)}}`),
+  fc.nat({ max: 4096 }).map((n) => `{"v":2,"t":"sync","have":${'1'.repeat(61 * 1024 + n)}}`),
 );
 
 describe('property: malformed wire messages', () => {
@@ -246,13 +249,14 @@ describe('property: malformed wire messages', () => {
     };
     assert.equal(code('{not json'), 'malformed');
     assert.equal(code('[]'), 'malformed');
-    assert.equal(code({ v: 2, t: 'sync', have: 0 }), 'unsupported-version');
-    assert.equal(code({ v: 1, t: 'sync', have: -1 }), 'malformed');
+    assert.equal(code({ v: 1, t: 'sync', have: 0 }), 'unsupported-version');
+    assert.equal(code({ v: 3, t: 'sync', have: 0 }), 'unsupported-version');
+    assert.equal(code({ v: 2, t: 'sync', have: -1 }), 'malformed');
     assert.equal(code('x'.repeat(70 * 1024)), 'too-large');
     assert.equal(code(new Uint8Array([0xff, 0xfe, 0xfd])), 'malformed');
-    assert.equal(code({ v: 1, t: 'cmd', id: 'a', cmd: { type: 'take-seat', seat: 1, extra: true } }), 'malformed');
-    assert.equal(code({ v: 1, t: 'sync', have: 3 }), 'ok');
-    const r = decode({ v: 1, t: 'cmd', id: 'a', cmd: { type: 'take-seat', seat: 'one' } });
+    assert.equal(code({ v: 2, t: 'cmd', id: 'a', cmd: { type: 'take-seat', seat: 1, extra: true } }), 'malformed');
+    assert.equal(code({ v: 2, t: 'sync', have: 3 }), 'ok');
+    const r = decode({ v: 2, t: 'cmd', id: 'a', cmd: { type: 'take-seat', seat: 'one' } });
     assert.ok(!r.ok && /cmd\.seat/.test(r.error.message), 'names the field');
   });
 });

@@ -158,7 +158,7 @@ describe('avatars on the wire: https: or a data:image picture, and the room’s 
   test('a snapshot or delta carrying another kind of avatar is refused by decode', () => {
     const r = new Room();
     r.ok(user(1), { type: 'join', name: 'A', avatar: 'https://cdn.example.com/a.png' });
-    const text = JSON.stringify({ v: 1, t: 'snap', room: r.room }).replace(
+    const text = JSON.stringify({ v: 2, t: 'snap', room: r.room }).replace(
       'https://cdn.example.com/a.png',
       'http://evil.example/x.png',
     );

@@ -10,6 +10,7 @@ function served(now: () => number = () => 1_000, resultCache?: number) {
   const server = new AuthorityServer({
     state: createAuthority('r', {}, now()),
     now,
+    replicate: 'stage',
     ...(resultCache ? { resultCache } : {}),
   });
   running.push(server);
@@ -51,22 +52,32 @@ describe('AuthorityServer (core): the one server every authority home wraps', ()
     assert.equal(server.room.members['alice']!.connected, true);
   });
 
-  test('every change is fanned out once as a delta a replica can apply, in version order', () => {
+  test('every change is fanned out once: a stage delta for everyone, a self message for whom it concerns', () => {
     const { server, changes } = served();
-    const replica = new RoomReplica();
-    replica.receive(encodeSnapshot(server.room));
+    const replica = new RoomReplica('bob');
+    replica.receive(encodeSnapshot(server.stage));
     server.execute(host, 'h1', { type: 'join', name: 'Alice' });
     server.execute(host, 'h2', { type: 'set-mode', mode: 'free' });
     server.execute(bob, 'b1', { type: 'join', name: 'Bob' });
     server.execute(bob, 'b2', { type: 'take-seat', seat: 3 });
     const refused = server.execute(bob, 'b3', { type: 'take-seat', seat: 99 });
     assert.equal(refused.ok, false, 'a refusal is not a change');
-    assert.deepEqual(
-      changes.map((c) => c.delta.t === 'delta' && c.delta.to),
-      [1, 2, 3, 4].map((n) => n + changes[0]!.outcome.state.room.version - 1),
-    );
-    for (const c of changes) assert.equal(replica.receive(c.delta).kind, 'applied');
-    assert.deepEqual(replica.room, server.room);
+    assert.equal(changes.length, 4);
+    // Bob joining the audience changes no stage: no delta, only Bob's own part.
+    assert.equal(changes[2]!.delta, null);
+    assert.deepEqual([...changes[2]!.personal.keys()], ['bob']);
+    for (const c of changes) {
+      if (c.delta) assert.equal(replica.receive(c.delta).kind, 'applied');
+      const own = c.personal.get('bob');
+      if (own) assert.equal(replica.receive(own).kind, 'applied');
+    }
+    // A fresh snapshot and Bob's own part give the same room as the deltas did.
+    const fresh = new RoomReplica('bob');
+    fresh.receive(encodeSnapshot(server.stage));
+    fresh.receive(server.selfFor('bob'));
+    assert.deepEqual(replica.room, fresh.room);
+    assert.equal(replica.room!.seats[3]!.userId, 'bob');
+    assert.equal(replica.room!.members['bob']!.name, 'Bob');
   });
 
   test('presence from the transport runs as the system; unknown users are ignored', () => {
@@ -80,14 +91,18 @@ describe('AuthorityServer (core): the one server every authority home wraps', ()
     assert.equal(server.room.members['alice']!.connected, true);
   });
 
-  test('sync: the room for a replica behind or with nothing; null when up to date', () => {
+  test('sync: the stage for a replica behind or with nothing; null when up to date', () => {
     const { server } = served();
     server.execute(host, 'h1', { type: 'join', name: 'Alice' });
-    const v = server.room.version;
-    assert.equal(server.snapshotFor(0), server.room);
-    assert.equal(server.snapshotFor(v - 1), server.room);
+    const v = server.stage.version;
+    assert.equal(server.snapshotFor(0), server.stage);
+    assert.equal(server.snapshotFor(v - 1), server.stage);
     assert.equal(server.snapshotFor(v), null);
     assert.equal(server.snapshotFor(v + 5), null);
+    // An audience join moves the room's version but not the stage's: a replica at the stage is up to date.
+    server.execute(bob, 'b1', { type: 'join', name: 'Bob' });
+    assert.ok(server.version > v);
+    assert.equal(server.snapshotFor(v), null);
   });
 
   test('the result cache is bounded per caller (oldest forgotten first); remembered results can be restored', () => {

@@ -13,6 +13,8 @@ for (const target of all) {
     this.timeout(30_000);
     defineConformanceSuite(describe, it, {
       timeoutMs: 8000,
+      // The LiveKit homes still replicate the whole room and serve no paged reads over RPC (issue #10, LiveKit part).
+      skipStage: 'the LiveKit host and server still replicate the whole room',
       async createRoom(config) {
         const room = createLkRoom(target, config);
         return { join: (identity, role, name) => room.join(identity, role, name), close: () => room.close() };

@@ -98,7 +98,7 @@ for (const target of all) {
       const bad = await a.lk!.localParticipant.performRpc({
         destinationIdentity: 'c-host',
         method: METHOD_COMMAND,
-        payload: JSON.stringify({ v: 1, t: 'cmd', id: 'x-1', cmd: { type: 'take-seat', seat: 'one' } }),
+        payload: JSON.stringify({ v: 2, t: 'cmd', id: 'x-1', cmd: { type: 'take-seat', seat: 'one' } }),
       });
       const m = decode((JSON.parse(bad) as { res: unknown }).res);
       expect(m.ok && m.value.t === 'res' && !m.value.res.ok && m.value.res.error.code).to.equal('invalid-command');

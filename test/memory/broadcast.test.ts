@@ -13,10 +13,19 @@ describe('BroadcastChannel: one room across tabs', () => {
     const remote = joinOverBroadcastChannel('micseat-test-1', 'tab-user', 'audience');
     const joined = await remote.connect({ name: 'Tab User' });
     expect(joined.ok).to.equal(true);
-    await waitFor(() => host.room?.members['tab-user'], 3000, 'host sees the tab user');
+    // The tab user is in the audience: counted on every stage, listed by reading the audience.
+    await waitFor(() => host.room?.counts.audience === 1, 3000, 'host counts the tab user');
+    const audience = await remote.read({ kind: 'audience' });
+    expect(audience.ok && audience.value.kind === 'audience' && audience.value.items.map((m) => m.id)).to.deep.equal([
+      'tab-user',
+    ]);
     const r = await remote.send({ type: 'request-seat', requestId: 'bc-1', seat: 'any', media: 'audio' });
     expect(r.ok).to.equal(true);
-    await waitFor(() => host.room?.requests['bc-1'], 3000, 'request at host');
+    await waitFor(() => remote.room?.requests['bc-1']?.status === 'pending', 3000, 'own request in the other tab');
+    const queue = await host.read({ kind: 'queue' });
+    expect(queue.ok && queue.value.kind === 'queue' && queue.value.items.map((e) => e.request.id)).to.deep.equal([
+      'bc-1',
+    ]);
     expect((await host.send({ type: 'accept-request', requestId: 'bc-1' })).ok).to.equal(true);
     await waitFor(() => remote.room?.seats[0]?.userId === 'tab-user', 3000, 'seated in the other tab');
     expect(remote.room!.version).to.equal(host.room!.version);
@@ -35,7 +44,7 @@ describe('BroadcastChannel: one room across tabs', () => {
     evil.postMessage({ dir: 'up', from: 'x', identity: 'mallory', role: 'audience', kind: 'open' });
     for (const data of [
       '{',
-      '{"v":1,"t":"cmd","id":"a","cmd":{"type":"set-mode","mode":"free"}}',
+      '{"v":2,"t":"cmd","id":"a","cmd":{"type":"set-mode","mode":"free"}}',
       '{"v":9}',
       'x'.repeat(70000),
     ]) {
@@ -86,9 +95,9 @@ describe('BroadcastChannel presence: a tab that goes away frees its seat', () =>
         ...(data ? { data } : {}),
       });
     up('open');
-    up('msg', JSON.stringify({ v: 1, t: 'cmd', id: 'g1', cmd: { type: 'join', name: 'Ghost' } }));
-    await waitFor(() => host.room?.members['ghost']?.connected, 3000, 'ghost joined');
-    up('msg', JSON.stringify({ v: 1, t: 'cmd', id: 'g2', cmd: { type: 'take-seat', seat: 0 } }));
+    up('msg', JSON.stringify({ v: 2, t: 'cmd', id: 'g1', cmd: { type: 'join', name: 'Ghost' } }));
+    await waitFor(() => room.server.authority.member('ghost')?.connected, 3000, 'ghost joined');
+    up('msg', JSON.stringify({ v: 2, t: 'cmd', id: 'g2', cmd: { type: 'take-seat', seat: 0 } }));
     await waitFor(() => host.room?.seats[0]?.userId === 'ghost', 3000, 'ghost seated');
     tab.close();
     // Missed beats: the member enters the reconnect grace (seat held, reconnecting) ...

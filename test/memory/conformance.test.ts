@@ -3,7 +3,7 @@ import { createMemoryRoom, type MemoryRoom } from '@micseat/backend-memory';
 
 defineConformanceSuite(describe, it, {
   async createRoom(config) {
-    const room: MemoryRoom = createMemoryRoom({ config: { reconnectGraceMs: 2000, ...config } });
+    const room: MemoryRoom = createMemoryRoom({ replicate: 'stage', config: { reconnectGraceMs: 2000, ...config } });
     return {
       async join(identity, role, name) {
         const b = room.join(identity, role);

@@ -42,12 +42,12 @@ describe('garbage from one member: typed errors, and the room keeps serving the 
         ...extra,
       });
     evil.postMessage({ dir: 'up', from: 'mallory-tab', identity: 'mallory', role: 'audience', kind: 'open' });
-    up(JSON.stringify({ v: 1, t: 'cmd', id: 'join', cmd: { type: 'join', name: 'Mallory' } }));
+    up(JSON.stringify({ v: 2, t: 'cmd', id: 'join', cmd: { type: 'join', name: 'Mallory' } }));
     await waitFor(() => answers.get('join'), 3000, 'mallory joined');
     expect(answers.get('join')!.ok).to.equal(true);
 
     const sig = (id: string, payload: string) =>
-      `{"v":1,"t":"cmd","id":"${id}","cmd":{"type":"signal","name":"x","payload":${payload}}}`;
+      `{"v":2,"t":"cmd","id":"${id}","cmd":{"type":"signal","name":"x","payload":${payload}}}`;
     const garbage: [string, string, string[]][] = [
       ['a3000', sig('a3000', deepText(3000, 'array')), ['too-large']],
       ['o2200', sig('o2200', deepText(2200, 'object')), ['too-large']],
@@ -56,23 +56,23 @@ describe('garbage from one member: typed errors, and the room keeps serving the 
       ['big', sig('big', `"${'x'.repeat(5000)}"`), ['too-large']],
       [
         'extra',
-        `{"v":1,"t":"cmd","id":"extra","cmd":{"type":"take-seat","seat":1,"__proto__":{"x":1}}}`,
+        `{"v":2,"t":"cmd","id":"extra","cmd":{"type":"take-seat","seat":1,"__proto__":{"x":1}}}`,
         ['invalid-command'],
       ],
-      ['neg', `{"v":1,"t":"cmd","id":"neg","cmd":{"type":"take-seat","seat":-4}}`, ['invalid-command']],
+      ['neg', `{"v":2,"t":"cmd","id":"neg","cmd":{"type":"take-seat","seat":-4}}`, ['invalid-command']],
       [
         'proto',
-        `{"v":1,"t":"cmd","id":"proto","cmd":{"type":"request-seat","requestId":"__proto__","seat":"any","media":"audio"}}`,
+        `{"v":2,"t":"cmd","id":"proto","cmd":{"type":"request-seat","requestId":"__proto__","seat":"any","media":"audio"}}`,
         ['ok'],
       ],
-      ['ver', `{"v":1,"t":"cmd","id":"ver","cmd":{"type":"set-mode","mode":"free"}}`, ['not-allowed']],
+      ['ver', `{"v":2,"t":"cmd","id":"ver","cmd":{"type":"set-mode","mode":"free"}}`, ['not-allowed']],
     ];
     for (const [, text] of garbage) up(text);
     for (const junk of [
       '{',
       'x'.repeat(70_000),
       '{"v":9}',
-      '{"v":1,"t":"delta","to":2,"clock":1e999,"patch":{},"events":[]}',
+      '{"v":2,"t":"delta","to":2,"clock":1e999,"patch":{},"events":[]}',
       null,
       42,
       { v: 1 },

@@ -157,8 +157,9 @@ describe('server authority on the real LiveKit server', () => {
     for (const payload of [
       '{nope',
       '[]',
-      JSON.stringify({ v: 2, t: 'cmd', id: 'x', cmd: { type: 'leave-seat' } }),
-      JSON.stringify({ v: 1, t: 'cmd', cmd: {} }),
+      JSON.stringify({ v: 1, t: 'cmd', id: 'x', cmd: { type: 'leave-seat' } }),
+      JSON.stringify({ v: 3, t: 'cmd', id: 'x', cmd: { type: 'leave-seat' } }),
+      JSON.stringify({ v: 2, t: 'cmd', cmd: {} }),
     ]) {
       await assert.rejects(
         mallory.rpc('micseat.cmd', payload),
@@ -177,7 +178,7 @@ describe('server authority on the real LiveKit server', () => {
         .rpc(
           'micseat.cmd',
           JSON.stringify({
-            v: 1,
+            v: 2,
             t: 'cmd',
             id: `big-${size}`,
             cmd: { type: 'signal', name: 'x', payload: 'y'.repeat(size) },

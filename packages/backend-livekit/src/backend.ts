@@ -20,6 +20,8 @@ import {
   RoomReplica,
   serialize,
   type Command,
+  type Page,
+  type ReadQuery,
   type ConnectionStatus,
   type JoinOptions,
   type Result,
@@ -142,7 +144,7 @@ export class LiveKitRoomBackend implements RoomBackend {
   /** The authority, on the host only. */
   authority: LiveKitAuthority | null = null;
   private _identity: string;
-  private replica = new RoomReplica();
+  private replica: RoomReplica;
   private joinOptions: JoinOptions | null = null;
   private readonly updateListeners = new Set<(u: RoomUpdate) => void>();
   private readonly statusListeners = new Set<(s: ConnectionStatus, e?: RoomError) => void>();
@@ -171,6 +173,7 @@ export class LiveKitRoomBackend implements RoomBackend {
       ? (options.authorityIdentity ?? DEFAULT_AUTHORITY_IDENTITY)
       : (options?.hostIdentity ?? '');
     this.peer = server ? "The room's service" : 'The host';
+    this.replica = new RoomReplica(this._identity);
     this.opts = {
       commandTimeoutMs: options?.commandTimeoutMs ?? 10_000,
       hostWaitMs: options?.hostWaitMs ?? (server ? 10_000 : 4_000),
@@ -233,6 +236,7 @@ export class LiveKitRoomBackend implements RoomBackend {
       return { ok: false, error };
     }
     this._identity = lk.localParticipant.identity;
+    if (this.replica.viewer !== this._identity) this.replica = new RoomReplica(this._identity);
     await this.dataChannelOpen(lk);
     if (this.gone(lk)) return fail('disconnected', 'Disconnected while connecting.');
     this.media.attach(lk);
@@ -286,6 +290,15 @@ export class LiveKitRoomBackend implements RoomBackend {
   onStatus(listener: (s: ConnectionStatus, e?: RoomError) => void): () => void {
     this.statusListeners.add(listener);
     return () => this.statusListeners.delete(listener);
+  }
+
+  /**
+   * Paged reads. The host answers from its own authority; over LiveKit RPC they are not served
+   * yet (issue #10, LiveKit part), so a remote client gets a typed `host-unreachable`.
+   */
+  async read(query: ReadQuery): Promise<Result<Page>> {
+    if (this.authority) return this.authority.server.read({ id: this._identity }, query);
+    return fail('host-unreachable', 'Paged reads are not served over LiveKit yet.');
   }
 
   async send(command: Command): Promise<Result> {
@@ -416,7 +429,7 @@ export class LiveKitRoomBackend implements RoomBackend {
       this.stats.snapshots++;
       if (fresh) {
         // Starting over: the new room replaces the old one in one step (never a null room).
-        this.replica = new RoomReplica();
+        this.replica = new RoomReplica(this._identity);
         fresh = false;
       }
       this.apply(decoded.value);
@@ -453,7 +466,7 @@ export class LiveKitRoomBackend implements RoomBackend {
       else if (m.have < this.replica.version) void this.startOver();
       return;
     }
-    if (m.t === 'delta' || m.t === 'snap') this.apply(m);
+    if (m.t === 'delta' || m.t === 'snap' || m.t === 'self') this.apply(m);
   }
 
   private async startOver(): Promise<void> {

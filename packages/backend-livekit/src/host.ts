@@ -168,7 +168,7 @@ export class LiveKitAuthority {
       );
     }
     if (this.options.beaconMs > 0) {
-      this.beacon = setInterval(() => this.publish(encodeSync(this.state.version)), this.options.beaconMs);
+      this.beacon = setInterval(() => this.publish(encodeSync(this.server.clientVersion)), this.options.beaconMs);
     }
   }
 
@@ -232,20 +232,26 @@ export class LiveKitAuthority {
     this.server.presence(userId, connected);
   }
 
-  private onChange({ outcome, delta }: ServedChange): void {
-    const sent = this.publish(delta);
+  private onChange({ outcome, delta, personal }: ServedChange): void {
     // A delta too large for one data packet is skipped: the beacon makes clients fetch a snapshot.
-    if (!sent) this.publish(encodeSync(outcome.state.version));
+    if (delta && !this.publish(delta)) this.publish(encodeSync(this.server.clientVersion));
+    for (const [userId, self] of personal) this.publish(self, userId);
     this.scheduleSave();
     for (const l of this.outcomeListeners) l(outcome);
   }
 
-  private publish(message: WireMessage): boolean {
+  /** Sends a message to everyone, or to one participant (a `self` message). */
+  private publish(message: WireMessage, to?: string): boolean {
     const text = serialize(message);
     if (!text.ok) return false;
     if (this.stopped || this.room.state !== 'connected') return true;
+    if (to === this.room.localParticipant.identity) return true; // the host's own client reads the authority
     this.room.localParticipant
-      .publishData(this.encoder.encode(text.value), { reliable: true, topic: DATA_TOPIC })
+      .publishData(this.encoder.encode(text.value), {
+        reliable: true,
+        topic: DATA_TOPIC,
+        ...(to ? { destinationIdentities: [to] } : {}),
+      })
       .catch(() => undefined); // a lost delta is repaired by the beacon / gap sync
     return true;
   }

@@ -6,6 +6,7 @@
  */
 import {
   decode,
+  PROTOCOL_VERSION,
   encodeResult,
   encodeSnapshot,
   serialize,
@@ -75,7 +76,7 @@ export class RpcAnswerer {
       const raw = safeParse(payload) as { v?: unknown; t?: unknown; id?: unknown; cmd?: unknown } | null;
       if (!(
         raw &&
-        raw.v === 1 &&
+        raw.v === PROTOCOL_VERSION &&
         raw.t === 'cmd' &&
         typeof raw.id === 'string' &&
         raw.id.length > 0 &&
@@ -95,7 +96,7 @@ export class RpcAnswerer {
     if (!text.ok) throw new RpcRefusal(RPC_MALFORMED, 'result too large');
     // `at`: the room version after the command, so the caller can make sure its replica shows
     // the change before it hands the answer on (read-your-writes, as in the memory backend).
-    return `{"at":${this.server.authorityState.version},"res":${text.value}}`;
+    return `{"at":${this.server.clientVersion},"res":${text.value}}`;
   }
 
   /** `micseat.sync`: page 0 of the snapshot, or `pages: 0` when the caller is up to date. */
@@ -104,7 +105,7 @@ export class RpcAnswerer {
     if (!decoded.ok || decoded.value.t !== 'sync') throw new RpcRefusal(RPC_MALFORMED, 'expected a sync message');
     const room = this.server.snapshotFor(decoded.value.have);
     if (!room) {
-      const version = this.server.authorityState.version;
+      const version = this.server.clientVersion;
       return JSON.stringify({ version, page: 0, pages: 0, data: '' } satisfies SnapshotPage);
     }
     const pages = this.pagesOf(room);

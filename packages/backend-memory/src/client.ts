@@ -6,6 +6,7 @@
  */
 import {
   encodeCommand,
+  encodeRead,
   encodeSync,
   fail,
   RoomReplica,
@@ -13,6 +14,8 @@ import {
   type Command,
   type ConnectionStatus,
   type JoinOptions,
+  type Page,
+  type ReadQuery,
   type Result,
   type RoomBackend,
   type RoomError,
@@ -41,7 +44,7 @@ export interface MemoryClientOptions {
 }
 
 interface Waiting {
-  resolve: (r: Result) => void;
+  resolve: (r: Result<never>) => void;
   message: WireMessage;
   resend: ReturnType<typeof setInterval>;
   giveUp: ReturnType<typeof setTimeout>;
@@ -49,7 +52,7 @@ interface Waiting {
 
 export class MemoryRoomBackend implements RoomBackend {
   readonly media: RoomMedia & MemoryMedia;
-  private readonly replica = new RoomReplica();
+  private readonly replica: RoomReplica;
   private readonly updateListeners = new Set<(u: RoomUpdate) => void>();
   private readonly statusListeners = new Set<(s: ConnectionStatus, e?: RoomError) => void>();
   private readonly waiting = new Map<string, Waiting>();
@@ -75,6 +78,7 @@ export class MemoryRoomBackend implements RoomBackend {
       keepAliveMs: options.keepAliveMs ?? 1000,
     };
     this.media = new MemoryMedia(identity, options.levels, options.media);
+    this.replica = new RoomReplica(identity);
     transport.onMessage((m) => this.receive(m));
   }
 
@@ -155,18 +159,27 @@ export class MemoryRoomBackend implements RoomBackend {
   }
 
   send(command: Command): Promise<Result> {
+    return this.ask((id) => encodeCommand(id, command));
+  }
+
+  read(query: ReadQuery): Promise<Result<Page>> {
+    return this.ask((id) => encodeRead(id, query));
+  }
+
+  /** Sends a command or a read with a correlation id, resent until answered. */
+  private ask<T>(make: (id: string) => WireMessage): Promise<Result<T>> {
     if (this._status === 'disconnected' || this._status === 'idle') {
       return Promise.resolve(fail('disconnected', 'Not connected to the room.'));
     }
     const id = `${this.identity.slice(0, 36)}:${this.instance}:${++this.seq}`;
-    const message = encodeCommand(id, command);
+    const message = make(id);
     // What JSON cannot carry (a cycle, a BigInt, a throwing getter) is refused here, typed,
     // instead of throwing out of a transport; everything else is the authority's to judge.
     const encodable = serialize(message, { maxBytes: Infinity });
     if (!encodable.ok) return Promise.resolve(encodable);
-    return new Promise<Result>((resolve) => {
+    return new Promise<Result<T>>((resolve) => {
       const w: Waiting = {
-        resolve,
+        resolve: resolve as (r: Result<never>) => void,
         message,
         resend: setInterval(() => this.transport.send(message), this.opts.resendMs),
         giveUp: setTimeout(
@@ -179,13 +192,13 @@ export class MemoryRoomBackend implements RoomBackend {
     });
   }
 
-  private settle(id: string, result: Result): void {
+  private settle(id: string, result: Result<unknown>): void {
     const w = this.waiting.get(id);
     if (!w) return; // a duplicated answer
     clearInterval(w.resend);
     clearTimeout(w.giveUp);
     this.waiting.delete(id);
-    w.resolve(result);
+    w.resolve(result as Result<never>);
   }
 
   private failWaiting(code: 'disconnected', message: string): void {
@@ -193,7 +206,7 @@ export class MemoryRoomBackend implements RoomBackend {
   }
 
   private receive(message: WireMessage): void {
-    if (message.t === 'res') {
+    if (message.t === 'res' || message.t === 'page') {
       this.settle(message.id, message.res as Result);
       return;
     }

@@ -7,9 +7,10 @@ import {
   AuthorityServer,
   createAuthority,
   decode,
+  encodePage,
   encodeResult,
-  encodeSnapshot,
   fail,
+  PROTOCOL_VERSION,
   type MemberRole,
   type RoomConfigInput,
   type RoomState,
@@ -31,6 +32,10 @@ export interface MemoryRoomServerOptions {
   config?: RoomConfigInput;
   /** The authority's clock (default Date.now). */
   now?: () => number;
+  /** Fewest ms between two publications of the counts (default 1000). */
+  countsIntervalMs?: number;
+  /** What clients hold: the stage, or the whole room (default; see core's AuthorityServerOptions). */
+  replicate?: 'stage' | 'room';
 }
 
 export class MemoryRoomServer {
@@ -44,7 +49,12 @@ export class MemoryRoomServer {
   constructor(options: MemoryRoomServerOptions = {}) {
     const now = options.now ?? (() => Date.now());
     const state = createAuthority(options.roomId ?? 'room', options.config, now());
-    this.authority = new AuthorityServer({ state, now });
+    this.authority = new AuthorityServer({
+      state,
+      now,
+      ...(options.countsIntervalMs !== undefined ? { countsIntervalMs: options.countsIntervalMs } : {}),
+      ...(options.replicate ? { replicate: options.replicate } : {}),
+    });
     // Timer-driven changes (expiries) reach everyone like any other change (listener errors are
     // contained by the authority server: one bad link cannot stop the room).
     this.authority.onChange((change) => this.broadcast(change));
@@ -55,6 +65,7 @@ export class MemoryRoomServer {
     return this.authority.actor;
   }
 
+  /** The whole room (every member and request): O(room size), for tests and tools. */
   get room(): RoomState {
     return this.authority.room;
   }
@@ -63,14 +74,12 @@ export class MemoryRoomServer {
     return this.links.size;
   }
 
-  /** A client link arrives (or returns after a drop): it gets a snapshot; presence is restored. */
+  /** A client link arrives (or returns after a drop): it gets the stage and its own part; presence is restored. */
   attach(link: ServerLink): void {
     if (this.closed) return;
     this.links.set(link.identity, link);
-    if (this.room.members[link.identity] && !this.room.members[link.identity]!.connected) {
-      this.authority.presence(link.identity, true);
-    }
-    link.push(encodeSnapshot(this.room));
+    if (this.authority.member(link.identity)?.connected === false) this.authority.presence(link.identity, true);
+    for (const m of this.authority.syncFor(link.identity, 0)) link.push(m);
   }
 
   /** A client link is gone (network drop, tab closed): its member enters the reconnect grace. */
@@ -95,30 +104,39 @@ export class MemoryRoomServer {
         this.handle(link, identity, decoded.value);
         return;
       }
-      const id = correlationIdOf(input);
-      if (!id) return;
-      // A well-formed envelope around an invalid command is answered by the authority itself
-      // (which validates it again: `invalid-command`, `too-large`), as every home does.
+      const envelope = envelopeOf(input);
+      if (!envelope) return;
+      const { id, t } = envelope;
+      // A well-formed envelope around an invalid command or query is answered by the authority
+      // itself (which validates it again: `invalid-command`, `too-large`), as every home does.
       if (decoded.error.code !== 'too-large' && decoded.error.code !== 'unsupported-version') {
-        const cmd = commandOf(input);
-        if (cmd.found) {
-          this.handle(link, identity, { v: 1, t: 'cmd', id, cmd: cmd.value as never });
+        if (t === 'cmd') {
+          this.handle(link, identity, { v: PROTOCOL_VERSION, t: 'cmd', id, cmd: envelope.body as never });
           return;
         }
+        link.push(encodePage(id, this.authority.read({ id: identity }, envelope.body)));
+        return;
       }
-      link.push(encodeResult(id, decoded));
+      link.push(t === 'cmd' ? encodeResult(id, decoded) : encodePage(id, decoded));
     } catch (e) {
-      const id = correlationIdOf(input);
-      if (id) link.push(encodeResult(id, fail('internal', 'The room could not handle this message; nothing changed.')));
+      const envelope = envelopeOf(input);
+      if (envelope) {
+        const failure = fail('internal', 'The room could not handle this message; nothing changed.');
+        link.push(envelope.t === 'cmd' ? encodeResult(envelope.id, failure) : encodePage(envelope.id, failure));
+      }
       console.error('micseat: a message could not be handled', e);
     }
   }
 
   private handle(link: ServerLink, identity: string, message: WireMessage): void {
     if (message.t === 'sync') {
-      // `have: 0` also means "nothing yet" (a replica with no room), so it always gets the room.
-      const room = this.authority.snapshotFor(message.have);
-      if (room) link.push(encodeSnapshot(room));
+      // `have: 0` also means "nothing yet" (a replica with no room), so it always gets the stage.
+      // Its own part comes along either way (tiny), so a lost `self` is repaired by the keep-alive.
+      for (const m of this.authority.syncFor(identity, message.have)) link.push(m);
+      return;
+    }
+    if (message.t === 'read') {
+      link.push(encodePage(message.id, this.authority.read({ id: identity }, message.query)));
       return;
     }
     if (message.t !== 'cmd') return;
@@ -129,8 +147,9 @@ export class MemoryRoomServer {
     link.push(encodeResult(message.id, result));
   }
 
-  private broadcast({ outcome, delta }: ServedChange): void {
-    for (const link of this.links.values()) link.push(delta);
+  private broadcast({ outcome, delta, personal }: ServedChange): void {
+    if (delta) for (const link of this.links.values()) link.push(delta);
+    for (const [userId, self] of personal) this.links.get(userId)?.push(self);
     // Someone removed from the room is cut off, as a real server would.
     for (const e of outcome.events) {
       if (e.type === 'member-left' && e.reason === 'removed') this.links.delete(e.userId);
@@ -157,26 +176,19 @@ export class MemoryRoomServer {
   }
 }
 
-/** The correlation id of a `cmd` message that could not be decoded, when it has a readable one. */
-function correlationIdOf(input: unknown): string | null {
+/**
+ * The correlation id, kind and body (`cmd` or `query`) of a `cmd` or `read` message that could
+ * not be decoded, when it has a readable id: so it can be answered, not left to time out.
+ */
+function envelopeOf(input: unknown): { id: string; t: 'cmd' | 'read'; body: unknown } | null {
   try {
     const raw = typeof input === 'string' ? (JSON.parse(input) as unknown) : input;
-    const m = raw && typeof raw === 'object' ? (raw as { v?: unknown; t?: unknown; id?: unknown }) : null;
-    return m && m.v === 1 && m.t === 'cmd' && typeof m.id === 'string' && m.id.length > 0 && m.id.length <= 64
-      ? m.id
-      : null;
+    const m = raw && typeof raw === 'object' ? (raw as Record<string, unknown>) : null;
+    if (!m || (m.t !== 'cmd' && m.t !== 'read')) return null;
+    if (typeof m.id !== 'string' || m.id.length === 0 || m.id.length > 64) return null;
+    return { id: m.id, t: m.t, body: m.t === 'cmd' ? m.cmd : m.query };
   } catch {
     return null;
-  }
-}
-
-/** The raw `cmd` of an envelope, for the authority to judge. */
-function commandOf(input: unknown): { found: true; value: unknown } | { found: false } {
-  try {
-    const raw = typeof input === 'string' ? (JSON.parse(input) as unknown) : input;
-    return raw && typeof raw === 'object' ? { found: true, value: (raw as { cmd?: unknown }).cmd } : { found: false };
-  } catch {
-    return { found: false };
   }
 }
 

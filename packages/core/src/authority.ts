@@ -7,7 +7,9 @@
  *   authority/seats.ts        take, leave, switch, kick, lock, mute
  *   authority/requests.ts     request, cancel, accept one / next / all, reject one / all
  *   authority/invitations.ts  invite, respond, cancel
- *   authority/members.ts      presence, join, leave, mode, cohosts, removal, mic, signals
+ *   authority/members.ts      presence, join, leave, mode, cohosts, removal, mic, signals, counts
+ *   authority/read.ts         paged reads of the queue and the audience, and a reader's position
+ *   stage.ts                  what every client holds (the stage) and each one's own part
  *   policy.ts                 who may do what (shared with machines and elements)
  *
  * Room lifecycle decision: the host *dropping* (reload, network) pauses the room like any member's
@@ -31,3 +33,4 @@ export {
   type StepOutcome,
 } from './authority/state.js';
 export { step } from './authority/step.js';
+export { readRoom, type ReadOptions } from './authority/read.js';

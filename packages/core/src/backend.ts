@@ -5,12 +5,15 @@
  */
 import type { Result, RoomError } from './errors.js';
 import type { RoomEvent } from './events.js';
-import type { Command, MicReport, RoomState } from './schema.js';
+import type { Command, MicReport, Page, ReadQuery, RoomState } from './schema.js';
 
 export type ConnectionStatus = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'disconnected';
 
 export interface RoomUpdate {
-  /** The client's replica of the authoritative room, at its newest version. */
+  /**
+   * The client's replica of the room: the stage (seats, host, moderators, mode, invitations,
+   * counts, the members on it) with the viewer's own member record and requests merged in.
+   */
   readonly room: RoomState;
   /** Events of the versions applied since the previous update (empty after a snapshot). */
   readonly events: readonly RoomEvent[];
@@ -59,5 +62,19 @@ export interface RoomBackend {
    * transport failures come back as `host-unreachable`, `timeout` or `disconnected`.
    */
   send(command: Command): Promise<Result>;
+  /**
+   * Reads a page of what stays with the authority: the queue (moderators), the audience, or the
+   * caller's own position. Never rejects: a hostile cursor or limit is `invalid-command`, a
+   * listener reading the queue `not-allowed`, transport failures as for `send`.
+   */
+  read(query: ReadQuery): Promise<Result<Page>>;
   readonly media: RoomMedia;
+}
+
+/** `backend.read`, typed by the query's kind. */
+export function readPage<Q extends ReadQuery>(
+  backend: Pick<RoomBackend, 'read'>,
+  query: Q,
+): Promise<Result<Extract<Page, { kind: Q['kind'] }>>> {
+  return backend.read(query) as Promise<Result<Extract<Page, { kind: Q['kind'] }>>>;
 }

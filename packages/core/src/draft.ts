@@ -12,7 +12,15 @@
 import type { RoomEvent } from './events.js';
 import { compareNumbers, compareStrings, PTree } from './ptree.js';
 import type { Patch } from './patch.js';
-import type { Invitation, Member, RoomConfig, RoomMode, RoomState, Seat, SeatRequest } from './schema.js';
+import type { Invitation, Member, RoomConfig, RoomCounts, RoomMode, RoomState, Seat, SeatRequest } from './schema.js';
+
+/** A member's place in the order of joining: join time, then id (a total order, stable while they stay). */
+export interface JoinKey {
+  readonly t: number;
+  readonly id: string;
+}
+export const compareJoin = (a: JoinKey, b: JoinKey): number => a.t - b.t || compareStrings(a.id, b.id);
+export const NO_COUNTS: RoomCounts = Object.freeze({ members: 0, audience: 0, queue: 0 }) as RoomCounts;
 
 type Rec<T> = Record<string, T>;
 
@@ -49,6 +57,11 @@ export interface RoomCore {
   readonly members: PTree<string, Member>;
   readonly requests: PTree<string, SeatRequest>;
   readonly invitations: PTree<string, Invitation>;
+  /** The counts as last published (see `publish-counts`); the live ones are `liveCounts(core)`. */
+  readonly counts: RoomCounts;
+  /** The version and clock at which the stage last changed: the stage's own version and clock (see stage.ts). */
+  readonly stageVersion: number;
+  readonly stageClock: number;
   // ---- indexes (derived from the collections above)
   /** Pending request ids by FIFO number. */
   readonly queue: PTree<number, string>;
@@ -57,6 +70,10 @@ export interface RoomCore {
   /** A user's pending invitation id (one at most, by the rules). */
   readonly invitationOf: PTree<string, string>;
   readonly deadlines: PTree<Due, null>;
+  /** Every member in order of joining (the audience is read in pages along it). */
+  readonly byJoin: PTree<JoinKey, null>;
+  /** Members with the cohost role. */
+  readonly cohosts: PTree<string, null>;
 }
 
 const keepMs = (config: RoomConfig) => Math.max(1, config.historyMs);
@@ -75,6 +92,7 @@ export function materialize(core: RoomCore): RoomState {
     members: record(core.members),
     requests: record(core.requests),
     invitations: record(core.invitations),
+    counts: core.counts,
   };
 }
 
@@ -94,6 +112,9 @@ export function coreOf(room: RoomState): RoomCore {
     ended: room.ended,
     hostId: room.hostId,
     seats: room.seats,
+    counts: room.counts,
+    stageVersion: room.version,
+    stageClock: room.clock,
   });
   for (const m of Object.values(room.members)) d.putMember(m);
   for (const r of Object.values(room.requests)) d.putRequest(r);
@@ -114,10 +135,15 @@ export function emptyCore(roomId: string, config: RoomConfig, clock: number, sea
     members: PTree.empty(compareStrings),
     requests: PTree.empty(compareStrings),
     invitations: PTree.empty(compareStrings),
+    counts: NO_COUNTS,
+    stageVersion: 0,
+    stageClock: clock,
     queue: PTree.empty(compareNumbers),
     requestOf: PTree.empty(compareStrings),
     invitationOf: PTree.empty(compareStrings),
     deadlines: PTree.empty(compareDue),
+    byJoin: PTree.empty(compareJoin),
+    cohosts: PTree.empty(compareStrings),
   };
 }
 
@@ -136,6 +162,9 @@ export class Draft {
   requestOf: PTree<string, string>;
   invitationOf: PTree<string, string>;
   deadlines: PTree<Due, null>;
+  byJoin: PTree<JoinKey, null>;
+  cohosts: PTree<string, null>;
+  counts: RoomCounts;
   // Ids written in this step, in order (a Set keeps insertion order), for the patch.
   private readonly touchedMembers = new Set<string>();
   private readonly touchedRequests = new Set<string>();
@@ -153,6 +182,9 @@ export class Draft {
     this.requestOf = base.requestOf;
     this.invitationOf = base.invitationOf;
     this.deadlines = base.deadlines;
+    this.byJoin = base.byJoin;
+    this.cohosts = base.cohosts;
+    this.counts = base.counts;
   }
 
   get config(): RoomConfig {
@@ -209,6 +241,12 @@ export class Draft {
       this.deadlines = this.deadlines.delete(due(old.graceUntil, DueKind.MemberGrace, 0, old.id));
     if (m.graceUntil !== null)
       this.deadlines = this.deadlines.set(due(m.graceUntil, DueKind.MemberGrace, 0, m.id), null);
+    if (old?.joinedAt !== m.joinedAt) {
+      if (old) this.byJoin = this.byJoin.delete({ t: old.joinedAt, id: old.id });
+      this.byJoin = this.byJoin.set({ t: m.joinedAt, id: m.id }, null);
+    }
+    if (m.role === 'cohost') this.cohosts = this.cohosts.set(m.id, null);
+    else if (old?.role === 'cohost') this.cohosts = this.cohosts.delete(m.id);
     this.members = this.members.set(m.id, m);
     this.touchedMembers.add(m.id);
   }
@@ -217,6 +255,8 @@ export class Draft {
     if (!old) return;
     if (old.graceUntil !== null)
       this.deadlines = this.deadlines.delete(due(old.graceUntil, DueKind.MemberGrace, 0, id));
+    this.byJoin = this.byJoin.delete({ t: old.joinedAt, id });
+    if (old.role === 'cohost') this.cohosts = this.cohosts.delete(id);
     this.members = this.members.delete(id);
     this.touchedMembers.add(id);
   }
@@ -310,6 +350,7 @@ export class Draft {
       this.mode !== this.base.mode ||
       this.ended !== this.base.ended ||
       this.hostId !== this.base.hostId ||
+      this.counts !== this.base.counts ||
       this.touchedSeats.length + this.touchedMembers.size + this.touchedRequests.size + this.touchedInvitations.size > 0
     );
   }
@@ -328,10 +369,15 @@ export class Draft {
       members: this.members,
       requests: this.requests,
       invitations: this.invitations,
+      counts: this.counts,
+      stageVersion: this.base.stageVersion,
+      stageClock: this.base.stageClock,
       queue: this.queue,
       requestOf: this.requestOf,
       invitationOf: this.invitationOf,
       deadlines: this.deadlines,
+      byJoin: this.byJoin,
+      cohosts: this.cohosts,
     };
   }
 
@@ -347,6 +393,7 @@ export class Draft {
     if (room.mode !== this.base.mode) patch.mode = room.mode;
     if (room.ended !== this.base.ended) patch.ended = room.ended;
     if (room.hostId !== this.base.hostId) patch.hostId = room.hostId;
+    if (room.counts !== this.base.counts) patch.counts = room.counts;
     const ts = this.touchedSeats;
     if (ts.length === 1) patch.seats = [room.seats[ts[0]!]!];
     else if (ts.length) patch.seats = [...new Set(ts)].sort((a, b) => a - b).map((i) => room.seats[i]!);

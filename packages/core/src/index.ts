@@ -6,6 +6,7 @@ export * from './schema.js';
 export * from './events.js';
 export * from './draft.js';
 export * from './patch.js';
+export * from './stage.js';
 export * from './authority.js';
 export * from './policy.js';
 export * from './results.js';

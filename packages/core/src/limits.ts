@@ -38,6 +38,15 @@ export const LIMITS = {
   maxClockMs: 8.64e15,
   /** Most origins in a room's avatar allow-list. */
   maxAvatarOrigins: 32,
+  /** Most items in one page of the queue or the audience (a `read`); the default is `defaultPageSize`. */
+  maxPageSize: 100,
+  defaultPageSize: 50,
+  /** Longest opaque page cursor, in characters (room for an identity of any script, URI-encoded). */
+  maxCursorLength: 1280,
+  /** Most encoded bytes of one page's items: a page stops early (its `next` continues) rather than pass the message limit. */
+  maxPageBytes: 48 * 1024,
+  /** Fewest ms between two publications of the room's counts (audience joins and leaves are coalesced). */
+  countsIntervalMs: 1_000,
 } as const;
 
 export const DEFAULT_CONFIG = {

@@ -4,7 +4,7 @@
  * authority's working room, and bundlers split by module, so a client sharing draft.ts with the
  * host's authority chunk would load all of it on every listener's page.
  */
-import type { Invitation, Member, RoomConfig, RoomMode, RoomState, Seat, SeatRequest } from './schema.js';
+import type { Invitation, Member, RoomConfig, RoomCounts, RoomMode, RoomState, Seat, SeatRequest } from './schema.js';
 
 export interface Patch {
   mode?: RoomMode;
@@ -18,6 +18,7 @@ export interface Patch {
   requestsRemoved?: string[];
   invitations?: Invitation[];
   invitationsRemoved?: string[];
+  counts?: RoomCounts;
 }
 
 type Rec<T> = Record<string, T>;
@@ -29,6 +30,7 @@ export function applyPatch(room: RoomState, patch: Patch, version: number, clock
   if (patch.ended !== undefined) next.ended = patch.ended;
   if (patch.hostId !== undefined) next.hostId = patch.hostId;
   if (patch.config !== undefined) next.config = patch.config;
+  if (patch.counts !== undefined) next.counts = patch.counts;
   if (patch.seats) {
     next.seats = room.seats.slice();
     for (const s of patch.seats) next.seats[s.index] = s;

@@ -23,15 +23,25 @@ import {
   RoomConfigSchema,
   RoomModeSchema,
   RoomStateSchema,
+  RoomCountsSchema,
+  ReadQuerySchema,
+  PageSchema,
   SeatRequestSchema,
   SeatSchema,
   type Command,
+  type Page,
+  type ReadQuery,
   type RoomState,
 } from './schema.js';
+import type { SelfView } from './stage.js';
 import { utf8Length } from './json.js';
 import { describe } from './json.js';
 
-export const PROTOCOL_VERSION = 1;
+/**
+ * 2: the stage (issue #10): deltas carry `from`, the counts travel in the stage, a viewer's own
+ * part comes in `self` messages, the queue and the audience are read with `read` / `page`.
+ */
+export const PROTOCOL_VERSION = 2;
 
 const CorrelationIdSchema = v.pipe(v.string(), v.minLength(1), v.maxLength(LIMITS.maxIdLength));
 const VersionSchema = CountSchema;
@@ -48,6 +58,7 @@ export const PatchSchema = v.strictObject({
   requestsRemoved: v.optional(v.array(ClientIdSchema)),
   invitations: v.optional(v.array(InvitationSchema)),
   invitationsRemoved: v.optional(v.array(ClientIdSchema)),
+  counts: v.optional(RoomCountsSchema),
 });
 
 const RoomErrorSchema = v.strictObject({
@@ -60,6 +71,12 @@ const ResultSchema = v.variant('ok', [
   v.strictObject({ ok: v.literal(true), value: JsonSchema }),
   v.strictObject({ ok: v.literal(false), error: RoomErrorSchema }),
 ]);
+const PageResultSchema = v.variant('ok', [
+  v.strictObject({ ok: v.literal(true), value: PageSchema }),
+  v.strictObject({ ok: v.literal(false), error: RoomErrorSchema }),
+]);
+/** Most requests a viewer's own part holds: the pending one and the resolved ones the room still shows. */
+const MAX_OWN_REQUESTS = LIMITS.maxResolvedShown + 1;
 
 const msg = <T extends string, E extends v.ObjectEntries>(t: T, entries: E) =>
   v.strictObject({ v: v.literal(PROTOCOL_VERSION), t: v.literal(t), ...entries });
@@ -70,12 +87,18 @@ export const WireMessageSchema = v.variant('t', [
   /** authority → client: the result of one command. */
   msg('res', { id: CorrelationIdSchema, res: ResultSchema }),
   /**
-   * authority → client: the whole room (for late joiners and after a gap). `memory` only in a
-   * host's own saved copy (for `restoreAuthority` after a reload), never sent to clients.
+   * authority → client: the stage (for late joiners and after a gap). A host's own saved copy
+   * holds the whole room instead, with `memory` (for `restoreAuthority` after a reload); that
+   * is never sent to clients.
    */
   msg('snap', { room: RoomStateSchema, memory: v.optional(AuthorityMemorySchema) }),
-  /** authority → all: one change, from version `to - 1` to `to`. */
+  /**
+   * authority → all: one change of the stage, from the stage at version `from` (the previous
+   * delta's `to`; default `to - 1`) to version `to`. Versions between them changed only what the
+   * stage does not hold (the audience, the queue, someone's own part).
+   */
   msg('delta', {
+    from: v.optional(VersionSchema),
     to: v.pipe(VersionSchema, v.minValue(1)),
     clock: TimeSchema,
     patch: PatchSchema,
@@ -83,6 +106,20 @@ export const WireMessageSchema = v.variant('t', [
   }),
   /** client → authority: "send me a snapshot" (after a gap or on join). */
   msg('sync', { have: VersionSchema }),
+  /**
+   * authority → one client: their own part (member record, requests) as of version `at`, whole,
+   * with the events that concern only them. Sent when it changes and after every snapshot.
+   */
+  msg('self', {
+    at: VersionSchema,
+    member: v.nullable(MemberSchema),
+    requests: v.pipe(v.array(SeatRequestSchema), v.maxLength(MAX_OWN_REQUESTS)),
+    events: v.array(RoomEventSchema),
+  }),
+  /** client → authority: read a page of the queue or the audience, or one's own position. */
+  msg('read', { id: CorrelationIdSchema, query: ReadQuerySchema }),
+  /** authority → client: the answer to one `read`. */
+  msg('page', { id: CorrelationIdSchema, res: PageResultSchema }),
 ]);
 export type WireMessage = v.InferOutput<typeof WireMessageSchema>;
 
@@ -95,13 +132,42 @@ export const encodeResult = (id: string, res: Result): WireMessage => ({
 });
 export const encodeSnapshot = (room: RoomState, memory?: AuthorityMemory): WireMessage =>
   memory ? { v: PROTOCOL_VERSION, t: 'snap', room, memory } : { v: PROTOCOL_VERSION, t: 'snap', room };
-export const encodeDelta = (to: number, clock: number, patch: Patch, events: readonly RoomEvent[]): WireMessage => ({
+/** A stage delta from version `from` (default `to - 1`) to `to`. */
+export const encodeDelta = (
+  to: number,
+  clock: number,
+  patch: Patch,
+  events: readonly RoomEvent[],
+  from = to - 1,
+): WireMessage => ({
   v: PROTOCOL_VERSION,
   t: 'delta',
+  from,
   to,
   clock,
   patch,
   events: events as RoomEvent[],
+});
+/** A viewer's own part at version `at`. */
+export const encodeSelf = (at: number, self: SelfView, events: readonly RoomEvent[] = []): WireMessage => ({
+  v: PROTOCOL_VERSION,
+  t: 'self',
+  at,
+  member: self.member,
+  requests: [...self.requests],
+  events: events as RoomEvent[],
+});
+export const encodeRead = (id: string, query: ReadQuery): WireMessage => ({
+  v: PROTOCOL_VERSION,
+  t: 'read',
+  id,
+  query,
+});
+export const encodePage = (id: string, res: Result<Page>): WireMessage => ({
+  v: PROTOCOL_VERSION,
+  t: 'page',
+  id,
+  res: res as never,
 });
 /** "Send me the room": `have` is the version held; a replica with no room yet (version -1) says 0, which always gets the room. */
 export const encodeSync = (have: number): WireMessage => ({ v: PROTOCOL_VERSION, t: 'sync', have: Math.max(0, have) });

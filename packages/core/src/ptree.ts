@@ -190,6 +190,27 @@ export class PTree<K, V> {
     }
   }
 
+  /** Entries with keys greater than `key`, in order: O(log n) to start, then O(1) amortised per entry. */
+  *after(key: K): IterableIterator<[K, V]> {
+    const stack: Node<K, V>[] = [];
+    let t = this.root;
+    while (t) {
+      if (this.compare(key, t.key) < 0) {
+        stack.push(t);
+        t = t.left;
+      } else t = t.right;
+    }
+    while (stack.length) {
+      const n = stack.pop()!;
+      yield [n.key, n.value];
+      let r = n.right;
+      while (r) {
+        stack.push(r);
+        r = r.left;
+      }
+    }
+  }
+
   *values(): IterableIterator<V> {
     for (const [, v] of this.entries()) yield v;
   }

@@ -11,6 +11,7 @@ import type {
   Member,
   MemberRole,
   MicReport,
+  RoomCounts,
   RoomMode,
   SeatRequest,
 } from './schema.js';
@@ -44,6 +45,7 @@ export interface CommandResults {
   signal: Record<string, never>;
   tick: Record<string, never>;
   presence: { member: Member | null };
+  'publish-counts': { counts: RoomCounts };
 }
 
 export type ResultOf<T extends CommandType> = Result<CommandResults[T]>;

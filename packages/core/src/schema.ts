@@ -198,7 +198,11 @@ export const CommandSchema = v.variant('type', [
   // Issued by the transport or the authority's own clock, never by a user.
   cmd('tick', {}),
   cmd('presence', { userId: IdentitySchema, connected: v.boolean() }),
+  /** Copies the live counts (members, audience, queue) into the stage: at most once per `countsIntervalMs`. */
+  cmd('publish-counts', {}),
 ]);
+/** Commands only the room itself (its clock, its transport) may send. */
+export const SYSTEM_COMMANDS: ReadonlySet<string> = new Set(['tick', 'presence', 'publish-counts']);
 export type Command = v.InferOutput<typeof CommandSchema>;
 export type CommandType = Command['type'];
 export type CommandOf<T extends CommandType> = Extract<Command, { type: T }>;
@@ -290,6 +294,26 @@ export const RoomConfigSchema = v.strictObject({
 });
 export type RoomConfig = v.InferOutput<typeof RoomConfigSchema>;
 
+/**
+ * How many people the room holds, as last published: a join or leave in the audience reaches
+ * clients as a new count at most once per `LIMITS.countsIntervalMs`, never as a per-person change.
+ */
+export const RoomCountsSchema = v.strictObject({
+  /** Everyone in the room (host, cohosts, speakers, audience). */
+  members: CountSchema,
+  /** Members not on the stage (neither host, cohost, seated, reserved for, nor invited). */
+  audience: CountSchema,
+  /** Pending seat requests. */
+  queue: CountSchema,
+});
+export type RoomCounts = v.InferOutput<typeof RoomCountsSchema>;
+
+/**
+ * A room. Clients hold the *stage*: `members` are the people on it (host, cohosts, seated,
+ * reserved-for, invited) plus the viewer, `requests` are the viewer's own; the audience and the
+ * queue are read in pages (`ReadQuery`). The authority's own copy (and a host's saved room) holds
+ * everyone and every request.
+ */
 export const RoomStateSchema = v.strictObject({
   roomId: nonEmpty(LIMITS.maxIdentityLength),
   version: CountSchema,
@@ -304,6 +328,7 @@ export const RoomStateSchema = v.strictObject({
   members: /* @__PURE__ */ keyedRecord(MemberSchema),
   requests: /* @__PURE__ */ keyedRecord(SeatRequestSchema),
   invitations: /* @__PURE__ */ keyedRecord(InvitationSchema),
+  counts: RoomCountsSchema,
 });
 export type RoomState = v.InferOutput<typeof RoomStateSchema>;
 export type RoomMode = RoomState['mode'];
@@ -332,3 +357,81 @@ export const AuthorityMemorySchema = v.strictObject({
   seq: CountSchema,
 });
 export type AuthorityMemory = v.InferOutput<typeof AuthorityMemorySchema>;
+
+// ---------------------------------------------------------------- paged reads
+
+/**
+ * An opaque page cursor, as a page's `next` gave it: a position in an ordered index (a join
+ * time and id, or a FIFO number), never an offset, so a walk sees everyone who stays exactly once
+ * while others come and go. Checked again by the authority (`invalid-command`, field `cursor`).
+ */
+export const CursorSchema = v.pipe(
+  v.string(),
+  v.minLength(1),
+  v.maxLength(LIMITS.maxCursorLength),
+  v.regex(/^[a-z][0-9a-z]*\.[\x21-\x7e]*$/, 'Expected a cursor from a page'),
+);
+const PageSizeSchema = int(1, LIMITS.maxPageSize);
+
+/**
+ * What a client may read from the authority, page by page:
+ * - `queue`: pending requests first come first served, with their requesters (moderators only);
+ * - `audience`: members not on the stage, in order of joining (every member);
+ * - `position`: the reader's own pending request and its place in the queue.
+ */
+export const ReadQuerySchema = v.variant('kind', [
+  v.strictObject({ kind: v.literal('queue'), cursor: v.optional(CursorSchema), limit: v.optional(PageSizeSchema) }),
+  v.strictObject({ kind: v.literal('audience'), cursor: v.optional(CursorSchema), limit: v.optional(PageSizeSchema) }),
+  v.strictObject({ kind: v.literal('position') }),
+]);
+export type ReadQuery = v.InferOutput<typeof ReadQuerySchema>;
+export type ReadKind = ReadQuery['kind'];
+
+export const QueueEntrySchema = v.strictObject({
+  request: SeatRequestSchema,
+  /** The requester (for their name and avatar); null if they left in between. */
+  member: v.nullable(MemberSchema),
+  /** 1-based place in the queue. */
+  position: int(1, Number.MAX_SAFE_INTEGER),
+});
+export type QueueEntry = v.InferOutput<typeof QueueEntrySchema>;
+
+const pageFields = {
+  /** The room version the page was read at. */
+  at: CountSchema,
+  /** How many the whole list holds at `at`. */
+  total: CountSchema,
+  /** 0-based index of the first item in the whole list at `at`. */
+  offset: CountSchema,
+  /** Cursor for the following page; null at the end of the list. */
+  next: v.nullable(CursorSchema),
+};
+export const PageSchema = v.variant('kind', [
+  v.strictObject({
+    kind: v.literal('queue'),
+    items: v.pipe(v.array(QueueEntrySchema), v.maxLength(LIMITS.maxPageSize)),
+    /** The request `accept-next` would accept now. */
+    head: v.nullable(SeatRequestSchema),
+    ...pageFields,
+  }),
+  v.strictObject({
+    kind: v.literal('audience'),
+    items: v.pipe(v.array(MemberSchema), v.maxLength(LIMITS.maxPageSize)),
+    ...pageFields,
+  }),
+  v.strictObject({
+    kind: v.literal('position'),
+    at: CountSchema,
+    /** The reader's pending request, or null. */
+    request: v.nullable(SeatRequestSchema),
+    /** Its 1-based place in the queue, or null. */
+    position: v.nullable(int(1, Number.MAX_SAFE_INTEGER)),
+    /** Pending requests in all. */
+    total: CountSchema,
+  }),
+]);
+export type Page = v.InferOutput<typeof PageSchema>;
+export type PageOf<K extends ReadKind> = Extract<Page, { kind: K }>;
+export type QueuePage = PageOf<'queue'>;
+export type AudiencePage = PageOf<'audience'>;
+export type PositionPage = PageOf<'position'>;

@@ -365,7 +365,8 @@ export class ServedRoom {
           this.enforceMutes();
           for (const c of batch) {
             // A delta too large for one data packet is replaced by a beacon: clients then sync.
-            if (!this.publish(c.delta)) this.publish(encodeSync(c.outcome.state.version));
+            if (c.delta && !this.publish(c.delta)) this.publish(encodeSync(this.server.clientVersion));
+            for (const [userId, self] of c.personal) this.publish(self, userId);
           }
           const removed = batch.flatMap((c) =>
             c.outcome.events
@@ -502,12 +503,19 @@ export class ServedRoom {
     });
   }
 
-  private publish(message: WireMessage): boolean {
+  /** Sends a message to everyone, or to one participant (a `self` message). */
+  private publish(message: WireMessage, to?: string): boolean {
     const text = serialize(message);
     if (!text.ok) return false;
     const local = this.lk.localParticipant;
     if (this.closed || !local || !this.lk.isConnected) return true;
-    local.publishData(this.encoder.encode(text.value), { reliable: true, topic: DATA_TOPIC }).catch(() => undefined);
+    local
+      .publishData(this.encoder.encode(text.value), {
+        reliable: true,
+        topic: DATA_TOPIC,
+        ...(to ? { destination_identities: [to] } : {}),
+      })
+      .catch(() => undefined);
     return true;
   }
 }

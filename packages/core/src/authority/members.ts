@@ -7,6 +7,22 @@ import type { Member, MemberRole, CommandOf } from '../schema.js';
 import { utf8Length } from '../json.js';
 import type { Step } from './step.js';
 import type { Caller } from './state.js';
+import { liveCounts, sameCounts } from '../stage.js';
+
+/** Copies the live counts into the stage (coalesced: the authority's host runs this at most once per interval). */
+export function publishCounts(ctx: Step): Result<CommandResults['publish-counts']> {
+  const d = ctx.d;
+  const counts = liveCounts({
+    hostId: d.hostId,
+    cohosts: d.cohosts,
+    seats: d.allSeats(),
+    invitationOf: d.invitationOf,
+    members: d.members,
+    queue: d.queue,
+  });
+  if (!sameCounts(counts, d.counts)) d.counts = counts;
+  return ok({ counts: d.counts });
+}
 
 export function presence(ctx: Step, cmd: CommandOf<'presence'>): Result<CommandResults['presence']> {
   const m = ctx.d.member(cmd.userId);

@@ -10,6 +10,7 @@ import { fail, ok, type Result } from '../errors.js';
 import type { RoomEvent } from '../events.js';
 import { DEFAULT_CONFIG, LIMITS } from '../limits.js';
 import { compareStrings, PTree } from '../ptree.js';
+import { stageOf, type SelfView, type StageChange } from '../stage.js';
 import {
   RoomConfigSchema,
   type AuthorityMemory,
@@ -48,6 +49,12 @@ export interface AuthorityState {
   readonly queue: readonly string[];
   /** A member by id, without building the public room. */
   member(id: string): Member | undefined;
+  /** The stage every client holds (built on first read, O(stage), cached per state). */
+  readonly stage: RoomState;
+  /** A viewer's own part: their member record and their requests. O(log n). */
+  selfOf(viewer: string): SelfView;
+  /** True when the live counts may differ from the published ones (a `publish-counts` is due). */
+  readonly countsStale: boolean;
   readonly seq: number;
   /** Resolved request ids the room still shows, in order of resolution (a short list). */
   readonly shown: readonly string[];
@@ -79,6 +86,8 @@ export interface StepOutcome {
   readonly result: Result;
   /** What changed, for deltas; null when nothing did. */
   readonly patch: Patch | null;
+  /** The same change seen from the clients: the stage's delta and who had their own part changed. */
+  readonly stage: StageChange;
 }
 
 export type RoomConfigInput = Partial<RoomConfig>;
@@ -99,10 +108,14 @@ export function createAuthority(roomId: string, config: RoomConfigInput = {}, no
     invitationsRemembered: EMPTY_LEDGER as Ledger<InvitationOutcome>,
     muted: NOBODY,
     rates: NO_RATES,
+    countsStale: false,
   });
 }
 
-type StateFields = Omit<AuthorityState, 'room' | 'version' | 'clock' | 'queue' | 'member' | 'nextDeadline'>;
+type StateFields = Omit<
+  AuthorityState,
+  'room' | 'stage' | 'selfOf' | 'version' | 'clock' | 'queue' | 'member' | 'nextDeadline'
+>;
 
 export type RequestOutcome = Exclude<SeatRequest['status'], 'pending'>;
 export type InvitationOutcome = Exclude<Invitation['status'], 'pending'>;
@@ -151,8 +164,10 @@ class AuthorityStateImpl implements AuthorityState {
   readonly invitationsRemembered: Ledger<InvitationOutcome>;
   readonly muted: ReadonlySet<string>;
   readonly rates: Rates;
+  readonly countsStale: boolean;
   readonly nextDeadline: number;
   private cached: RoomState | undefined;
+  private cachedStage: RoomState | undefined;
   constructor(fields: StateFields, previous?: AuthorityState) {
     this.core = fields.core;
     this.seq = fields.seq;
@@ -161,14 +176,35 @@ class AuthorityStateImpl implements AuthorityState {
     this.invitationsRemembered = fields.invitationsRemembered;
     this.muted = fields.muted;
     this.rates = fields.rates;
+    this.countsStale = fields.countsStale;
     this.nextDeadline = Math.min(
       this.core.deadlines.first()?.[0].t ?? Infinity,
       fields.rates.ends.first()?.[0].t ?? Infinity,
     );
-    if (previous && previous.core === fields.core) this.cached = (previous as AuthorityStateImpl).cached;
+    if (previous && previous.core === fields.core) {
+      this.cached = (previous as AuthorityStateImpl).cached;
+      this.cachedStage = (previous as AuthorityStateImpl).cachedStage;
+    } else if (previous && previous.core.stageVersion === fields.core.stageVersion) {
+      // The stage did not change in this step (its content depends only on its version): share it.
+      this.cachedStage = (previous as AuthorityStateImpl).cachedStage;
+    }
   }
   get room(): RoomState {
     return (this.cached ??= materialize(this.core));
+  }
+  get stage(): RoomState {
+    return (this.cachedStage ??= stageOf(this.core));
+  }
+  selfOf(viewer: string): SelfView {
+    const member = this.core.members.get(viewer) ?? null;
+    const requests: SeatRequest[] = [];
+    for (const id of this.shown) {
+      const r = this.core.requests.get(id);
+      if (r?.userId === viewer) requests.push(r);
+    }
+    const pending = this.core.requestOf.get(viewer);
+    if (pending !== undefined) requests.push(this.core.requests.get(pending)!);
+    return { member, requests };
   }
   get version(): number {
     return this.core.version;
@@ -233,6 +269,7 @@ export function restoreAuthority(room: RoomState, memory?: AuthorityMemory): Aut
     invitationsRemembered: ledgerOf(memory?.invitations ?? [], LIMITS.maxInvitationsRemembered),
     muted,
     rates: NO_RATES,
+    countsStale: true,
   });
 }
 

@@ -14,6 +14,7 @@ import {
   CommandSchema,
   IdentitySchema,
   refusalOf,
+  SYSTEM_COMMANDS,
   type Command,
   type Invitation,
   type Member,
@@ -22,7 +23,18 @@ import {
   type SeatRequest,
 } from '../schema.js';
 import { cancelInvitation, invite, respondInvitation } from './invitations.js';
-import { join, leaveRoom, presence, removeMember, setCohost, setMic, setMode, signal } from './members.js';
+import {
+  join,
+  leaveRoom,
+  presence,
+  publishCounts,
+  removeMember,
+  setCohost,
+  setMic,
+  setMode,
+  signal,
+} from './members.js';
+import { NO_STAGE_CHANGE, stageChange } from '../stage.js';
 import {
   acceptAll,
   acceptNext,
@@ -62,7 +74,13 @@ const SCHEMA_BY_TYPE: Record<string, (typeof CommandSchema.options)[number]> = O
  * (time-driven expiries aside).
  */
 export function step(state: AuthorityState, command: unknown, caller: Caller, now: number): StepOutcome {
-  const unchanged = (result: Result): StepOutcome => ({ state, events: NO_EVENTS, result, patch: null });
+  const unchanged = (result: Result): StepOutcome => ({
+    state,
+    events: NO_EVENTS,
+    result,
+    patch: null,
+    stage: NO_STAGE_CHANGE,
+  });
   if (!clockOk(now))
     return unchanged(
       fail('invalid-command', `The authority clock must be a number of ms between 0 and ${LIMITS.maxClockMs}.`),
@@ -89,7 +107,7 @@ export function step(state: AuthorityState, command: unknown, caller: Caller, no
   } catch (e) {
     return unchanged(fail('invalid-command', `The command could not be read: ${describe(e)}`));
   }
-  const isSystemCommand = cmd.type === 'tick' || cmd.type === 'presence';
+  const isSystemCommand = SYSTEM_COMMANDS.has(cmd.type);
   if (isSystemCommand !== (who.role === 'system')) {
     return unchanged(
       fail(
@@ -103,7 +121,7 @@ export function step(state: AuthorityState, command: unknown, caller: Caller, no
     ctx.sweep();
     const result =
       ctx.d.ended && !isSystemCommand ? fail('room-ended', 'The host has ended this room.') : ctx.run(cmd, who);
-    return ctx.finish(result);
+    return ctx.finish(result, cmd.type === 'publish-counts');
   } catch (e) {
     // A bug in the rules must not take the room down: nothing of this step is kept.
     return unchanged(
@@ -130,22 +148,43 @@ export class Step {
     this.seq = state.seq;
   }
 
-  finish(result: Result): StepOutcome {
+  finish(result: Result, published = false): StepOutcome {
     // A refused command changes nothing; time-driven expiries from the sweep still count.
-    const { room, patch } = this.d.finish(this.now);
+    const finished = this.d.finish(this.now);
+    let room = finished.room;
+    const patch = finished.patch;
+    // Anything that can move a count (members, seats, invitations, the queue) makes a publication due.
+    const countsStale = published
+      ? false
+      : this.state.countsStale ||
+        (patch !== null &&
+          !!(
+            patch.members ||
+            patch.membersRemoved ||
+            patch.requests ||
+            patch.requestsRemoved ||
+            patch.seats ||
+            patch.invitations ||
+            patch.invitationsRemoved ||
+            patch.hostId !== undefined
+          ));
     if (
       room === this.state.core &&
       !this.shown &&
       !this.remembered &&
       !this.invitationsRemembered &&
       !this.muted &&
-      !this.rates
+      !this.rates &&
+      countsStale === this.state.countsStale
     ) {
-      return { state: this.state, events: NO_EVENTS, result, patch: null };
+      return { state: this.state, events: NO_EVENTS, result, patch: null, stage: NO_STAGE_CHANGE };
     }
+    const stage = patch ? stageChange(this.state.core, room, patch, this.d.events) : NO_STAGE_CHANGE;
+    if (stage.patch) room = { ...room, stageVersion: room.version, stageClock: room.clock };
     return {
       state: makeState(
         {
+          countsStale,
           core: room,
           seq: this.seq,
           shown: this.shown ?? this.state.shown,
@@ -159,6 +198,7 @@ export class Step {
       events: this.d.events,
       result,
       patch,
+      stage,
     };
   }
 
@@ -464,6 +504,7 @@ export class Step {
   run(cmd: Command, caller: Caller): Result {
     if (cmd.type === 'tick') return ok({});
     if (cmd.type === 'presence') return presence(this, cmd);
+    if (cmd.type === 'publish-counts') return publishCounts(this);
     if (cmd.type === 'join') return join(this, cmd, caller);
     const me = this.d.member(caller.id);
     if (!me) return fail('not-member', 'Join the room first.');

@@ -7,10 +7,14 @@ import { assign, emit, setup } from 'xstate';
 import { SYSTEM_CALLER, step, type AuthorityState, type Caller, type StepOutcome } from '../authority.js';
 import { fail } from '../errors.js';
 import { describe } from '../json.js';
+import { LIMITS } from '../limits.js';
+import { NO_STAGE_CHANGE } from '../stage.js';
 
 export interface AuthorityHostContext {
   state: AuthorityState;
   now: () => number;
+  /** Fewest ms between two publications of the counts (default `LIMITS.countsIntervalMs`). */
+  countsIntervalMs: number;
   /** The outcome of the last event handled; read it synchronously right after `send`. */
   last: StepOutcome | null;
 }
@@ -32,6 +36,7 @@ function safeStep(context: AuthorityHostContext, command: unknown, caller: Calle
       events: [],
       result: fail('internal', `The room could not run this command; nothing changed (${describe(e)}).`),
       patch: null,
+      stage: NO_STAGE_CHANGE,
     };
   }
 }
@@ -43,7 +48,7 @@ export const authorityHostMachine = setup({
   types: {
     context: {} as AuthorityHostContext,
     events: {} as AuthorityHostEvent,
-    input: {} as { state: AuthorityState; now?: () => number },
+    input: {} as { state: AuthorityState; now?: () => number; countsIntervalMs?: number },
     emitted: {} as { type: 'outcome'; outcome: StepOutcome },
   },
   delays: {
@@ -56,6 +61,10 @@ export const authorityHostMachine = setup({
       }
       return Number.isFinite(ms) ? Math.min(MAX_DELAY, Math.max(0, ms)) : MAX_DELAY;
     },
+    countsInterval: ({ context }) => context.countsIntervalMs,
+  },
+  guards: {
+    countsStale: ({ context }) => context.state.countsStale,
   },
   actions: {
     apply: assign(({ context, event }) => {
@@ -68,24 +77,52 @@ export const authorityHostMachine = setup({
       const last = safeStep(context, { type: 'tick' }, SYSTEM_CALLER);
       return { state: last.state, last };
     }),
+    publishCounts: assign(({ context }) => {
+      const last = safeStep(context, { type: 'publish-counts' }, SYSTEM_CALLER);
+      return { state: last.state, last };
+    }),
     // Emitted after the state is assigned, so listeners see the new state.
     emitOutcome: emit(({ context }) => ({ type: 'outcome' as const, outcome: context.last! })),
   },
 }).createMachine({
   id: 'authorityHost',
-  context: ({ input }) => ({ state: input.state, now: input.now ?? (() => Date.now()), last: null }),
-  initial: 'running',
+  context: ({ input }) => ({
+    state: input.state,
+    now: input.now ?? (() => Date.now()),
+    countsIntervalMs: Math.max(0, input.countsIntervalMs ?? LIMITS.countsIntervalMs),
+    last: null,
+  }),
+  type: 'parallel',
   states: {
-    running: {
-      after: {
-        untilNextDeadline: { target: 'running', reenter: true, actions: ['tick', 'emitOutcome'] },
+    /** Commands, and the authority's own clock: a timer to the next deadline, re-armed after each change. */
+    clock: {
+      initial: 'running',
+      states: {
+        running: {
+          after: {
+            untilNextDeadline: { target: 'running', reenter: true, actions: ['tick', 'emitOutcome'] },
+          },
+          on: {
+            COMMAND: { target: 'running', reenter: true, actions: ['apply', 'emitOutcome'] },
+            RESTORE: {
+              target: 'running',
+              reenter: true,
+              actions: assign(({ event }) => ({ state: event.state, last: null })),
+            },
+          },
+        },
       },
-      on: {
-        COMMAND: { target: 'running', reenter: true, actions: ['apply', 'emitOutcome'] },
-        RESTORE: {
-          target: 'running',
-          reenter: true,
-          actions: assign(({ event }) => ({ state: event.state, last: null })),
+    },
+    /**
+     * Counts: audience joins and leaves are coalesced; once anything moved a count, the counts
+     * are published one interval later (so at most once per interval, whatever the churn).
+     */
+    counts: {
+      initial: 'idle',
+      states: {
+        idle: { always: { guard: 'countsStale', target: 'due' } },
+        due: {
+          after: { countsInterval: { target: 'idle', actions: ['publishCounts', 'emitOutcome'] } },
         },
       },
     },

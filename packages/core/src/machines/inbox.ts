@@ -1,21 +1,32 @@
 /**
- * The moderator's inbox: the live queue (position, age, time left, handled-by) and the
- * actions on it. The queue is read from the authority's state; this machine adds what is in
- * flight, the last error, and a once-a-second clock for ages and countdowns while anyone waits.
+ * The moderator's inbox: the page of the queue they look at (position, age, time left), the
+ * actions on it, what is in flight, the last error, and a once-a-second clock for ages and
+ * countdowns while anyone waits. The queue stays with the authority (it can hold 100,000): the
+ * page is read (`read({ kind: 'queue' })`) when the published counts move, after each action,
+ * when the view changes, and once a second while someone waits — one read in flight at a time.
  */
-import { assign, fromCallback, setup } from 'xstate';
+import { assign, fromPromise, fromCallback, setup } from 'xstate';
 import type { RoomBackend } from '../backend.js';
 import type { Result, RoomError } from '../errors.js';
 import type { RoomEvent } from '../events.js';
-import type { Command, RoomState, SeatRequest } from '../schema.js';
+import { LIMITS } from '../limits.js';
+import type { Command, Member, QueuePage, RoomState, SeatRequest } from '../schema.js';
 
 export interface InboxItem {
   readonly request: SeatRequest;
+  /** The requester (name, avatar), or null if they left meanwhile. */
+  readonly member: Member | null;
   readonly position: number;
   /** ms since the request arrived, and until it expires, on the authority's clock. */
   readonly ageMs: number;
   readonly leftMs: number;
   readonly busy: boolean;
+}
+
+/** What part of the queue the moderator looks at: from `cursor` (null: the head), `limit` requests. */
+export interface InboxView {
+  readonly cursor: string | null;
+  readonly limit: number;
 }
 
 export interface InboxContext {
@@ -24,9 +35,21 @@ export interface InboxContext {
   /** Authority clock estimate: the room's clock plus local time elapsed since it arrived. */
   now: number;
   busy: Record<string, true>;
-  /** Requests resolved recently, with who handled them (for "handled by X"). */
+  /** Requests this moderator resolved recently (for "handled by"). */
   recent: SeatRequest[];
   error: RoomError | null;
+  view: InboxView;
+  /** The page looked at, as last read (null before the first read). */
+  page: QueuePage | null;
+  /** Names and avatars by id: the members on the stage and the requesters on the page. */
+  members: Record<string, Member>;
+  /** A read is due. */
+  stale: boolean;
+  /**
+   * The whole queue in FIFO order when the backend replicates the whole room (the behaviour
+   * before issue #10, `replicate: 'room'`); null when clients hold the stage and read pages.
+   */
+  queue: SeatRequest[] | null;
 }
 
 export type InboxEvent =
@@ -37,6 +60,8 @@ export type InboxEvent =
   | { type: 'ACCEPT_ALL' }
   | { type: 'REJECT_ALL' }
   | { type: 'DISMISS_ERROR' }
+  /** Look at another page: from a page's `next` cursor (null: the head), `limit` requests. */
+  | { type: 'VIEW'; cursor: string | null; limit?: number }
   | { type: 'DONE'; key: string; result: Result };
 
 const TICK_MS = 1000;
@@ -47,35 +72,76 @@ const sendCommand = fromCallback<InboxEvent, { backend: RoomBackend; key: string
   },
 );
 
-/** The pending queue in arrival order, with ages and countdowns at `now`. */
-export function inboxItems(ctx: Pick<InboxContext, 'room' | 'now' | 'busy'>): InboxItem[] {
-  if (!ctx.room) return [];
-  const pending = Object.values(ctx.room.requests).filter((r) => r.status === 'pending');
-  pending.sort((a, b) => a.seq - b.seq);
-  return pending.map((request, i) => ({
+const readQueue = fromPromise(async ({ input }: { input: { backend: RoomBackend; view: InboxView } }) =>
+  input.backend.read({
+    kind: 'queue',
+    limit: input.view.limit,
+    ...(input.view.cursor !== null ? { cursor: input.view.cursor } : {}),
+  }),
+);
+
+/** The page looked at, in queue order, with ages and countdowns at `now`. */
+export function inboxItems(ctx: Pick<InboxContext, 'page' | 'now' | 'busy' | 'queue' | 'members'>): InboxItem[] {
+  const entries = ctx.queue
+    ? ctx.queue.map((request, i) => ({ request, member: ctx.members[request.userId] ?? null, position: i + 1 }))
+    : (ctx.page?.items ?? []);
+  return entries.map(({ request, member, position }) => ({
     request,
-    position: i + 1,
+    member,
+    position,
     ageMs: Math.max(0, ctx.now - request.createdAt),
     leftMs: Math.max(0, request.deadline - ctx.now),
     busy: Object.hasOwn(ctx.busy, request.id) || Object.hasOwn(ctx.busy, '*'),
   }));
 }
 
-const hasPending = (room: RoomState | null) =>
-  !!room && Object.values(room.requests).some((r) => r.status === 'pending');
+/** How many wait in all (the page's total when read, else the published count). */
+export const inboxTotal = (ctx: Pick<InboxContext, 'page' | 'room' | 'queue'>): number =>
+  ctx.queue?.length ?? ctx.page?.total ?? ctx.room?.counts.queue ?? 0;
+
+/** The whole queue if the room holds other people's requests (it replicates the whole room), else null. */
+function wholeQueue(room: RoomState | null, me: string): SeatRequest[] | null {
+  if (!room) return null;
+  let whole = false;
+  const pending: SeatRequest[] = [];
+  for (const r of Object.values(room.requests)) {
+    if (r.userId !== me) whole = true;
+    if (r.status === 'pending') pending.push(r);
+  }
+  return whole ? pending.sort((a, b) => a.seq - b.seq) : null;
+}
+
+function membersOf(room: RoomState | null, page: QueuePage | null): Record<string, Member> {
+  const out: Record<string, Member> = Object.create(null);
+  if (room) Object.assign(out, room.members);
+  for (const { member } of page?.items ?? []) if (member) out[member.id] = member;
+  return out;
+}
 
 export const inboxMachine = setup({
   types: { input: {} as { backend: RoomBackend }, context: {} as InboxContext, events: {} as InboxEvent },
-  actors: { sendCommand },
+  actors: { sendCommand, readQueue },
+  guards: {
+    stale: ({ context }) => context.stale,
+    waiting: ({ context }) => inboxTotal(context) > 0,
+  },
   actions: {
     take: assign(({ context, event }) => {
       if (event.type !== 'ROOM') return {};
+      const moved = event.room.counts !== context.room?.counts;
+      // Replicating the whole room, others' verdicts arrive as events ("handled by X").
       const resolved = event.events.flatMap((e) =>
         e.type === 'request-resolved' && event.room.requests[e.requestId] ? [event.room.requests[e.requestId]!] : [],
       );
       return {
         room: event.room,
         now: Math.max(context.now, event.room.clock),
+        members: event.room.members !== context.room?.members ? membersOf(event.room, context.page) : context.members,
+        stale: context.stale || moved,
+        queue:
+          event.room.requests !== context.room?.requests
+            ? wholeQueue(event.room, context.backend.identity)
+            : context.queue,
         recent: resolved.length ? [...resolved, ...context.recent].slice(0, 20) : context.recent,
       };
     }),
@@ -92,12 +158,10 @@ export const inboxMachine = setup({
             { type: 'reject-request', requestId: event.requestId, ...(event.reason ? { reason: event.reason } : {}) },
           ];
           break;
-        case 'ACCEPT_NEXT': {
-          const first = inboxItems(context)[0];
-          if (!first) return {};
-          [key, command] = [first.request.id, { type: 'accept-request', requestId: first.request.id }];
+        case 'ACCEPT_NEXT':
+          // The authority takes its own head (the page may be a moment old, or not read yet).
+          [key, command] = [context.page?.head?.id ?? 'next', { type: 'accept-next' }];
           break;
-        }
         case 'ACCEPT_ALL':
           [key, command] = ['*', { type: 'accept-all' }];
           break;
@@ -114,7 +178,15 @@ export const inboxMachine = setup({
     done: assign(({ context, event }) => {
       if (event.type !== 'DONE') return {};
       const { [event.key]: _, ...busy } = context.busy;
-      return { busy, error: event.result.ok ? context.error : event.result.error };
+      const resolved = event.result.ok ? (event.result.value as { request?: SeatRequest } | null)?.request : undefined;
+      return {
+        busy,
+        error: event.result.ok ? context.error : event.result.error,
+        recent: resolved
+          ? [resolved, ...context.recent.filter((r) => r.id !== resolved.id)].slice(0, 20)
+          : context.recent,
+        stale: true,
+      };
     }),
   },
 }).createMachine({
@@ -126,6 +198,11 @@ export const inboxMachine = setup({
     busy: {},
     recent: [],
     error: null,
+    view: { cursor: null, limit: LIMITS.defaultPageSize },
+    page: null,
+    members: membersOf(input.backend.room, null),
+    stale: true,
+    queue: wholeQueue(input.backend.room, input.backend.identity),
   }),
   on: {
     ROOM: { actions: 'take' },
@@ -136,21 +213,57 @@ export const inboxMachine = setup({
     REJECT_ALL: { actions: 'start' },
     DONE: { actions: 'done' },
     DISMISS_ERROR: { actions: assign({ error: null }) },
+    VIEW: {
+      actions: assign(({ event }) => ({
+        view: {
+          cursor: event.cursor,
+          limit: Math.max(1, Math.min(LIMITS.maxPageSize, Math.floor(event.limit ?? LIMITS.defaultPageSize))),
+        },
+        stale: true,
+      })),
+    },
   },
-  initial: 'checking',
+  type: 'parallel',
   states: {
-    checking: {
-      always: [{ guard: ({ context }) => hasPending(context.room), target: 'waiting' }, { target: 'empty' }],
-    },
-    empty: {
-      on: { ROOM: { target: 'checking', actions: 'take' } },
-    },
-    waiting: {
-      // Ages and countdowns move once a second while someone waits.
-      after: {
-        [TICK_MS]: { target: 'checking', actions: assign({ now: ({ context }) => context.now + TICK_MS }) },
+    /** Ages and countdowns move once a second while someone waits; the page is read again then too. */
+    clock: {
+      initial: 'checking',
+      states: {
+        checking: { always: [{ guard: 'waiting', target: 'waiting' }, { target: 'empty' }] },
+        empty: { always: { guard: 'waiting', target: 'waiting' } },
+        waiting: {
+          after: {
+            [TICK_MS]: {
+              target: 'checking',
+              actions: assign({ now: ({ context }) => context.now + TICK_MS, stale: true }),
+            },
+          },
+        },
       },
-      on: { ROOM: { target: 'checking', actions: 'take' } },
+    },
+    /** One read of the page in flight at a time; a read asked for meanwhile follows it. */
+    reader: {
+      initial: 'idle',
+      states: {
+        idle: { always: { guard: 'stale', target: 'reading' } },
+        reading: {
+          entry: assign({ stale: false }),
+          invoke: {
+            src: 'readQueue',
+            input: ({ context }) => ({ backend: context.backend, view: context.view }),
+            onDone: {
+              target: 'idle',
+              actions: assign(({ context, event }) => {
+                const res = event.output;
+                if (!res.ok) return { error: res.error.code === 'not-allowed' ? context.error : res.error };
+                if (res.value.kind !== 'queue') return {};
+                return { page: res.value, members: membersOf(context.room, res.value) };
+              }),
+            },
+            onError: 'idle',
+          },
+        },
+      },
     },
   },
 });

@@ -6,11 +6,11 @@
  * The authority's state is the truth; this machine follows it (ROOM events) and keeps its own
  * deadline (deadline + grace) so a listener is never left on "pending" when updates are lost.
  */
-import { assign, fromPromise, setup } from 'xstate';
+import { assign, fromPromise, sendParent, sendTo, setup } from 'xstate';
 import type { RoomBackend } from '../backend.js';
 import type { Result, RoomError } from '../errors.js';
 import type { RoomEvent } from '../events.js';
-import type { MediaWanted, RoomState, SeatRequest, WantedSeat } from '../schema.js';
+import type { MediaWanted, RoomCounts, RoomState, SeatRequest, WantedSeat } from '../schema.js';
 import { prepareSeat, rollbackSeat } from './prepare.js';
 
 /** A record entry by a client-made id, never an inherited property. */
@@ -22,6 +22,12 @@ const closedAs = (r: Result, status: string) =>
 
 /** How long after its deadline a request may wait for the authority's verdict before timing out locally. */
 export const LOCAL_TIMEOUT_GRACE_MS = 1_000;
+/**
+ * Fewest ms between two reads of the place in the queue. The place is not pushed (a request
+ * leaving the queue would move everyone behind it: a message to each); it is read while pending,
+ * at most this often and only after the published counts moved.
+ */
+export const POSITION_REFRESH_MS = 1_000;
 
 export interface SeatRequestInput {
   backend: RoomBackend;
@@ -51,21 +57,76 @@ export interface SeatRequestContext extends SeatRequestInput {
   nearestFree: number | null;
   handledBy: string | null;
   reason: string | null;
+  /** The room's counts as last seen (the position is read again after they move). */
+  counts: RoomCounts | null;
 }
 
-export type SeatRequestEvent = { type: 'ROOM'; room: RoomState; events: readonly RoomEvent[] } | { type: 'CANCEL' };
+export type SeatRequestEvent =
+  | { type: 'ROOM'; room: RoomState; events: readonly RoomEvent[] }
+  | { type: 'CANCEL' }
+  /** From the position watcher: the place in the queue just read. */
+  | { type: 'POSITION'; position: number | null };
+
+interface PositionWatcherContext {
+  backend: RoomBackend;
+  requestId: string;
+  counts: RoomCounts | null;
+  /** The counts when the position was last read (`undefined`: never read). */
+  readAt: RoomCounts | null | undefined;
+}
+
+/**
+ * Keeps a pending request's place in the queue fresh: reads it (`read({ kind: 'position' })`)
+ * after the published counts moved, at most once per POSITION_REFRESH_MS.
+ */
+const positionWatcher = setup({
+  types: {
+    input: {} as { backend: RoomBackend; requestId: string; counts: RoomCounts | null; known: boolean },
+    context: {} as PositionWatcherContext,
+    events: {} as { type: 'COUNTS'; counts: RoomCounts },
+  },
+  actors: {
+    readPosition: fromPromise(async ({ input }: { input: { backend: RoomBackend; requestId: string } }) => {
+      const page = await input.backend.read({ kind: 'position' });
+      return page.ok && page.value.kind === 'position' && page.value.request?.id === input.requestId
+        ? page.value.position
+        : null;
+    }),
+  },
+  guards: { moved: ({ context }) => context.counts !== context.readAt },
+  delays: { positionRefresh: () => POSITION_REFRESH_MS },
+}).createMachine({
+  id: 'positionWatcher',
+  context: ({ input }) => ({
+    backend: input.backend,
+    requestId: input.requestId,
+    counts: input.counts,
+    readAt: input.known ? input.counts : undefined,
+  }),
+  on: { COUNTS: { actions: assign({ counts: ({ event }) => event.counts }) } },
+  initial: 'checking',
+  states: {
+    checking: { always: [{ guard: 'moved', target: 'reading' }, { target: 'current' }] },
+    current: { always: { guard: 'moved', target: 'resting' } },
+    resting: { after: { positionRefresh: 'reading' } },
+    reading: {
+      entry: assign({ readAt: ({ context }) => context.counts }),
+      invoke: {
+        src: 'readPosition',
+        input: ({ context }) => context,
+        onDone: {
+          target: 'current',
+          actions: sendParent(({ event }) => ({ type: 'POSITION', position: event.output })),
+        },
+        onError: 'current',
+      },
+    },
+  },
+});
 
 type Verdict = 'pending' | 'accepted' | 'rejected' | 'cancelled' | 'timeout';
 
 const verdictOf = (r: SeatRequest | undefined): Verdict | null => r?.status ?? null;
-
-function position(room: RoomState, requestId: string): number | null {
-  const r = room.requests[requestId];
-  if (!r || r.status !== 'pending') return null;
-  let n = 1;
-  for (const x of Object.values(room.requests)) if (x.status === 'pending' && x.seq < r.seq) n++;
-  return n;
-}
 
 export const seatRequestMachine = setup({
   types: {
@@ -88,6 +149,7 @@ export const seatRequestMachine = setup({
     cancel: fromPromise(async ({ input }: { input: SeatRequestInput }) =>
       input.backend.send({ type: 'cancel-request', requestId: input.requestId }),
     ),
+    positionWatcher,
     prepare: prepareSeat,
     rollback: rollbackSeat,
   },
@@ -106,15 +168,21 @@ export const seatRequestMachine = setup({
       event.type === 'ROOM' && verdictOf(own(event.room.requests, context.requestId)) === 'timeout',
   },
   actions: {
+    /** The watcher reads the position again after the counts move. */
+    tellCounts: sendTo('position', ({ event }) => ({
+      type: 'COUNTS' as const,
+      counts: (event as Extract<SeatRequestEvent, { type: 'ROOM' }>).room.counts,
+    })),
     keepError: assign({
       error: ({ event }) => ('output' in event ? (event.output as { ok: false; error: RoomError }).error : null),
     }),
     follow: assign(({ context, event }) => {
       if (event.type !== 'ROOM') return {};
       const r = own(event.room.requests, context.requestId);
-      if (!r) return {};
+      if (!r) return { counts: event.room.counts };
       return {
-        position: position(event.room, context.requestId),
+        counts: event.room.counts,
+        position: r.status === 'pending' ? context.position : null,
         deadline: r.deadline,
         seatIndex: r.seatIndex,
         handledBy: r.handledBy,
@@ -133,6 +201,7 @@ export const seatRequestMachine = setup({
     nearestFree: null,
     handledBy: null,
     reason: null,
+    counts: input.backend.room?.counts ?? null,
   }),
   initial: 'start',
   states: {
@@ -207,9 +276,21 @@ export const seatRequestMachine = setup({
           { guard: 'isRejected', target: 'rejected', actions: 'follow' },
           { guard: 'isCancelled', target: 'cancelled', actions: 'follow' },
           { guard: 'isTimedOut', target: 'timeout', actions: 'follow' },
-          { actions: 'follow' },
+          { actions: ['follow', 'tellCounts'] },
         ],
         CANCEL: 'cancelling',
+        POSITION: { actions: assign({ position: ({ context, event }) => event.position ?? context.position }) },
+      },
+      // Keeps the place in the queue fresh (read, not pushed: see POSITION_REFRESH_MS).
+      invoke: {
+        id: 'position',
+        src: 'positionWatcher',
+        input: ({ context }) => ({
+          backend: context.backend,
+          requestId: context.requestId,
+          counts: context.counts,
+          known: context.position !== null,
+        }),
       },
     },
     cancelling: {

@@ -101,7 +101,7 @@ export class RequestList extends MicseatElement {
     (s) => ({
       items: inboxItems(s.context),
       recent: s.context.recent,
-      members: s.context.room?.members ?? {},
+      members: s.context.members,
       busyAll: !!s.context.busy['*'],
     }),
     EMPTY,

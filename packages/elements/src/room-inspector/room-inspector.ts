@@ -156,7 +156,7 @@ export class RoomInspector extends MicseatElement {
     const room = ctx.room;
     const req = ctx.request?.getSnapshot();
     const inbox = ctx.inbox?.getSnapshot();
-    const pending = room ? Object.values(room.requests).filter((r) => r.status === 'pending').length : 0;
+    const pending = room?.counts.queue ?? 0;
     const r = t.inspectorRow;
     const rows: [string, string][] = [
       [r.room, `${valueOf(this.actor)} · status ${ctx.status}`],
