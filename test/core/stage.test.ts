@@ -83,7 +83,8 @@ describe('stage: what every client holds', () => {
 describe('paged reads', () => {
   test('the queue: moderators only, FIFO with positions, the head, a cursor to continue', () => {
     const r = Room.withMembers(7);
-    for (let i = 1; i <= 7; i++) r.ok(user(i), { type: 'request-seat', requestId: `q${i}`, seat: 'any', media: 'audio' });
+    for (let i = 1; i <= 7; i++)
+      r.ok(user(i), { type: 'request-seat', requestId: `q${i}`, seat: 'any', media: 'audio' });
     const refused = readRoom(r.state, { kind: 'queue' }, user(1));
     assert.ok(!refused.ok && refused.error.code === 'not-allowed');
     const notMember = readRoom(r.state, { kind: 'audience' }, { id: 'stranger' });
@@ -234,8 +235,10 @@ describe('paged reads', () => {
           }
           // (Someone who left and came back is a new membership, with a later place: they may be seen again.)
           const times = (id: string) => seen.filter((x) => x === id).length;
-          for (const id of new Set(seen)) if (!everLeft.has(id)) assert.equal(times(id), 1, `${id} seen once: ${seen.join()}`);
-          for (const id of present0) if (!everLeft.has(id)) assert.equal(times(id), 1, `${id} stayed and was seen once`);
+          for (const id of new Set(seen))
+            if (!everLeft.has(id)) assert.equal(times(id), 1, `${id} seen once: ${seen.join()}`);
+          for (const id of present0)
+            if (!everLeft.has(id)) assert.equal(times(id), 1, `${id} stayed and was seen once`);
           // Counts always equal the members held.
           const counted = step(s, { type: 'publish-counts' }, SYSTEM_CALLER, now).state;
           assert.equal(counted.room.counts.members, Object.keys(counted.room.members).length);

@@ -25,7 +25,6 @@ import {
   RoomStateSchema,
   RoomCountsSchema,
   ReadQuerySchema,
-  PageSchema,
   SeatRequestSchema,
   SeatSchema,
   type Command,
@@ -71,10 +70,6 @@ const ResultSchema = v.variant('ok', [
   v.strictObject({ ok: v.literal(true), value: JsonSchema }),
   v.strictObject({ ok: v.literal(false), error: RoomErrorSchema }),
 ]);
-const PageResultSchema = v.variant('ok', [
-  v.strictObject({ ok: v.literal(true), value: PageSchema }),
-  v.strictObject({ ok: v.literal(false), error: RoomErrorSchema }),
-]);
 /** Most requests a viewer's own part holds: the pending one and the resolved ones the room still shows. */
 const MAX_OWN_REQUESTS = LIMITS.maxResolvedShown + 1;
 
@@ -118,8 +113,11 @@ export const WireMessageSchema = v.variant('t', [
   }),
   /** client → authority: read a page of the queue or the audience, or one's own position. */
   msg('read', { id: CorrelationIdSchema, query: ReadQuerySchema }),
-  /** authority → client: the answer to one `read`. */
-  msg('page', { id: CorrelationIdSchema, res: PageResultSchema }),
+  /**
+   * authority → client: the answer to one `read` (a `Page`; its value is checked as bounded JSON,
+   * like command results: it comes from the authority, and pages stay out of listeners' bundles).
+   */
+  msg('page', { id: CorrelationIdSchema, res: ResultSchema }),
 ]);
 export type WireMessage = v.InferOutput<typeof WireMessageSchema>;
 

@@ -365,7 +365,7 @@ export type AuthorityMemory = v.InferOutput<typeof AuthorityMemorySchema>;
  * time and id, or a FIFO number), never an offset, so a walk sees everyone who stays exactly once
  * while others come and go. Checked again by the authority (`invalid-command`, field `cursor`).
  */
-export const CursorSchema = v.pipe(
+export const CursorSchema = /* @__PURE__ */ v.pipe(
   v.string(),
   v.minLength(1),
   v.maxLength(LIMITS.maxCursorLength),
@@ -379,7 +379,7 @@ const PageSizeSchema = int(1, LIMITS.maxPageSize);
  * - `audience`: members not on the stage, in order of joining (every member);
  * - `position`: the reader's own pending request and its place in the queue.
  */
-export const ReadQuerySchema = v.variant('kind', [
+export const ReadQuerySchema = /* @__PURE__ */ v.variant('kind', [
   v.strictObject({ kind: v.literal('queue'), cursor: v.optional(CursorSchema), limit: v.optional(PageSizeSchema) }),
   v.strictObject({ kind: v.literal('audience'), cursor: v.optional(CursorSchema), limit: v.optional(PageSizeSchema) }),
   v.strictObject({ kind: v.literal('position') }),
@@ -387,7 +387,7 @@ export const ReadQuerySchema = v.variant('kind', [
 export type ReadQuery = v.InferOutput<typeof ReadQuerySchema>;
 export type ReadKind = ReadQuery['kind'];
 
-export const QueueEntrySchema = v.strictObject({
+export const QueueEntrySchema = /* @__PURE__ */ v.strictObject({
   request: SeatRequestSchema,
   /** The requester (for their name and avatar); null if they left in between. */
   member: v.nullable(MemberSchema),
@@ -406,7 +406,7 @@ const pageFields = {
   /** Cursor for the following page; null at the end of the list. */
   next: v.nullable(CursorSchema),
 };
-export const PageSchema = v.variant('kind', [
+export const PageSchema = /* @__PURE__ */ v.variant('kind', [
   v.strictObject({
     kind: v.literal('queue'),
     items: v.pipe(v.array(QueueEntrySchema), v.maxLength(LIMITS.maxPageSize)),

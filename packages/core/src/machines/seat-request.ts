@@ -67,7 +67,7 @@ export type SeatRequestEvent =
   /** From the position watcher: the place in the queue just read. */
   | { type: 'POSITION'; position: number | null };
 
-interface PositionWatcherContext {
+export interface PositionWatcherContext {
   backend: RoomBackend;
   requestId: string;
   counts: RoomCounts | null;
