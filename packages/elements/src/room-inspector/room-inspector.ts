@@ -206,7 +206,7 @@ export class RoomInspector extends MicseatElement {
                 ${rows.map(([k, v]) => html`<tr><th scope="row">${k}</th><td>${v}</td></tr>`)}
               </tbody>
             </table>
-            <ul part="log" aria-label=${t.inspectorLog}>
+            <ul part="log" tabindex="0" aria-label=${t.inspectorLog}>
               ${this.log.map((l) => html`<li>${new Date(l.at).toISOString().slice(11, 23)} ${l.text}</li>`)}
             </ul>`
           : nothing
