@@ -22,7 +22,9 @@ import { SOURCE_CONDITION } from './source-paths.mjs';
 // +1 kB (issue #13, decided): the stage look and #13's fixes (the inspector left the bundle to pay for part).
 // +1 kB (issues #10, #12): policy offers took it to 85.3; the on-demand paths (Chinese, the
 // virtualizer) add 0.4 here, where one file holds everything anyway (they save 10 kB elsewhere).
-export const BUDGET_GZIP_KB = 86;
+// +5.5 kB (issues #10, #11, decided): the stage (paged reads, counts, self messages, the stage
+// builder and the inbox's paging in core and the memory room this file carries) and "host away".
+export const BUDGET_GZIP_KB = 91.5;
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const kB = (n) => Math.round((n / 1024) * 10) / 10;
