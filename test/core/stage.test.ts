@@ -259,7 +259,10 @@ describe('wire: reads, pages, self messages and stage deltas', () => {
       { v: PROTOCOL_VERSION, t: 'read', id: 'r1', query: { kind: 'queue', cursor: 7 } },
       { v: PROTOCOL_VERSION, t: 'read', id: '', query: { kind: 'queue' } },
       { v: PROTOCOL_VERSION, t: 'read', id: 'r1' },
-      { v: PROTOCOL_VERSION, t: 'page', id: 'r1', res: { ok: true, value: { kind: 'queue' } } },
+      // A page's value is checked as bounded JSON, like a command's result (it comes from the
+      // authority); the envelope itself must be a result.
+      { v: PROTOCOL_VERSION, t: 'page', id: 'r1', res: { ok: 'yes', value: { kind: 'queue' } } },
+      { v: PROTOCOL_VERSION, t: 'page', id: 'r1', res: { ok: false, error: { code: 'nope', message: '' } } },
       { v: PROTOCOL_VERSION, t: 'self', at: -1, member: null, requests: [], events: [] },
       { v: PROTOCOL_VERSION, t: 'delta', from: -1, to: 2, clock: 0, patch: {}, events: [] },
     ]) {
