@@ -12,6 +12,9 @@ describe('LiveKit backend with the server authority', function () {
   this.timeout(60_000);
   defineConformanceSuite(describe, it, {
     timeoutMs: 10_000,
+    // The service still replicates the whole room and serves no paged reads over RPC (issue #10,
+    // LiveKit part: docs/wip/10-stage-ui.patch).
+    skipStage: 'the room service still replicates the whole room',
     async createRoom() {
       // Rooms are created by the service with its own configuration.
       const room = createServiceRoom('conf');
